@@ -1,0 +1,3 @@
+#pragma once
+#include <QObject>
+class CoreBridge : public QObject { Q_OBJECT };
