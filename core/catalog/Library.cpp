@@ -1,0 +1,46 @@
+#include "catalog/Library.h"
+
+#include "common/TextEncoding.h"
+
+#include <cstdlib>
+#include <system_error>
+
+namespace ripen {
+
+Library::Library(std::filesystem::path root, std::unique_ptr<Catalog> catalog)
+    : m_root(std::move(root)), m_catalog(std::move(catalog)), m_blobs(m_root) {}
+
+std::filesystem::path Library::defaultLocation() {
+    if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data == '/') {
+        return std::filesystem::path(data) / "ripen" / "library";
+    }
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home != nullptr ? home : ".") / ".local" / "share" / "ripen" /
+           "library";
+}
+
+Result<std::unique_ptr<Library>> Library::open(const std::filesystem::path& root) {
+    std::error_code ec;
+    for (const char* sub : {"blobs", "thumbs", "exports", "recipes"}) {
+        std::filesystem::create_directories(root / sub, ec);
+        if (ec) {
+            return fail(ErrorCode::Io, "cannot create library folder " +
+                                           escapeInvalidUtf8((root / sub).native()) + ": " +
+                                           ec.message());
+        }
+    }
+    auto catalog = Catalog::open(root / "catalog.sqlite");
+    if (!catalog) {
+        return std::unexpected(catalog.error());
+    }
+    auto library = std::unique_ptr<Library>(
+        new Library(std::filesystem::absolute(root, ec), std::move(*catalog)));
+    library->m_blobs.sweepIncoming();
+    return library;
+}
+
+std::filesystem::path Library::thumbnailFile(const std::string& sha256) const {
+    return m_root / "thumbs" / sha256.substr(0, 2) / (sha256 + ".jpg");
+}
+
+} // namespace ripen

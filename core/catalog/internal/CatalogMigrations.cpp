@@ -1,0 +1,159 @@
+#include "catalog/internal/CatalogMigrations.h"
+
+#include "common/TextEncoding.h"
+
+#include <array>
+#include <string>
+
+namespace ripen {
+namespace {
+
+// Version 1: assets, projects, clients, tags and lineage.
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE clients(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK(length(name) > 0),
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE projects(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK(length(name) > 0),
+    client_id INTEGER REFERENCES clients(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE assets(
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK(kind IN ('image', 'mask', 'video')),
+    sha256 TEXT NOT NULL UNIQUE CHECK(length(sha256) = 64),
+    blob_path TEXT NOT NULL,
+    format TEXT NOT NULL,
+    byte_size INTEGER NOT NULL CHECK(byte_size >= 0),
+    width INTEGER NOT NULL CHECK(width > 0),
+    height INTEGER NOT NULL CHECK(height > 0),
+    duration_us INTEGER,
+    source_path TEXT NOT NULL DEFAULT '',
+    project_id INTEGER REFERENCES projects(id) ON DELETE SET NULL,
+    client_id INTEGER REFERENCES clients(id) ON DELETE SET NULL,
+    stage TEXT NOT NULL DEFAULT 'none' CHECK(stage IN
+        ('none', 'concept', 'master', 'inpainted', 'upscaled', 'final', 'clip')),
+    rating INTEGER NOT NULL DEFAULT 0 CHECK(rating BETWEEN 0 AND 5),
+    flag TEXT NOT NULL DEFAULT 'none' CHECK(flag IN ('none', 'pick', 'reject')),
+    color_label TEXT NOT NULL DEFAULT 'none' CHECK(color_label IN
+        ('none', 'red', 'yellow', 'green', 'blue', 'purple')),
+    prompt TEXT NOT NULL DEFAULT '',
+    negative_prompt TEXT NOT NULL DEFAULT '',
+    provider TEXT NOT NULL DEFAULT '',
+    model_id TEXT NOT NULL DEFAULT '',
+    model_version TEXT NOT NULL DEFAULT '',
+    seed INTEGER,
+    params_json TEXT NOT NULL DEFAULT '{}' CHECK(json_valid(params_json)),
+    cost_micros INTEGER NOT NULL DEFAULT 0,
+    cost_currency TEXT NOT NULL DEFAULT 'USD',
+    notes TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    imported_at INTEGER NOT NULL
+);
+CREATE INDEX assets_by_project ON assets(project_id, imported_at);
+CREATE INDEX assets_by_client ON assets(client_id);
+CREATE INDEX assets_by_imported ON assets(imported_at, id);
+CREATE INDEX assets_by_stage ON assets(stage);
+CREATE INDEX assets_by_rating ON assets(rating);
+CREATE INDEX assets_by_flag ON assets(flag);
+CREATE TABLE asset_parents(
+    child_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    parent_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    relation TEXT NOT NULL DEFAULT 'derived',
+    PRIMARY KEY(child_id, parent_id),
+    CHECK(child_id <> parent_id)
+) WITHOUT ROWID;
+CREATE INDEX asset_parents_by_parent ON asset_parents(parent_id);
+CREATE TABLE tags(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK(length(name) > 0)
+);
+CREATE TABLE asset_tags(
+    asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY(asset_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX asset_tags_by_tag ON asset_tags(tag_id);
+)sql";
+
+// Version 2: full-text search over prompts, tags and notes, kept current by triggers so
+// that every writer (the app, ripen-cli, a future sync) updates it in the same transaction.
+constexpr const char* kVersion2 = R"sql(
+CREATE VIRTUAL TABLE assets_fts USING fts5(
+    prompt, negative_prompt, tags, notes, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER assets_fts_insert AFTER INSERT ON assets BEGIN
+    INSERT INTO assets_fts(rowid, prompt, negative_prompt, tags, notes)
+    VALUES (new.id, new.prompt, new.negative_prompt, '', new.notes);
+END;
+CREATE TRIGGER assets_fts_update AFTER UPDATE OF prompt, negative_prompt, notes ON assets BEGIN
+    UPDATE assets_fts SET prompt = new.prompt, negative_prompt = new.negative_prompt,
+                          notes = new.notes WHERE rowid = new.id;
+END;
+CREATE TRIGGER assets_fts_delete AFTER DELETE ON assets BEGIN
+    DELETE FROM assets_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER asset_tags_fts_insert AFTER INSERT ON asset_tags BEGIN
+    UPDATE assets_fts SET tags = (SELECT coalesce(group_concat(t.name, ' '), '')
+        FROM asset_tags a JOIN tags t ON t.id = a.tag_id WHERE a.asset_id = new.asset_id)
+    WHERE rowid = new.asset_id;
+END;
+CREATE TRIGGER asset_tags_fts_delete AFTER DELETE ON asset_tags BEGIN
+    UPDATE assets_fts SET tags = (SELECT coalesce(group_concat(t.name, ' '), '')
+        FROM asset_tags a JOIN tags t ON t.id = a.tag_id WHERE a.asset_id = old.asset_id)
+    WHERE rowid = old.asset_id;
+END;
+INSERT INTO assets_fts(rowid, prompt, negative_prompt, tags, notes)
+    SELECT s.id, s.prompt, s.negative_prompt,
+           (SELECT coalesce(group_concat(t.name, ' '), '')
+              FROM asset_tags a JOIN tags t ON t.id = a.tag_id WHERE a.asset_id = s.id),
+           s.notes
+    FROM assets s;
+)sql";
+
+constexpr std::array<const char*, CatalogMigrations::kLatestVersion> kSteps{kVersion1, kVersion2};
+
+} // namespace
+
+Result<int> CatalogMigrations::currentVersion(sqlite::Database& db) {
+    auto version = db.queryInt64("PRAGMA user_version");
+    if (!version) {
+        return std::unexpected(version.error());
+    }
+    return static_cast<int>(*version);
+}
+
+Status CatalogMigrations::migrate(sqlite::Database& db, int targetVersion) {
+    auto current = currentVersion(db);
+    if (!current) {
+        return std::unexpected(current.error());
+    }
+    if (*current > kLatestVersion) {
+        return fail(ErrorCode::SchemaTooNew,
+                    escapeInvalidUtf8(db.path().native()) + " uses catalog schema version " +
+                        std::to_string(*current) + ", but this Ripen knows versions up to " +
+                        std::to_string(kLatestVersion) +
+                        "; open it with a newer Ripen. The catalog was not changed.");
+    }
+    for (int version = *current + 1; version <= targetVersion; ++version) {
+        auto tx = sqlite::Transaction::begin(db);
+        if (!tx) {
+            return std::unexpected(tx.error());
+        }
+        if (auto applied = db.exec(kSteps[static_cast<std::size_t>(version - 1)]); !applied) {
+            return std::unexpected(withContext(applied.error(), "catalog migration to version " +
+                                                                    std::to_string(version)));
+        }
+        if (auto stamped = db.exec("PRAGMA user_version = " + std::to_string(version)); !stamped) {
+            return stamped;
+        }
+        if (auto committed = tx->commit(); !committed) {
+            return committed;
+        }
+    }
+    return {};
+}
+
+} // namespace ripen
