@@ -169,11 +169,11 @@ Result<std::int64_t> Catalog::ensureNamed(const char* table, const std::string& 
         return std::unexpected(valid.error());
     }
     auto insert = m_db.prepare(std::string("INSERT INTO ") + table +
-                               "(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING");
+                               "(name) VALUES (?) ON CONFLICT(name) DO NOTHING");
     if (!insert) {
         return std::unexpected(insert.error());
     }
-    if (auto ran = insert->bind(1, name).bind(2, nowMs()).run(); !ran) {
+    if (auto ran = insert->bind(1, name).run(); !ran) {
         return std::unexpected(ran.error());
     }
     auto select = m_db.prepare(std::string("SELECT id FROM ") + table + " WHERE name = ?");

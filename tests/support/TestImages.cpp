@@ -3,6 +3,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <zlib.h>
+
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -31,6 +33,29 @@ void writeTestImage(const std::filesystem::path& path, const cv::Mat& image) {
     if (!cv::imwrite(path.string(), image)) {
         throw std::runtime_error("cv::imwrite failed for " + path.string());
     }
+}
+
+std::string encodeTestImage(const cv::Mat& image, const std::string& extension) {
+    std::vector<uchar> buffer;
+    if (!cv::imencode(extension, image, buffer)) {
+        throw std::runtime_error("cv::imencode failed for " + extension);
+    }
+    return {buffer.begin(), buffer.end()};
+}
+
+std::string pngClaimingSize(std::uint32_t width, std::uint32_t height) {
+    std::string png = encodeTestImage(makeTestImage(8, 8, 1), ".png");
+    const auto putBigEndian = [&](std::size_t offset, std::uint32_t value) {
+        for (int i = 0; i < 4; ++i) {
+            png[offset + static_cast<std::size_t>(i)] = static_cast<char>(value >> (24 - 8 * i));
+        }
+    };
+    // Signature (8), IHDR length (4), "IHDR" at 12, width at 16, height at 20, CRC at 29.
+    putBigEndian(16, width);
+    putBigEndian(20, height);
+    const auto crc = crc32(0, reinterpret_cast<const Bytef*>(png.data() + 12), 17);
+    putBigEndian(29, static_cast<std::uint32_t>(crc));
+    return png;
 }
 
 std::string readBytes(const std::filesystem::path& path) {

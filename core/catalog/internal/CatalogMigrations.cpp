@@ -13,13 +13,13 @@ constexpr const char* kVersion1 = R"sql(
 CREATE TABLE clients(
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK(length(name) > 0),
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL DEFAULT (unixepoch() * 1000)
 );
 CREATE TABLE projects(
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK(length(name) > 0),
     client_id INTEGER REFERENCES clients(id) ON DELETE SET NULL,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL DEFAULT (unixepoch() * 1000)
 );
 CREATE TABLE assets(
     id INTEGER PRIMARY KEY,

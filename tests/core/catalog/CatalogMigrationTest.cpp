@@ -1,0 +1,101 @@
+#include "catalog/Catalog.h"
+#include "catalog/internal/CatalogMigrations.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+
+#include <catch2/catch.hpp>
+
+using namespace ripen;
+using ripen::test::TempDir;
+
+namespace {
+
+sqlite::Database openRaw(const std::filesystem::path& file) {
+    auto db = sqlite::Database::open(file, sqlite::Database::Mode::ReadWriteCreate);
+    REQUIRE(db);
+    return std::move(*db);
+}
+
+// Rows as a catalog of schema version 1 held them, written with that version's SQL.
+void fillVersion1(sqlite::Database& db) {
+    REQUIRE(db.exec(R"sql(
+        INSERT INTO clients(id, name, created_at) VALUES (1, 'Acme', 1);
+        INSERT INTO projects(id, name, client_id, created_at) VALUES (1, 'Spring', 1, 1);
+        INSERT INTO tags(id, name) VALUES (1, 'hero');
+        INSERT INTO assets(id, kind, sha256, blob_path, format, byte_size, width, height,
+                           project_id, client_id, prompt, notes, created_at, imported_at)
+        VALUES (1, 'image', printf('%064d', 1), 'blobs/00/x.png', 'png', 10, 64, 64, 1, 1,
+                'lavender field at dawn', 'keep', 1, 1),
+               (2, 'image', printf('%064d', 2), 'blobs/00/y.png', 'png', 10, 64, 64, NULL,
+                NULL, 'city at night', '', 2, 2);
+        INSERT INTO asset_tags(asset_id, tag_id) VALUES (2, 1);
+        INSERT INTO asset_parents(child_id, parent_id) VALUES (2, 1);
+    )sql"));
+}
+
+} // namespace
+
+TEST_CASE("A new catalog is created at the latest schema version", "[catalog][migration]") {
+    TempDir dir;
+    auto catalog = Catalog::open(dir / "catalog.sqlite");
+    REQUIRE(catalog);
+    CHECK((*catalog)->schemaVersion() == CatalogMigrations::kLatestVersion);
+    CHECK(*(*catalog)->database().queryInt64("PRAGMA user_version") ==
+          CatalogMigrations::kLatestVersion);
+}
+
+TEST_CASE("A catalog from every earlier schema version migrates with its data",
+          "[catalog][migration]") {
+    for (int from = 1; from < CatalogMigrations::kLatestVersion; ++from) {
+        DYNAMIC_SECTION("from version " << from) {
+            TempDir dir;
+            {
+                auto db = openRaw(dir / "catalog.sqlite");
+                REQUIRE(CatalogMigrations::migrate(db, from));
+                fillVersion1(db);
+            }
+            auto catalog = Catalog::open(dir / "catalog.sqlite");
+            REQUIRE(catalog);
+            auto& c = **catalog;
+            CHECK(c.schemaVersion() == CatalogMigrations::kLatestVersion);
+            REQUIRE(c.verifyIntegrity());
+            auto first = c.asset(1);
+            REQUIRE(first);
+            CHECK(first->project == "Spring");
+            CHECK(first->client == "Acme");
+            CHECK(c.asset(2)->parents == std::vector<AssetId>{1});
+            // Rows that existed before the search index are searchable after it.
+            AssetQuery q;
+            q.search = "lavender";
+            CHECK(c.find(q)->size() == 1);
+            q.search = "hero";
+            CHECK(c.find(q)->size() == 1);
+        }
+    }
+}
+
+TEST_CASE("A catalog from a newer Ripen is refused and left untouched", "[catalog][migration]") {
+    TempDir dir;
+    const auto file = dir / "catalog.sqlite";
+    {
+        auto db = openRaw(file);
+        REQUIRE(CatalogMigrations::migrate(db));
+        REQUIRE(db.exec("PRAGMA user_version = 99"));
+    }
+    const std::string before = test::readBytes(file);
+    auto refused = Catalog::open(file);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::SchemaTooNew);
+    CHECK_THAT(refused.error().message, Catch::Contains("99") && Catch::Contains("newer Ripen"));
+    CHECK(test::readBytes(file) == before);
+    CHECK_FALSE(std::filesystem::exists(dir / "catalog.sqlite-wal"));
+}
+
+TEST_CASE("A file that is not a catalog is reported as such", "[catalog][migration]") {
+    TempDir dir;
+    test::writeBytes(dir / "catalog.sqlite", std::string(4096, 'x'));
+    auto refused = Catalog::open(dir / "catalog.sqlite");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::Corrupt);
+    CHECK_THAT(refused.error().message, Catch::Contains("catalog.sqlite"));
+}
