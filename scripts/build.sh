@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Configures (once) and builds Ripen with the given CMake preset (default: ci).
+# Shared by run.sh, test.sh and bench.sh so they reuse one build tree and ccache.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-ci}"
+shift || true
+if [ ! -f "build/${preset}/build.ninja" ]; then
+    cmake --preset "${preset}" >/dev/null
+fi
+cmake --build --preset "${preset}" "$@"
