@@ -100,12 +100,13 @@ Result<std::string> readFileBounded(const std::filesystem::path& path, std::uint
                     escapeInvalidUtf8(path.native()) + " is " + std::to_string(st.st_size) +
                         " bytes; the limit is " + std::to_string(maxBytes));
     }
-    // Read one byte past the limit so a file that grows while we read is still caught.
-    auto bytes = readPrefix(fd->get(), static_cast<std::size_t>(maxBytes) + 1, path);
-    if (bytes && bytes->size() > maxBytes) {
+    // Read one byte past the stat size so a file that grows while we read is caught; the
+    // buffer is sized by the file, never by the limit.
+    auto bytes = readPrefix(fd->get(), static_cast<std::size_t>(st.st_size) + 1, path);
+    if (bytes && bytes->size() > static_cast<std::size_t>(st.st_size)) {
         return fail(ErrorCode::LimitExceeded,
-                    escapeInvalidUtf8(path.native()) + " grew past the limit of " +
-                        std::to_string(maxBytes) + " bytes while being read");
+                    escapeInvalidUtf8(path.native()) + " grew while being read; import it "
+                                                       "again once it is complete");
     }
     return bytes;
 }

@@ -30,6 +30,7 @@ cv::Mat makeTestImage(int width, int height, int seed) {
 }
 
 void writeTestImage(const std::filesystem::path& path, const cv::Mat& image) {
+    std::filesystem::create_directories(path.parent_path());
     if (!cv::imwrite(path.string(), image)) {
         throw std::runtime_error("cv::imwrite failed for " + path.string());
     }

@@ -1,10 +1,7 @@
 #include "catalog/internal/EmbeddedMetadata.h"
 
 #include "catalog/A1111Parameters.h"
-#if __has_include("catalog/ComfyMetadata.h") // TEMP until ComfyMetadata lands
 #include "catalog/ComfyMetadata.h"
-#define RIPEN_HAS_COMFY 1
-#endif
 #include "imaging/PngChunks.h"
 
 namespace ripen {
@@ -38,14 +35,10 @@ GenerationMetadata fromPngText(std::string_view png, std::vector<std::string>* w
     if (parameters != nullptr) {
         return A1111Parameters::parse(*parameters);
     }
-#ifdef RIPEN_HAS_COMFY
     if (comfyPrompt != nullptr) {
         return ComfyMetadata::extract(*comfyPrompt, comfyWorkflow != nullptr ? *comfyWorkflow : "",
                                       warnings);
     }
-#endif
-    (void)comfyPrompt;
-    (void)comfyWorkflow;
     return {};
 }
 

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ripen::test {
+
+struct ProcessResult {
+    int exitCode = -1; // -1 when killed by a signal
+    std::string out;
+    std::string err;
+};
+
+// Runs a program to completion with its output captured (no shell involved).
+ProcessResult runProcess(const std::vector<std::string>& argv);
+
+// Starts a program with output discarded; returns its pid.
+int startProcess(const std::vector<std::string>& argv);
+// Waits for `pid`; returns its exit code, or -signal when killed.
+int waitProcess(int pid);
+
+// The ripen-cli under test: $RIPEN_CLI (set by ctest), else "ripen-cli" on PATH.
+std::string ripenCli();
+
+} // namespace ripen::test
