@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <system_error>
 #include <vector>
 
@@ -163,9 +164,14 @@ Result<BlobStore::Stored> BlobStore::promote(const std::filesystem::path& temp,
 }
 
 void BlobStore::sweepIncoming() const {
+    // Only files untouched for an hour: a younger one may belong to an import or a job
+    // running in another process right now.
+    const auto cutoff = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(m_incoming, ec)) {
-        std::filesystem::remove(entry.path(), ec);
+        if (entry.last_write_time(ec) < cutoff && !ec) {
+            std::filesystem::remove(entry.path(), ec);
+        }
     }
 }
 

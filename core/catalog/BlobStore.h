@@ -32,7 +32,7 @@ public:
 
     std::filesystem::path absolutePath(const std::string& relativePath) const;
     std::string relativePathFor(const std::string& sha256, std::string_view extension) const;
-    // Removes temp files that a crash left in blobs/.incoming.
+    // Removes temp files that a crash left in blobs/.incoming more than an hour ago.
     void sweepIncoming() const;
 
 private:

@@ -212,6 +212,21 @@ Result<std::int64_t> Catalog::ensureProject(const std::string& name, const std::
 }
 
 Result<AssetId> Catalog::addAsset(const Asset& asset) {
+    auto tx = sqlite::Transaction::begin(m_db);
+    if (!tx) {
+        return std::unexpected(tx.error());
+    }
+    auto id = addAssetInTransaction(asset);
+    if (!id) {
+        return id;
+    }
+    if (auto committed = tx->commit(); !committed) {
+        return std::unexpected(committed.error());
+    }
+    return id;
+}
+
+Result<AssetId> Catalog::addAssetInTransaction(const Asset& asset) {
     for (const auto& [text, field] :
          {std::pair{&asset.generation.prompt, "prompt"}, {&asset.generation.negativePrompt,
           "negative prompt"}, {&asset.notes, "notes"}, {&asset.sourcePath, "source path"}}) {
@@ -219,11 +234,7 @@ Result<AssetId> Catalog::addAsset(const Asset& asset) {
             return std::unexpected(valid.error());
         }
     }
-    auto tx = sqlite::Transaction::begin(m_db);
-    if (!tx) {
-        return std::unexpected(tx.error());
-    }
-    if (auto rows = insertAssetRows(0, asset); !rows) {
+    if (auto rows = insertAssetRows(asset); !rows) {
         return std::unexpected(rows.error());
     }
     const AssetId id = m_db.lastInsertRowId();
@@ -235,13 +246,10 @@ Result<AssetId> Catalog::addAsset(const Asset& asset) {
             return std::unexpected(linked.error());
         }
     }
-    if (auto committed = tx->commit(); !committed) {
-        return std::unexpected(committed.error());
-    }
     return id;
 }
 
-Status Catalog::insertAssetRows(AssetId, const Asset& a) {
+Status Catalog::insertAssetRows(const Asset& a) {
     std::optional<std::int64_t> projectId;
     std::optional<std::int64_t> clientId;
     if (!a.client.empty()) {

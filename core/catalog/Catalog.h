@@ -37,6 +37,9 @@ public:
     static Result<std::unique_ptr<Catalog>> open(const std::filesystem::path& file);
 
     Result<AssetId> addAsset(const Asset& asset);
+    // As addAsset, for a caller that already holds a transaction on database() and
+    // commits the asset together with its own rows (the job queue does).
+    Result<AssetId> addAssetInTransaction(const Asset& asset);
     Result<Asset> asset(AssetId id);
     Result<std::optional<AssetId>> findBySha256(const std::string& sha256);
     Result<std::vector<Asset>> find(const AssetQuery& query);
@@ -66,7 +69,7 @@ public:
 private:
     Catalog(sqlite::Database db, int schemaVersion);
 
-    Status insertAssetRows(AssetId id, const Asset& asset);
+    Status insertAssetRows(const Asset& asset);
     Status updateColumn(std::span<const AssetId> ids, const char* column,
                         const std::string& value);
     Result<std::int64_t> ensureNamed(const char* table, const std::string& name);

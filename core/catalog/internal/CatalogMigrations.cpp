@@ -113,7 +113,81 @@ INSERT INTO assets_fts(rowid, prompt, negative_prompt, tags, notes)
     FROM assets s;
 )sql";
 
-constexpr std::array<const char*, CatalogMigrations::kLatestVersion> kSteps{kVersion1, kVersion2};
+
+// Version 3: the job queue and the credit ledger. They live in the catalog so that a
+// finished job, its assets and its charge commit in one transaction.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE jobs(
+    id INTEGER PRIMARY KEY,
+    job_key TEXT NOT NULL UNIQUE,
+    batch TEXT NOT NULL DEFAULT '',
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    request_json TEXT NOT NULL CHECK(json_valid(request_json)),
+    state TEXT NOT NULL CHECK(state IN ('queued', 'submitting', 'running', 'storing',
+        'succeeded', 'failed', 'canceled', 'interrupted')),
+    priority INTEGER NOT NULL DEFAULT 0,
+    project_id INTEGER REFERENCES projects(id) ON DELETE SET NULL,
+    client_id INTEGER REFERENCES clients(id) ON DELETE SET NULL,
+    stage TEXT NOT NULL DEFAULT 'concept',
+    operation_id TEXT NOT NULL DEFAULT '',
+    endpoint TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    polls INTEGER NOT NULL DEFAULT 0,
+    not_before INTEGER NOT NULL DEFAULT 0,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    estimate_micros INTEGER NOT NULL,
+    estimate_usd_micros INTEGER NOT NULL,
+    unit TEXT NOT NULL DEFAULT 'USD',
+    cost_micros INTEGER,
+    result_json TEXT NOT NULL DEFAULT '{}' CHECK(json_valid(result_json)),
+    error TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    finished_at INTEGER
+);
+CREATE INDEX jobs_runnable ON jobs(state, not_before, priority DESC, id);
+CREATE TABLE job_assets(
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    PRIMARY KEY(job_id, asset_id)
+) WITHOUT ROWID;
+CREATE TABLE ledger(
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    job_id INTEGER REFERENCES jobs(id),
+    kind TEXT NOT NULL CHECK(kind IN ('reserve', 'release', 'charge', 'grant', 'adjust')),
+    amount_micros INTEGER NOT NULL,
+    unit TEXT NOT NULL,
+    usd_micros INTEGER NOT NULL,
+    provider TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    project_id INTEGER,
+    client_id INTEGER,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ledger_by_job ON ledger(job_id);
+CREATE INDEX ledger_by_project ON ledger(project_id, kind);
+CREATE INDEX ledger_by_client ON ledger(client_id, kind);
+-- The ledger is append-only: corrections are new rows, never edits.
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger BEGIN
+    SELECT RAISE(ABORT, 'the ledger is append-only');
+END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN
+    SELECT RAISE(ABORT, 'the ledger is append-only');
+END;
+CREATE TABLE budgets(
+    scope TEXT NOT NULL CHECK(scope IN ('project', 'client')),
+    scope_id INTEGER NOT NULL,
+    limit_usd_micros INTEGER NOT NULL CHECK(limit_usd_micros >= 0),
+    soft_percent INTEGER NOT NULL DEFAULT 80 CHECK(soft_percent BETWEEN 1 AND 100),
+    PRIMARY KEY(scope, scope_id)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<const char*, CatalogMigrations::kLatestVersion> kSteps{kVersion1, kVersion2,
+                                                                          kVersion3};
 
 } // namespace
 
