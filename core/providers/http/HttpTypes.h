@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,7 +47,14 @@ struct Request {
     // When set, the body is streamed into a new temp file in this folder instead of memory
     // (Response::file). The file is removed again on any failure, so a cut download never
     // looks complete.
+    // A reply with a non-2xx status is kept in Response::body (at most 4 MiB) instead, so the
+    // caller can read the provider's error and no file is left behind.
     std::optional<std::filesystem::path> downloadDir;
+
+    // Called on the transfer's thread while the reply arrives (often while data flows, at
+    // least once a second when idle): bytes received so far and the size the server
+    // declared, 0 when unknown. Must be quick and must not throw.
+    std::function<void(std::uint64_t receivedBytes, std::uint64_t expectedBytes)> onProgress;
 };
 
 struct Response {
