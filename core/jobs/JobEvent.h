@@ -1,0 +1,20 @@
+#pragma once
+
+#include "jobs/Job.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ripen {
+
+// A change a subscriber may want to show: sent from worker threads, in order per job.
+struct JobEvent {
+    JobId id = 0;
+    JobState state = JobState::Queued;
+    std::string message;
+    std::optional<double> progress; // 0..1
+    std::vector<AssetId> assets;    // when succeeded
+};
+
+} // namespace ripen

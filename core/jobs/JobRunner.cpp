@@ -1,0 +1,416 @@
+#include "jobs/JobRunner.h"
+
+#include "catalog/AssetIngest.h"
+#include "common/Sha256.h"
+#include "common/FileIo.h"
+
+#include <condition_variable>
+#include <list>
+#include <thread>
+
+namespace ripen {
+namespace {
+
+std::int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+nlohmann::json resultToJson(const ProviderResult& result) {
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& f : result.outputs) {
+        nlohmann::json file = {{"path", f.file.string()}, {"mime", f.mimeType}};
+        if (f.seed) {
+            file["seed"] = *f.seed;
+        }
+        files.push_back(std::move(file));
+    }
+    nlohmann::json usage = {{"unit", result.usage.unit}, {"raw", result.usage.raw}};
+    if (result.usage.costMicros) {
+        usage["cost_micros"] = *result.usage.costMicros;
+    }
+    return {{"files", files}, {"model_version", result.modelVersion}, {"usage", usage},
+            {"info", result.info}};
+}
+
+ProviderUsage usageFromJson(const nlohmann::json& result) {
+    ProviderUsage usage;
+    const auto u = result.value("usage", nlohmann::json::object());
+    usage.unit = u.value("unit", "USD");
+    usage.raw = u.value("raw", nlohmann::json::object());
+    if (u.contains("cost_micros") && u["cost_micros"].is_number_integer()) {
+        usage.costMicros = u["cost_micros"].get<Micros>();
+    }
+    return usage;
+}
+
+// Lineage: inputs that are library blobs (named by their hash) become the asset's parents.
+std::vector<AssetId> parentAssets(Catalog& catalog, const GenerationRequest& request) {
+    std::vector<AssetId> parents;
+    for (const auto& image : request.images) {
+        if (auto found = catalog.findBySha256(image.stem().string()); found && *found) {
+            parents.push_back(**found);
+        }
+    }
+    return parents;
+}
+
+Asset provenanceFor(const Job& job, const nlohmann::json& result, const nlohmann::json& file) {
+    const GenerationRequest& r = job.request;
+    Asset a;
+    a.project = job.project;
+    a.client = job.client;
+    a.stage = job.stage;
+    a.sourcePath = "job " + std::to_string(job.id);
+    a.generation.prompt = r.prompt;
+    a.generation.negativePrompt = r.negativePrompt;
+    a.generation.provider = r.provider;
+    a.generation.modelId = r.model;
+    a.generation.modelVersion = result.value("model_version", "");
+    if (file.contains("seed") && file["seed"].is_number_integer()) {
+        a.generation.seed = file["seed"].get<std::int64_t>();
+    } else {
+        a.generation.seed = r.seed;
+    }
+    a.generation.params = r.options;
+    a.generation.params["job_id"] = job.id;
+    a.generation.params["job_key"] = job.key;
+    a.generation.params["kind"] = std::string(toString(r.kind));
+    if (!r.aspectRatio.empty()) {
+        a.generation.params["aspect_ratio"] = r.aspectRatio;
+    }
+    if (!r.imageSize.empty()) {
+        a.generation.params["image_size"] = r.imageSize;
+    }
+    if (const auto info = result.value("info", nlohmann::json::object()); !info.empty()) {
+        a.generation.params["provider_info"] = info;
+    }
+    return a;
+}
+
+} // namespace
+
+JobRunner::JobRunner(std::filesystem::path libraryRoot, const ProviderRegistry& registry,
+                     const Credentials& credentials, const PriceBook& priceBook,
+                     const http::HttpClient& http, Settings settings)
+    : m_root(std::move(libraryRoot)), m_registry(registry), m_credentials(credentials),
+      m_priceBook(priceBook), m_http(http), m_settings(settings), m_retry(settings.retry),
+      m_pool(registry) {}
+
+void JobRunner::subscribe(Listener listener) {
+    std::lock_guard lock(m_mutex);
+    m_listeners.push_back(std::move(listener));
+}
+
+void JobRunner::emit(const JobEvent& event) {
+    std::vector<Listener> listeners;
+    {
+        std::lock_guard lock(m_mutex);
+        listeners = m_listeners;
+        switch (event.state) {
+        case JobState::Succeeded: ++m_summary.succeeded; break;
+        case JobState::Failed: ++m_summary.failed; break;
+        case JobState::Interrupted: ++m_summary.interrupted; break;
+        case JobState::Canceled: ++m_summary.canceled; break;
+        default: break;
+        }
+    }
+    for (const auto& listener : listeners) {
+        listener(event);
+    }
+}
+
+std::set<std::string> JobRunner::usableProviders() {
+    std::set<std::string> ids;
+    for (const Provider* provider : m_registry.all()) {
+        if (m_pool.hasCapacity(provider->id())) {
+            ids.insert(provider->id());
+        }
+    }
+    return ids;
+}
+
+void JobRunner::checkCancelRequests(JobStore& store) {
+    std::lock_guard lock(m_mutex);
+    for (auto& [id, source] : m_inFlight) {
+        if (auto requested = store.cancelRequested(id); requested && *requested) {
+            source.request_stop();
+        }
+    }
+}
+
+Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
+    auto library = Library::open(m_root);
+    if (!library) {
+        return std::unexpected(library.error());
+    }
+    JobStore store(**library);
+    std::set<std::string> deduping;
+    std::set<std::string> all;
+    for (const Provider* provider : m_registry.all()) {
+        all.insert(provider->id());
+        if (provider->dedupesResubmission()) {
+            deduping.insert(provider->id());
+        }
+    }
+    if (auto recovered = store.recoverAfterCrash(deduping); !recovered) {
+        return std::unexpected(recovered.error());
+    }
+    struct Worker {
+        std::jthread thread;
+        std::shared_ptr<std::atomic<bool>> done;
+    };
+    std::list<Worker> workers;
+    std::mutex wakeMutex;
+    std::condition_variable_any wake;
+    const auto reap = [&] {
+        workers.remove_if([](Worker& w) { return w.done->load(); });
+    };
+    while (!stop.stop_requested()) {
+        reap();
+        checkCancelRequests(store);
+        auto claimed = store.claimNext(usableProviders(), nowMs());
+        if (!claimed) {
+            return std::unexpected(claimed.error());
+        }
+        if (*claimed) {
+            ClaimedJob claim = std::move(**claimed);
+            std::string endpoint = claim.job.endpoint;
+            if (claim.step == JobStep::Submit) {
+                auto acquired = m_pool.acquire(claim.job.request.provider);
+                if (!acquired) {
+                    (void)store.retryLater(claim.job.id, nowMs() + 100, "", false);
+                    continue;
+                }
+                endpoint = *acquired;
+            } else if (endpoint.empty()) {
+                const auto urls = m_registry.endpoints(claim.job.request.provider);
+                endpoint = urls.empty() ? "" : urls.front();
+            }
+            std::stop_source source;
+            {
+                std::lock_guard lock(m_mutex);
+                m_inFlight[claim.job.id] = source;
+            }
+            auto done = std::make_shared<std::atomic<bool>>(false);
+            const bool holdsSlot = claim.step == JobStep::Submit;
+            workers.push_back(Worker{
+                std::jthread([this, claim, endpoint, source, done, holdsSlot, &wake]() {
+                    work(claim, endpoint, source.get_token());
+                    if (holdsSlot) {
+                        m_pool.release(claim.job.request.provider, endpoint);
+                    }
+                    {
+                        std::lock_guard lock(m_mutex);
+                        m_inFlight.erase(claim.job.id);
+                    }
+                    done->store(true);
+                    wake.notify_all();
+                }),
+                done});
+            continue;
+        }
+        std::int64_t waitMs = m_settings.idleTick.count();
+        if (workers.empty()) {
+            auto due = store.nextDueMs(all);
+            if (!due) {
+                return std::unexpected(due.error());
+            }
+            if (!*due) {
+                break; // nothing runnable is left
+            }
+            waitMs = std::clamp<std::int64_t>(**due - nowMs(), 1, m_settings.idleTick.count());
+        }
+        std::unique_lock lock(wakeMutex);
+        wake.wait_for(lock, stop, std::chrono::milliseconds(waitMs), [] { return false; });
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto& [id, source] : m_inFlight) {
+            source.request_stop();
+        }
+    }
+    workers.clear(); // joins
+    std::lock_guard lock(m_mutex);
+    return m_summary;
+}
+
+void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std::stop_token stop) {
+    Job job = claimed.job;
+    job.endpoint = endpoint;
+    auto library = Library::open(m_root);
+    if (!library) {
+        emit({job.id, JobState::Interrupted, library.error().message, std::nullopt, {}});
+        return;
+    }
+    JobStore store(**library);
+    if (claimed.step == JobStep::Store) {
+        storeResults(store, **library, job);
+        return;
+    }
+    Provider* provider = m_registry.find(job.request.provider);
+    if (provider == nullptr) {
+        (void)store.failJob(job.id, "this Ripen has no provider named " + job.request.provider,
+                            std::nullopt);
+        emit({job.id, JobState::Failed, "unknown provider " + job.request.provider, {}, {}});
+        return;
+    }
+    if (const std::string missing = provider->missingConfiguration(m_credentials); !missing.empty()) {
+        if (claimed.step == JobStep::Poll) {
+            (void)store.retryLater(job.id, nowMs() + 60'000, missing, true);
+        } else {
+            (void)store.failJob(job.id, missing, std::nullopt);
+            emit({job.id, JobState::Failed, missing, {}, {}});
+        }
+        return;
+    }
+    const auto workDir = m_root / "jobs" / job.key;
+    std::error_code ec;
+    std::filesystem::create_directories(workDir, ec);
+    const ProviderContext context{m_http, endpoint, m_credentials, workDir, job.key, stop, nullptr};
+    if (claimed.step == JobStep::Submit) {
+        (void)store.recordEndpoint(job.id, endpoint);
+        emit({job.id, JobState::Submitting, "sending to " + provider->displayName(), {}, {}});
+        onResult(store, **library, job, *provider, provider->submit(context, job.request), false);
+    } else {
+        onResult(store, **library, job, *provider,
+                 provider->poll(context, job.operationId, job.request), true);
+    }
+}
+
+void JobRunner::onResult(JobStore& store, Library& library, const Job& job, Provider& provider,
+                         const ProviderOutcome<ProviderResult>& outcome, bool wasPoll) {
+    if (!outcome) {
+        onFailure(store, job, provider, outcome.error(), wasPoll);
+        return;
+    }
+    if (outcome->state == ProviderResult::State::Running) {
+        const std::string operation = outcome->operationId.empty() ? job.operationId
+                                                                   : outcome->operationId;
+        const auto next = nowMs() + provider.pollInterval(wasPoll ? job.polls + 1 : 0).count();
+        (void)store.recordRunning(job.id, operation, next, outcome->progress);
+        emit({job.id, JobState::Running, "running at " + provider.displayName(),
+              outcome->progress, {}});
+        return;
+    }
+    const nlohmann::json result = resultToJson(*outcome);
+    if (auto recorded = store.recordStoring(job.id, result); !recorded) {
+        emit({job.id, JobState::Storing, recorded.error().message, {}, {}});
+        return;
+    }
+    Job storing = job;
+    storing.result = result;
+    storeResults(store, library, storing);
+}
+
+void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) {
+    std::vector<Asset> assets;
+    AssetIngest ingest(library);
+    NullProgress progress;
+    for (const auto& file : job.result.value("files", nlohmann::json::array())) {
+        const std::filesystem::path path = file.value("path", "");
+        Asset base = provenanceFor(job, job.result, file);
+        base.parents = parentAssets(library.catalog(), job.request);
+        auto prepared = ingest.prepare(path, base, progress);
+        if (prepared) {
+            assets.push_back(std::move(*prepared));
+            continue;
+        }
+        if (prepared.error().code == ErrorCode::Duplicate) {
+            auto bytes = readFileBounded(path, 1ULL << 34);
+            if (bytes) {
+                base.sha256 = Sha256::ofBytes(*bytes);
+                assets.push_back(std::move(base));
+                continue;
+            }
+        }
+        if (prepared.error().code == ErrorCode::DiskFull || prepared.error().code == ErrorCode::Io) {
+            // Retry the save, never the generation: the paid result is still in the work dir.
+            (void)store.retryLater(job.id, nowMs() + 30'000, prepared.error().message, true);
+            emit({job.id, JobState::Storing, prepared.error().message, {}, {}});
+            return;
+        }
+        auto charge = m_priceBook.settle(job.request, usageFromJson(job.result));
+        const std::string reason = "the provider's result could not be stored: " +
+                                   prepared.error().message;
+        (void)store.failJob(job.id, reason, charge ? std::optional<Estimate>(*charge) : std::nullopt);
+        emit({job.id, JobState::Failed, reason, {}, {}});
+        return;
+    }
+    auto charge = m_priceBook.settle(job.request, usageFromJson(job.result));
+    const Estimate settled = charge ? *charge : Estimate{};
+    auto ids = store.complete(job.id, assets, settled);
+    if (!ids) {
+        (void)store.retryLater(job.id, nowMs() + 30'000, ids.error().message, true);
+        emit({job.id, JobState::Storing, ids.error().message, {}, {}});
+        return;
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(m_root / "jobs" / job.key, ec);
+    emit({job.id, JobState::Succeeded, "", 1.0, *ids});
+}
+
+void JobRunner::onFailure(JobStore& store, const Job& job, Provider& provider,
+                          const ProviderFailure& failure, bool wasPoll) {
+    using Kind = ProviderFailure::Kind;
+    const std::string who = provider.displayName();
+    const auto chargeOf = [&]() -> std::optional<Estimate> {
+        if (!failure.chargeMicros) {
+            return std::nullopt;
+        }
+        Estimate e;
+        e.amount = *failure.chargeMicros;
+        e.unit = job.unit;
+        e.usdMicros = m_priceBook.toUsd(e.amount, e.unit, job.request.provider);
+        return e;
+    };
+    const auto failWith = [&](const std::string& reason) {
+        (void)store.failJob(job.id, reason, chargeOf());
+        emit({job.id, JobState::Failed, reason, {}, {}});
+    };
+    switch (failure.kind) {
+    case Kind::Retryable: {
+        if (!wasPoll && failure.httpStatus == 0) {
+            m_pool.coolDown(job.request.provider, job.endpoint, m_settings.endpointCooldown);
+        }
+        if (!wasPoll && m_retry.exhausted(job.attempts)) {
+            failWith("gave up after " + std::to_string(job.attempts) + " attempts: " + failure.message);
+            return;
+        }
+        auto wait = m_retry.delay(wasPoll ? job.polls + 1 : job.attempts, failure.retryAfter);
+        if (wasPoll) {
+            wait = std::max(wait, provider.pollInterval(job.polls + 1));
+        }
+        (void)store.retryLater(job.id, nowMs() + wait.count(), failure.message, wasPoll);
+        emit({job.id, wasPoll ? JobState::Running : JobState::Queued,
+              "will retry in " + std::to_string(wait.count() / 1000) + " s: " + failure.message,
+              {}, {}});
+        return;
+    }
+    case Kind::Blocked: failWith("blocked by " + who + ": " + failure.message); return;
+    case Kind::Permanent:
+    case Kind::NotConfigured: failWith(who + ": " + failure.message); return;
+    case Kind::Ambiguous:
+        if (wasPoll || provider.dedupesResubmission()) {
+            const auto wait = m_retry.delay(job.attempts, failure.retryAfter);
+            (void)store.retryLater(job.id, nowMs() + wait.count(), failure.message, wasPoll);
+            return;
+        }
+        (void)store.interrupt(job.id, "charge unknown: the request may have reached " + who +
+                                          " (" + failure.message +
+                                          "). Retry it (it may be charged twice) or cancel it.");
+        emit({job.id, JobState::Interrupted, failure.message, {}, {}});
+        return;
+    case Kind::Cancelled: {
+        const std::string note = wasPoll || job.attempts > 0
+                                     ? "canceled; " + who + " may still charge for it"
+                                     : "canceled";
+        (void)store.finishCancel(job.id, note);
+        emit({job.id, JobState::Canceled, note, {}, {}});
+        return;
+    }
+    }
+}
+
+} // namespace ripen

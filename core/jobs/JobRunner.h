@@ -1,0 +1,80 @@
+#pragma once
+
+#include "credits/PriceBook.h"
+#include "jobs/EndpointPool.h"
+#include "jobs/JobEvent.h"
+#include "jobs/JobStore.h"
+#include "jobs/RetryPolicy.h"
+#include "providers/ProviderRegistry.h"
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <stop_token>
+#include <vector>
+
+namespace ripen {
+
+struct RunSummary {
+    int succeeded = 0;
+    int failed = 0;
+    int interrupted = 0;
+    int canceled = 0;
+};
+
+// Works the persistent queue: claims jobs, calls providers on worker threads within each
+// provider's limits, retries with backoff, resumes long-running operations, stores results
+// as assets and settles the ledger. Every step is persisted before its effect, so a runner
+// killed at any moment loses nothing and never resends a paid request on its own.
+class JobRunner {
+public:
+    struct Settings {
+        RetryPolicy::Settings retry;
+        std::chrono::milliseconds endpointCooldown{30'000};
+        std::chrono::milliseconds idleTick{200}; // how often cancel requests are checked
+    };
+    using Listener = std::function<void(const JobEvent&)>;
+
+    JobRunner(std::filesystem::path libraryRoot, const ProviderRegistry& registry,
+              const Credentials& credentials, const PriceBook& priceBook,
+              const http::HttpClient& http, Settings settings);
+    JobRunner(std::filesystem::path libraryRoot, const ProviderRegistry& registry,
+              const Credentials& credentials, const PriceBook& priceBook,
+              const http::HttpClient& http)
+        : JobRunner(std::move(libraryRoot), registry, credentials, priceBook, http, Settings{}) {}
+
+    // Called from worker threads; must be cheap and thread-safe.
+    void subscribe(Listener listener);
+
+    // Recovers from a previous crash, then works until nothing runnable is left (jobs that
+    // wait for a backoff or a poll count as runnable) or `stop` is requested.
+    Result<RunSummary> runUntilIdle(std::stop_token stop);
+
+private:
+    void work(const ClaimedJob& claimed, const std::string& endpoint, std::stop_token stop);
+    void storeResults(JobStore& store, Library& library, const Job& job);
+    void onResult(JobStore& store, Library& library, const Job& job, Provider& provider,
+                  const ProviderOutcome<ProviderResult>& outcome, bool wasPoll);
+    void onFailure(JobStore& store, const Job& job, Provider& provider,
+                   const ProviderFailure& failure, bool wasPoll);
+    void emit(const JobEvent& event);
+    std::set<std::string> usableProviders();
+    void checkCancelRequests(JobStore& store);
+
+    std::filesystem::path m_root;
+    const ProviderRegistry& m_registry;
+    const Credentials& m_credentials;
+    const PriceBook& m_priceBook;
+    const http::HttpClient& m_http;
+    Settings m_settings;
+    RetryPolicy m_retry;
+    EndpointPool m_pool;
+
+    std::mutex m_mutex; // guards the members below
+    std::vector<Listener> m_listeners;
+    std::map<JobId, std::stop_source> m_inFlight;
+    RunSummary m_summary;
+};
+
+} // namespace ripen

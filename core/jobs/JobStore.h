@@ -1,0 +1,91 @@
+#pragma once
+
+#include "catalog/Library.h"
+#include "common/Error.h"
+#include "credits/Ledger.h"
+#include "credits/PriceBook.h"
+#include "jobs/Job.h"
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ripen {
+
+struct EnqueueOptions {
+    int count = 1;
+    std::string project;
+    std::string client;
+    Stage stage = Stage::Concept;
+    int priority = 0;
+};
+
+// What the runner should do with a claimed job.
+enum class JobStep { Submit, Poll, Store };
+
+struct ClaimedJob {
+    Job job;
+    JobStep step = JobStep::Submit;
+};
+
+// The persistent queue: every job state change, and the money event that goes with it, is
+// one transaction on the library's catalog. Operates on the connection of the Library it
+// is given, so it has that Library's thread affinity.
+class JobStore {
+public:
+    explicit JobStore(Library& library);
+
+    // Estimates, checks the project and client budgets and reserves, all inside one
+    // BEGIN IMMEDIATE transaction, so that concurrent submitters can never overspend a cap.
+    Result<std::vector<JobId>> enqueue(const GenerationRequest& request,
+                                       const EnqueueOptions& options, const Estimate& estimate);
+
+    // The next job a runner should work on for one of `providers`: results to store first,
+    // then due polls, then submissions by priority. The job is marked before it is
+    // returned ("submitting" with attempts+1, or a lease on its next poll time).
+    Result<std::optional<ClaimedJob>> claimNext(const std::set<std::string>& providers,
+                                                std::int64_t nowMs);
+    // When the earliest waiting job becomes due, for the runner's sleep.
+    Result<std::optional<std::int64_t>> nextDueMs(const std::set<std::string>& providers);
+
+    Status recordEndpoint(JobId id, const std::string& endpoint);
+    Status recordRunning(JobId id, const std::string& operationId, std::int64_t nextPollMs,
+                         std::optional<double> progress);
+    Status recordStoring(JobId id, const nlohmann::json& result);
+    Status retryLater(JobId id, std::int64_t notBeforeMs, const std::string& reason,
+                      bool countAsPoll);
+    // Assets (prepared by AssetIngest) become rows, the job succeeds and settles, at once.
+    Result<std::vector<AssetId>> complete(JobId id, const std::vector<Asset>& assets,
+                                          const Estimate& charge);
+    Status failJob(JobId id, const std::string& reason, std::optional<Estimate> charge);
+    Status interrupt(JobId id, const std::string& reason);
+    // A runner stopped the job on the user's request; `note` says whether it may be charged.
+    Status finishCancel(JobId id, const std::string& note);
+
+    // User actions.
+    Status cancel(JobId id);
+    Status retry(JobId id);
+    Status setPriority(JobId id, int priority);
+
+    // After a crash: "submitting" jobs become "interrupted" (charge unknown) unless their
+    // provider dedupes resubmissions, in which case they are queued again with the same key.
+    Result<int> recoverAfterCrash(const std::set<std::string>& dedupingProviders);
+
+    Result<Job> job(JobId id);
+    Result<std::vector<Job>> jobs(std::optional<JobState> state = std::nullopt, int limit = -1);
+    Result<bool> cancelRequested(JobId id);
+
+private:
+    Status transition(JobId id, JobState to, const std::string& error, std::optional<Micros> cost);
+    Status settle(const Job& job, std::optional<Estimate> charge, const std::string& note);
+    Status checkBudgets(std::optional<std::int64_t> projectId, std::optional<std::int64_t> clientId,
+                        Micros neededUsd, int count);
+
+    Library& m_library;
+    sqlite::Database& m_db;
+    Ledger m_ledger;
+};
+
+} // namespace ripen

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+namespace ripen {
+
+// Truncated exponential backoff with full jitter (AWS "Exponential Backoff and Jitter"):
+// wait a uniform random time in [0, min(cap, base * 2^attempt)], so that a 429 storm does
+// not come back as a thundering herd. A server's Retry-After (or Gemini's RetryInfo) is a
+// floor: we wait at least that long, plus up to 10% jitter.
+class RetryPolicy {
+public:
+    struct Settings {
+        int maxAttempts = 5; // submissions of one job, the first included
+        std::chrono::milliseconds base{1000};
+        std::chrono::milliseconds cap{60'000};
+    };
+
+    RetryPolicy() = default;
+    explicit RetryPolicy(Settings settings) : m_settings(settings) {}
+
+    bool exhausted(int attemptsSoFar) const { return attemptsSoFar >= m_settings.maxAttempts; }
+    std::chrono::milliseconds delay(int attemptsSoFar,
+                                    std::optional<std::chrono::milliseconds> retryAfter) const;
+    const Settings& settings() const { return m_settings; }
+
+private:
+    Settings m_settings;
+};
+
+} // namespace ripen

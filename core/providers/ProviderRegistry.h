@@ -1,0 +1,40 @@
+#pragma once
+
+#include "providers/Provider.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ripen {
+
+// How hard Ripen may push one provider. A self-hosted farm (ComfyUI, A1111) lists several
+// base URLs, each running one job at a time; cloud APIs take several at once.
+struct ProviderLimits {
+    int concurrencyPerEndpoint = 4;
+    int requestsPerMinute = 60;
+};
+
+// The providers this process can use, registered once at start-up by app/ and handed to
+// the queue and the UI (no singletons).
+class ProviderRegistry {
+public:
+    void add(std::unique_ptr<Provider> provider, ProviderLimits limits = {});
+
+    Provider* find(const std::string& id) const;
+    std::vector<Provider*> all() const;
+    ProviderLimits limits(const std::string& id) const;
+    // The base URLs to use: the provider's environment variable (comma-separated, e.g.
+    // RIPEN_COMFYUI_BASE_URL=http://a:8188,http://b:8188) or its defaults.
+    std::vector<std::string> endpoints(const std::string& id) const;
+
+private:
+    struct Entry {
+        std::unique_ptr<Provider> provider;
+        ProviderLimits limits;
+    };
+    std::map<std::string, Entry> m_entries;
+};
+
+} // namespace ripen
