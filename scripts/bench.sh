@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the bench programs with the ci preset and runs them, printing each Ripen figure
+# beside its PERFORMANCE.md anchor re-measured in this same run. Medians, not assertions:
+# nothing here fails on a slow result.
+#
+#   ./scripts/bench.sh           full size: 1000 JPEGs x 3 import runs, 100k-asset catalog
+#   ./scripts/bench.sh --quick   200 JPEGs and a 20k-asset catalog
+#
+# Extra per-program options go in BENCH_IMPORT_ARGS / BENCH_QUERY_ARGS (e.g. "--runs 5").
+# Generated corpora and catalogs are cached in $RIPEN_BENCH_CACHE (default
+# ${TMPDIR:-/tmp}/ripen-bench), so only the first run pays for generating them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+size_args=()
+for arg in "$@"; do
+    case "$arg" in
+        --quick) size_args=(--quick) ;;
+        *) echo "bench.sh: unknown option '$arg' (accepted: --quick)" >&2; exit 2 ;;
+    esac
+done
+
+./scripts/setup.sh
+# Only the bench targets: the ci preset also configures the GUI, which the benches don't need.
+./scripts/build.sh ci --target bench_import bench_query
+
+echo "# Ripen benchmarks"
+echo
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ); commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo "machine: $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
+echo
+# shellcheck disable=SC2086 # the *_ARGS variables are word lists on purpose
+./build/ci/bench/bench_import "${size_args[@]}" ${BENCH_IMPORT_ARGS:-}
+echo
+# shellcheck disable=SC2086
+./build/ci/bench/bench_query "${size_args[@]}" ${BENCH_QUERY_ARGS:-}
