@@ -32,5 +32,9 @@ struct Command {
 Command importCommand();
 Command listCommand();
 Command exportCommand();
+Command generateCommand();
+Command queueCommand();
+Command creditsCommand();
+Command budgetCommand();
 
 } // namespace ripen::cli

@@ -14,7 +14,10 @@ namespace {
 
 using namespace ripen::cli;
 
-std::vector<Command> allCommands() { return {importCommand(), listCommand(), exportCommand()}; }
+std::vector<Command> allCommands() {
+    return {importCommand(),   listCommand(),  exportCommand(), generateCommand(),
+            queueCommand(),    creditsCommand(), budgetCommand()};
+}
 
 void printUsage(std::ostream& out) {
     out << "Usage: ripen-cli [--library DIR] COMMAND [OPTIONS] [ARGS]\n\n"

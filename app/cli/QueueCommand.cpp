@@ -1,0 +1,154 @@
+#include "CliServices.h"
+#include "Command.h"
+#include "QueueReporter.h"
+
+#include "jobs/JobStore.h"
+
+#include <cstdio>
+#include <iostream>
+
+namespace ripen::cli {
+namespace {
+
+nlohmann::json jobJson(const Job& j) {
+    nlohmann::json json = {
+        {"id", j.id},
+        {"state", toString(j.state)},
+        {"provider", j.request.provider},
+        {"model", j.request.model},
+        {"kind", toString(j.request.kind)},
+        {"prompt", j.request.prompt},
+        {"project", j.project},
+        {"client", j.client},
+        {"priority", j.priority},
+        {"attempts", j.attempts},
+        {"operation_id", j.operationId},
+        {"endpoint", j.endpoint},
+        {"estimate", formatMicros(j.estimate)},
+        {"estimate_micros", j.estimate},
+        {"unit", j.unit},
+        {"cost_micros", j.cost ? nlohmann::json(*j.cost) : nlohmann::json(nullptr)},
+        {"error", j.error},
+        {"assets", j.assets},
+        {"created_at_ms", j.createdAtMs},
+    };
+    return json;
+}
+
+void printJobRow(const Job& j) {
+    char line[200];
+    std::snprintf(line, sizeof line, "%6lld  %-11s  %-13s  %-26s  %10s %-7s  ",
+                  static_cast<long long>(j.id), std::string(toString(j.state)).c_str(),
+                  j.request.provider.c_str(), j.request.model.substr(0, 26).c_str(),
+                  formatMicros(j.cost.value_or(j.estimate)).c_str(), j.unit.c_str());
+    std::cout << line << (j.error.empty() ? j.request.prompt.substr(0, 50) : j.error) << "\n";
+}
+
+std::optional<JobId> jobIdArgument(const ArgParser& args) {
+    if (args.positionals().size() != 2) {
+        return std::nullopt;
+    }
+    try {
+        return std::stoll(args.positionals()[1]);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+int listJobs(CliServices& services, bool json) {
+    auto jobs = JobStore(*services.library).jobs();
+    if (!jobs) {
+        std::cerr << "ripen-cli queue: " << jobs.error().message << "\n";
+        return kExitFailure;
+    }
+    for (const auto& job : *jobs) {
+        if (json) {
+            std::cout << jobJson(job).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                      << "\n";
+        } else {
+            printJobRow(job);
+        }
+    }
+    return kExitOk;
+}
+
+int retryJob(CliServices& services, JobId id) {
+    JobStore store(*services.library);
+    auto job = store.job(id);
+    if (!job) {
+        std::cerr << "ripen-cli queue retry: " << job.error().message << "\n";
+        return kExitFailure;
+    }
+    if (job->state == JobState::Interrupted) {
+        std::cout << "warning: job " << id << " may already have been charged by "
+                  << job->request.provider << "; retrying it may charge it twice.\n";
+    }
+    if (auto retried = store.retry(id); !retried) {
+        std::cerr << "ripen-cli queue retry: " << retried.error().message << "\n";
+        return kExitFailure;
+    }
+    std::cout << "queued " << id << " estimate " << formatMicros(job->estimate) << " " << job->unit
+              << "\n";
+    return kExitOk;
+}
+
+int cancelJob(CliServices& services, JobId id) {
+    if (auto canceled = JobStore(*services.library).cancel(id); !canceled) {
+        std::cerr << "ripen-cli queue cancel: " << canceled.error().message << "\n";
+        return kExitFailure;
+    }
+    std::cout << "canceled " << id << "\n";
+    return kExitOk;
+}
+
+int runQueue(const CommandContext& context, const ArgParser& args) {
+    const std::string action = args.positionals().empty() ? "list" : args.positionals()[0];
+    auto services = CliServices::open(context.library);
+    if (!services) {
+        return kExitFailure;
+    }
+    if (action == "list") {
+        return listJobs(*services, args.has("json"));
+    }
+    if (action == "run") {
+        auto summary = runQueueAndReport(*services, {});
+        if (!summary) {
+            std::cerr << "ripen-cli queue run: " << summary.error().message << "\n";
+            return kExitFailure;
+        }
+        return summary->failed + summary->interrupted > 0 ? kExitSkipped : kExitOk;
+    }
+    const auto id = jobIdArgument(args);
+    if ((action == "retry" || action == "cancel") && !id) {
+        std::cerr << "ripen-cli queue " << action << ": expected one JOB-ID\n";
+        return kExitUsage;
+    }
+    if (action == "retry") {
+        return retryJob(*services, *id);
+    }
+    if (action == "cancel") {
+        return cancelJob(*services, *id);
+    }
+    std::cerr << "ripen-cli queue: unknown action '" << action << "' (list, run, retry, cancel)\n";
+    return kExitUsage;
+}
+
+} // namespace
+
+Command queueCommand() {
+    return {"queue", "queue [--json] | queue run | queue retry JOB-ID | queue cancel JOB-ID",
+            "Shows and works the job queue, which lives in the library and survives restarts.\n"
+            "  queue              lists jobs with state, provider, model and cost\n"
+            "  queue run          sends what is queued and resumes polling of jobs that hold a\n"
+            "                     remote operation id, until nothing runnable is left; prints\n"
+            "                     done/failed/interrupted lines; exit 3 if any failed\n"
+            "  queue retry ID     queues a failed, canceled or interrupted job again; a job\n"
+            "                     interrupted with its charge unknown may be charged twice\n"
+            "  queue cancel ID    cancels a job (a running remote job may still be charged)\n"
+            "A paid request that may have reached the provider when Ripen stopped is never\n"
+            "resent on its own: it waits as 'interrupted' for retry or cancel.",
+            [](ArgParser& p) { p.addOption("json", false, "", "one JSON object per job"); },
+            runQueue};
+}
+
+} // namespace ripen::cli

@@ -1,0 +1,64 @@
+#include "QueueReporter.h"
+
+#include <csignal>
+#include <iostream>
+#include <mutex>
+
+namespace ripen::cli {
+namespace {
+
+// SIGINT/SIGTERM stop the runner cleanly: in-flight transfers are aborted and their jobs
+// settle as canceled or stay resumable, instead of dying mid-write.
+std::stop_source& interruptSource() {
+    static std::stop_source source;
+    return source;
+}
+
+extern "C" void onInterrupt(int) { interruptSource().request_stop(); }
+
+} // namespace
+
+Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId>& only) {
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    JobRunner runner(services.library->root(), services.registry, services.credentials,
+                     services.priceBook, services.http);
+    std::mutex outputMutex;
+    RunSummary mine;
+    runner.subscribe([&](const JobEvent& event) {
+        if (!only.empty() && !only.contains(event.id)) {
+            return;
+        }
+        std::lock_guard lock(outputMutex);
+        switch (event.state) {
+        case JobState::Succeeded:
+            ++mine.succeeded;
+            for (const AssetId asset : event.assets) {
+                std::cout << "done " << event.id << " " << asset << "\n";
+            }
+            break;
+        case JobState::Failed:
+            ++mine.failed;
+            std::cout << "failed " << event.id << ": " << event.message << "\n";
+            break;
+        case JobState::Interrupted:
+            ++mine.interrupted;
+            std::cout << "interrupted " << event.id << ": " << event.message << "\n";
+            break;
+        case JobState::Canceled:
+            ++mine.canceled;
+            std::cout << "canceled " << event.id << ": " << event.message << "\n";
+            break;
+        default:
+            return;
+        }
+        std::cout.flush();
+    });
+    auto summary = runner.runUntilIdle(interruptSource().get_token());
+    if (!summary) {
+        return std::unexpected(summary.error());
+    }
+    return mine;
+}
+
+} // namespace ripen::cli
