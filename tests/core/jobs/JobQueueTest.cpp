@@ -1,0 +1,299 @@
+// The queue end to end against a loopback server speaking OpenAI's Images protocol: the
+// real provider code, the real HTTP client, the real catalog.
+#include "catalog/Library.h"
+#include "common/ResourceLocator.h"
+#include "common/Sha256.h"
+#include "credits/Ledger.h"
+#include "jobs/JobRunner.h"
+#include "jobs/JobStore.h"
+#include "providers/openai/OpenAiImagesProvider.h"
+#include "support/FakeHttpServer.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+#include "support/fakes/OpenAiFakeServer.h"
+#include "support/fakes/UniqueImageReplies.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <thread>
+
+using namespace ripen;
+using namespace ripen::test;
+
+namespace {
+
+class KeyCredentials final : public Credentials {
+public:
+    std::optional<std::string> get(std::string_view name) const override {
+        if (name == "OPENAI_API_KEY") {
+            return std::string(OpenAiFakeServer::kApiKey);
+        }
+        return std::nullopt;
+    }
+};
+
+// One library, one fake OpenAI, the provider registered against it.
+struct QueueFixture {
+    TempDir dir;
+    FakeHttpServer server;
+    std::unique_ptr<Library> library;
+    ProviderRegistry registry;
+    KeyCredentials credentials;
+    http::HttpClient http;
+    PriceBook prices;
+
+    explicit QueueFixture(ProviderLimits limits = {4, 600}) {
+        ::setenv("RIPEN_OPENAI_BASE_URL", server.baseUrl().c_str(), 1);
+        OpenAiImagesSettings settings;
+        settings.requestDeadline = std::chrono::milliseconds(3000);
+        registry.add(std::make_unique<OpenAiImagesProvider>(settings), limits);
+        auto opened = Library::open(dir / "library");
+        REQUIRE(opened);
+        library = std::move(*opened);
+        auto loaded = PriceBook::load(resourceFile("pricebook.json"));
+        REQUIRE(loaded);
+        prices = std::move(*loaded);
+    }
+
+    GenerationRequest request(const std::string& prompt) const {
+        GenerationRequest r;
+        r.provider = "openai";
+        r.model = "gpt-image-1";
+        r.prompt = prompt;
+        return r;
+    }
+
+    std::vector<JobId> enqueue(const std::string& prompt, int count = 1,
+                               const std::string& project = "") {
+        EnqueueOptions options;
+        options.count = count;
+        options.project = project;
+        auto estimate = prices.estimate(request(prompt));
+        REQUIRE(estimate);
+        auto ids = JobStore(*library).enqueue(request(prompt), options, *estimate);
+        REQUIRE(ids);
+        return *ids;
+    }
+
+    RunSummary run(JobRunner::Settings settings = fastRetries()) {
+        JobRunner runner(library->root(), registry, credentials, prices, http, settings);
+        auto summary = runner.runUntilIdle({});
+        REQUIRE(summary);
+        return *summary;
+    }
+
+    Job job(JobId id) {
+        auto j = JobStore(*library).job(id);
+        REQUIRE(j);
+        return *j;
+    }
+
+    static JobRunner::Settings fastRetries() {
+        JobRunner::Settings s;
+        s.retry.base = std::chrono::milliseconds(20);
+        s.retry.cap = std::chrono::milliseconds(100);
+        s.retry.maxAttempts = 3;
+        return s;
+    }
+
+    Micros ledgerSum(const char* kind) {
+        auto sum = library->catalog().database().queryInt64(
+            std::string("SELECT coalesce(sum(usd_micros), 0) FROM ledger WHERE kind = '") + kind + "'");
+        REQUIRE(sum);
+        return *sum;
+    }
+};
+
+} // namespace
+
+TEST_CASE("Queued jobs become assets with provenance and settle their reservations", "[jobs]") {
+    QueueFixture f;
+    UniqueImageReplies replies(f.server);
+    const auto ids = f.enqueue("a ceramic mug on a walnut table", 3, "Mugs");
+    CHECK(f.ledgerSum("reserve") == 3 * 42'000);
+
+    const RunSummary summary = f.run();
+    CHECK(summary.succeeded == 3);
+    CHECK(replies.total() == 3);
+    for (const JobId id : ids) {
+        const Job job = f.job(id);
+        CHECK(job.state == JobState::Succeeded);
+        REQUIRE(job.assets.size() == 1);
+        auto asset = f.library->catalog().asset(job.assets[0]);
+        REQUIRE(asset);
+        CHECK(asset->generation.provider == "openai");
+        CHECK(asset->generation.modelId == "gpt-image-1");
+        CHECK(asset->generation.prompt == "a ceramic mug on a walnut table");
+        CHECK(asset->generation.params["job_id"] == id);
+        CHECK(asset->project == "Mugs");
+        CHECK(asset->stage == Stage::Concept);
+        CHECK(Sha256::ofBytes(readBytes(f.library->blobFile(*asset))) == asset->sha256);
+        // Settled from the reported usage: 1056 output tokens at $40 per million.
+        CHECK(job.cost == 42'240);
+    }
+    Ledger ledger(f.library->catalog().database());
+    CHECK(*ledger.totalReservedUsd() == 0);
+    CHECK(*ledger.totalChargedUsd() == 3 * 42'240);
+    // Every request carried the key in its header, never in the URL.
+    for (const auto& request : f.server.requestsTo("/v1/images/generations")) {
+        CHECK(request.header("Authorization") ==
+              std::string("Bearer ") + OpenAiFakeServer::kApiKey);
+        CHECK(request.params.empty());
+    }
+    CHECK_FALSE(std::filesystem::exists(f.library->root() / "jobs" / f.job(ids[0]).key));
+}
+
+TEST_CASE("A hard budget refuses the job that would pass it, also under concurrency",
+          "[jobs][budget]") {
+    QueueFixture f;
+    auto projectId = f.library->catalog().ensureProject("Tight", "");
+    REQUIRE(projectId);
+    Ledger ledger(f.library->catalog().database());
+    // Room for exactly ten jobs at the $0.042 estimate.
+    REQUIRE(ledger.setBudget("project", *projectId, 420'000));
+
+    std::atomic<int> accepted{0};
+    std::atomic<int> refused{0};
+    std::vector<std::jthread> submitters;
+    for (int i = 0; i < 50; ++i) {
+        submitters.emplace_back([&] {
+            auto library = Library::open(f.dir / "library");
+            REQUIRE(library);
+            EnqueueOptions options;
+            options.project = "Tight";
+            auto estimate = f.prices.estimate(f.request("x"));
+            auto ids = JobStore(**library).enqueue(f.request("x"), options, *estimate);
+            if (ids) {
+                ++accepted;
+            } else {
+                CHECK(ids.error().code == ErrorCode::LimitExceeded);
+                CHECK_THAT(ids.error().message, Catch::Contains("Tight") &&
+                                                    Catch::Contains("budget"));
+                ++refused;
+            }
+        });
+    }
+    submitters.clear();
+    CHECK(accepted == 10);
+    CHECK(refused == 40);
+    auto budget = ledger.budget("project", *projectId);
+    REQUIRE(budget);
+    CHECK((*budget)->reservedUsd == 420'000);
+}
+
+TEST_CASE("429 with Retry-After is waited out and sent again with one execution", "[jobs][faults]") {
+    QueueFixture f;
+    f.server.replySequence("POST", "/v1/images/generations",
+                           {FakeReply::rateLimited("1", {{"error", {{"message", "slow down"}}}}),
+                            FakeReply::json(200, OpenAiFakeServer::imagesReply(1, 32, 32))});
+    const auto ids = f.enqueue("retry me");
+    const auto started = std::chrono::steady_clock::now();
+    const RunSummary summary = f.run();
+    CHECK(summary.succeeded == 1);
+    CHECK(f.server.count("/v1/images/generations") == 2);
+    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(1000));
+    const auto requests = f.server.requestsTo("/v1/images/generations");
+    CHECK(requests[1].receivedAt - requests[0].receivedAt >= std::chrono::milliseconds(1000));
+    CHECK(f.job(ids[0]).attempts == 2);
+}
+
+TEST_CASE("Server errors are retried with backoff, then the job fails with no charge",
+          "[jobs][faults]") {
+    QueueFixture f;
+    f.server.reply("POST", "/v1/images/generations",
+                   FakeReply::json(503, {{"error", {{"message", "overloaded"}}}}));
+    const auto ids = f.enqueue("never works");
+    const RunSummary summary = f.run();
+    CHECK(summary.failed == 1);
+    CHECK(f.server.count("/v1/images/generations") == 3); // maxAttempts
+    const Job job = f.job(ids[0]);
+    CHECK(job.state == JobState::Failed);
+    CHECK_THAT(job.error, Catch::Contains("gave up after 3 attempts"));
+    CHECK(f.ledgerSum("charge") == 0);
+    CHECK(*Ledger(f.library->catalog().database()).totalReservedUsd() == 0);
+}
+
+TEST_CASE("A safety block fails at once with the provider's words", "[jobs][faults]") {
+    QueueFixture f;
+    f.server.reply("POST", "/v1/images/generations", OpenAiFakeServer::moderationBlocked());
+    const auto ids = f.enqueue("something the filter refuses");
+    f.run();
+    const Job job = f.job(ids[0]);
+    CHECK(job.state == JobState::Failed);
+    CHECK_THAT(job.error, Catch::StartsWith("blocked by"));
+    CHECK(f.server.count("/v1/images/generations") == 1);
+}
+
+TEST_CASE("A reply cut after the request was sent is never resent on its own",
+          "[jobs][faults]") {
+    QueueFixture f;
+    f.server.replySequence("POST", "/v1/images/generations",
+                           {FakeReply::cutBody("{\"data\": [", 100000),
+                            FakeReply::json(200, OpenAiFakeServer::imagesReply(1, 32, 32))});
+    const auto ids = f.enqueue("ambiguous");
+    const RunSummary first = f.run();
+    CHECK(first.interrupted == 1);
+    CHECK(f.server.count("/v1/images/generations") == 1);
+    Job job = f.job(ids[0]);
+    CHECK(job.state == JobState::Interrupted);
+    CHECK_THAT(job.error, Catch::Contains("charge unknown"));
+    // The money stays reserved until the user decides.
+    CHECK(*Ledger(f.library->catalog().database()).totalReservedUsd() == 42'000);
+
+    // A second run does not touch it either.
+    f.run();
+    CHECK(f.server.count("/v1/images/generations") == 1);
+
+    REQUIRE(JobStore(*f.library).retry(ids[0]));
+    const RunSummary second = f.run();
+    CHECK(second.succeeded == 1);
+    CHECK(f.server.count("/v1/images/generations") == 2);
+    CHECK(*Ledger(f.library->catalog().database()).totalReservedUsd() == 0);
+}
+
+TEST_CASE("A job left mid-submission by a crash waits for the user", "[jobs][recovery]") {
+    QueueFixture f;
+    const auto ids = f.enqueue("was on the wire");
+    REQUIRE(f.library->catalog().database().exec(
+        "UPDATE jobs SET state = 'submitting', attempts = 1 WHERE id = " + std::to_string(ids[0])));
+    UniqueImageReplies replies(f.server);
+    f.run();
+    CHECK(replies.total() == 0);
+    const Job job = f.job(ids[0]);
+    CHECK(job.state == JobState::Interrupted);
+    CHECK_THAT(job.error, Catch::Contains("may have charged"));
+    REQUIRE(JobStore(*f.library).cancel(ids[0]));
+    CHECK(f.job(ids[0]).state == JobState::Canceled);
+    CHECK(*Ledger(f.library->catalog().database()).totalReservedUsd() == 0);
+}
+
+TEST_CASE("Cancelling a job in flight aborts its transfer within a second", "[jobs][cancel]") {
+    QueueFixture f;
+    f.server.reply("POST", "/v1/images/generations", FakeReply::stall(std::chrono::seconds(20)));
+    const auto ids = f.enqueue("slow");
+    std::jthread canceller([&] {
+        f.server.waitForRequests(1, std::chrono::seconds(5));
+        auto library = Library::open(f.dir / "library");
+        REQUIRE(library);
+        REQUIRE(JobStore(**library).cancel(ids[0]));
+    });
+    const auto started = std::chrono::steady_clock::now();
+    const RunSummary summary = f.run();
+    const auto took = std::chrono::steady_clock::now() - started;
+    CHECK(summary.canceled == 1);
+    CHECK(took < std::chrono::seconds(3));
+    const Job job = f.job(ids[0]);
+    CHECK(job.state == JobState::Canceled);
+    CHECK_THAT(job.error, Catch::Contains("may still charge"));
+}
+
+TEST_CASE("The ledger cannot be edited, only appended to", "[jobs][ledger]") {
+    QueueFixture f;
+    f.enqueue("x");
+    auto& db = f.library->catalog().database();
+    auto update = db.exec("UPDATE ledger SET usd_micros = 0");
+    REQUIRE_FALSE(update);
+    CHECK_THAT(update.error().message, Catch::Contains("append-only"));
+    CHECK_FALSE(db.exec("DELETE FROM ledger"));
+}

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "support/FakeHttpServer.h"
+
+#include <atomic>
+#include <string>
+
+namespace ripen::test {
+
+// Serves OpenAI-shaped generation replies whose image differs per request (seeded by a
+// counter), so every job of a batch yields its own asset, with an optional latency that
+// widens the window in which a test can kill the client mid-request.
+class UniqueImageReplies {
+public:
+    explicit UniqueImageReplies(FakeHttpServer& server,
+                                std::chrono::milliseconds latency = std::chrono::milliseconds(0));
+
+    // Requests answered so far, by prompt (a billable execution each).
+    int executions(const std::string& prompt) const;
+    int total() const { return m_counter.load(); }
+
+private:
+    FakeHttpServer& m_server;
+    std::atomic<int> m_counter{0};
+};
+
+} // namespace ripen::test
