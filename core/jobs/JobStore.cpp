@@ -292,8 +292,10 @@ Status JobStore::recordRunning(JobId id, const std::string& operationId, std::in
 }
 
 Status JobStore::recordStoring(JobId id, const nlohmann::json& result) {
-    auto stmt = m_db.prepare("UPDATE jobs SET state = 'storing', result_json = ?, not_before = 0, "
-                             "updated_at = ? WHERE id = ?");
+    // The worker that got the result stores it right away; the lease keeps the claim loop
+    // from starting a second store of the same job meanwhile. A crash voids the lease.
+    auto stmt = m_db.prepare("UPDATE jobs SET state = 'storing', result_json = ?, "
+                             "not_before = ?2 + 600000, updated_at = ?2 WHERE id = ?3");
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
@@ -363,13 +365,19 @@ Status JobStore::settle(const Job& job, std::optional<Estimate> charge, const st
 
 Result<std::vector<AssetId>> JobStore::complete(JobId id, const std::vector<Asset>& assets,
                                                 const Estimate& charge) {
+    auto tx = sqlite::Transaction::begin(m_db);
+    if (!tx) {
+        return std::unexpected(tx.error());
+    }
+    // Read inside the transaction: only a job still being stored may complete, once.
     auto current = job(id);
     if (!current) {
         return std::unexpected(current.error());
     }
-    auto tx = sqlite::Transaction::begin(m_db);
-    if (!tx) {
-        return std::unexpected(tx.error());
+    if (current->state != JobState::Storing) {
+        return fail(ErrorCode::InvalidArgument, "job " + std::to_string(id) + " is " +
+                                                    std::string(toString(current->state)) +
+                                                    ", not storing; it was not completed again");
     }
     std::vector<AssetId> ids;
     for (const auto& asset : assets) {
@@ -404,13 +412,17 @@ Result<std::vector<AssetId>> JobStore::complete(JobId id, const std::vector<Asse
 }
 
 Status JobStore::failJob(JobId id, const std::string& reason, std::optional<Estimate> charge) {
+    auto tx = sqlite::Transaction::begin(m_db);
+    if (!tx) {
+        return std::unexpected(tx.error());
+    }
     auto current = job(id);
     if (!current) {
         return std::unexpected(current.error());
     }
-    auto tx = sqlite::Transaction::begin(m_db);
-    if (!tx) {
-        return std::unexpected(tx.error());
+    if (isFinal(current->state)) {
+        return fail(ErrorCode::InvalidArgument, "job " + std::to_string(id) + " is already " +
+                                                    std::string(toString(current->state)));
     }
     if (auto settled = settle(*current, charge, "settled on failure: " + reason); !settled) {
         return settled;
@@ -428,13 +440,17 @@ Status JobStore::interrupt(JobId id, const std::string& reason) {
 }
 
 Status JobStore::finishCancel(JobId id, const std::string& note) {
+    auto tx = sqlite::Transaction::begin(m_db);
+    if (!tx) {
+        return std::unexpected(tx.error());
+    }
     auto current = job(id);
     if (!current) {
         return std::unexpected(current.error());
     }
-    auto tx = sqlite::Transaction::begin(m_db);
-    if (!tx) {
-        return std::unexpected(tx.error());
+    if (isFinal(current->state)) {
+        return fail(ErrorCode::InvalidArgument, "job " + std::to_string(id) + " is already " +
+                                                    std::string(toString(current->state)));
     }
     if (auto settled = settle(*current, std::nullopt, note); !settled) {
         return settled;

@@ -22,15 +22,21 @@ UniqueImageReplies::UniqueImageReplies(FakeHttpServer& server, std::chrono::mill
     });
 }
 
-int UniqueImageReplies::executions(const std::string& prompt) const {
-    int n = 0;
+std::map<std::string, int> UniqueImageReplies::executionsByPrompt() const {
+    std::map<std::string, int> counts;
     for (const auto& request : m_server.requestsTo("/v1/images/generations")) {
         auto body = nlohmann::json::parse(request.body, nullptr, false);
-        if (!body.is_discarded() && body.value("prompt", "") == prompt) {
-            ++n;
+        if (!body.is_discarded()) {
+            ++counts[body.value("prompt", "")];
         }
     }
-    return n;
+    return counts;
+}
+
+int UniqueImageReplies::executions(const std::string& prompt) const {
+    const auto counts = executionsByPrompt();
+    const auto it = counts.find(prompt);
+    return it == counts.end() ? 0 : it->second;
 }
 
 } // namespace ripen::test

@@ -3,6 +3,7 @@
 #include "support/FakeHttpServer.h"
 
 #include <atomic>
+#include <map>
 #include <string>
 
 namespace ripen::test {
@@ -17,6 +18,8 @@ public:
 
     // Requests answered so far, by prompt (a billable execution each).
     int executions(const std::string& prompt) const;
+    // All of them at once: prompt -> requests answered.
+    std::map<std::string, int> executionsByPrompt() const;
     int total() const { return m_counter.load(); }
 
 private:
