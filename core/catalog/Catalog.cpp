@@ -319,7 +319,15 @@ Result<std::optional<AssetId>> Catalog::findBySha256(const std::string& sha256) 
 
 Result<std::vector<Asset>> Catalog::find(const AssetQuery& query) {
     const AssetQuerySql sql(query);
-    auto stmt = m_db.prepare(kAssetColumns + sql.where() + sql.orderAndLimit(query));
+    // Two phases: pick the page of ids first, then build full rows (tags, lineage) for
+    // those only; otherwise SQLite computes the row subqueries for every match before
+    // sorting (70 ms instead of 1 ms for "newest 100 with a tag" over 100k assets).
+    const std::string page = "SELECT a.id FROM assets a" + sql.joins() + sql.where() +
+                             sql.orderAndLimit(query);
+    AssetQuery wholePage;
+    wholePage.order = query.order;
+    auto stmt = m_db.prepare(kAssetColumns + std::string(" WHERE a.id IN (") + page + ")" +
+                             sql.orderAndLimit(wholePage));
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
@@ -340,9 +348,7 @@ Result<std::vector<Asset>> Catalog::find(const AssetQuery& query) {
 
 Result<std::int64_t> Catalog::count(const AssetQuery& query) {
     const AssetQuerySql sql(query);
-    auto stmt = m_db.prepare("SELECT count(*) FROM assets a LEFT JOIN projects p ON "
-                             "p.id = a.project_id LEFT JOIN clients c ON c.id = a.client_id" +
-                             sql.where());
+    auto stmt = m_db.prepare("SELECT count(*) FROM assets a" + sql.joins() + sql.where());
     if (!stmt) {
         return std::unexpected(stmt.error());
     }

@@ -9,9 +9,11 @@ AssetQuerySql::AssetQuerySql(const AssetQuery& q) {
         add("a.id IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)", fts);
     }
     if (q.project) {
+        m_needsProject = true;
         add("p.name = ? COLLATE NOCASE", *q.project);
     }
     if (q.client) {
+        m_needsClient = true;
         add("c.name = ? COLLATE NOCASE", *q.client);
     }
     if (q.kind) {
@@ -36,8 +38,8 @@ AssetQuerySql::AssetQuerySql(const AssetQuery& q) {
         add("a.model_id = ?", *q.modelId);
     }
     if (q.tag) {
-        add("a.id IN (SELECT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id "
-            "WHERE t.name = ? COLLATE NOCASE)",
+        add("a.id IN (SELECT x.asset_id FROM asset_tags x WHERE x.tag_id = "
+            "(SELECT id FROM tags WHERE name = ? COLLATE NOCASE))",
             *q.tag);
     }
     if (q.importedAfterMs) {
@@ -46,6 +48,17 @@ AssetQuerySql::AssetQuerySql(const AssetQuery& q) {
     if (q.importedBeforeMs) {
         add("a.imported_at < ?", *q.importedBeforeMs);
     }
+}
+
+std::string AssetQuerySql::joins() const {
+    std::string sql;
+    if (m_needsProject) {
+        sql += " JOIN projects p ON p.id = a.project_id";
+    }
+    if (m_needsClient) {
+        sql += " JOIN clients c ON c.id = a.client_id";
+    }
+    return sql;
 }
 
 void AssetQuerySql::add(std::string condition, std::variant<std::int64_t, std::string> value) {

@@ -18,6 +18,8 @@ public:
     explicit AssetQuerySql(const AssetQuery& query);
 
     const std::string& where() const { return m_where; } // "" or " WHERE ..."
+    // The joins the filter needs (projects and clients only when filtered by name).
+    std::string joins() const;
     std::string orderAndLimit(const AssetQuery& query) const;
     // Binds the values of where() starting at parameter `first`; returns the next index.
     int bind(sqlite::Statement& stmt, int first = 1) const;
@@ -30,6 +32,8 @@ private:
     void add(std::string condition, std::variant<std::int64_t, std::string> value);
 
     std::string m_where;
+    bool m_needsProject = false;
+    bool m_needsClient = false;
     std::vector<std::variant<std::int64_t, std::string>> m_values;
 };
 
