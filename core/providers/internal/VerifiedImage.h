@@ -1,0 +1,19 @@
+#pragma once
+
+#include "common/Error.h"
+#include "providers/ProviderTypes.h"
+
+#include <filesystem>
+#include <string_view>
+
+namespace ripen::providers {
+
+// Saves an image a provider sent as base64 after decoding it completely: a truncated
+// payload keeps a valid header (which is all saveGeneratedImage looks at), and nothing
+// but a Content-Length would otherwise notice that the PNG ends early. decodeImage checks
+// that the container reaches its end (PNG IEND, JPEG EOI, all WebP RIFF bytes).
+// Errors: those of decodeImage and saveGeneratedImage.
+Result<GeneratedFile> saveVerifiedImage(const std::filesystem::path& workDir,
+                                        std::string_view bytes);
+
+} // namespace ripen::providers
