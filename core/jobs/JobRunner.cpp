@@ -162,8 +162,11 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
         std::shared_ptr<std::atomic<bool>> done;
     };
     std::list<Worker> workers;
+    // A finishing worker wakes the loop at once, so a freed slot is refilled without
+    // waiting out the idle tick (which only paces cancel checks and backoff waits).
     std::mutex wakeMutex;
     std::condition_variable_any wake;
+    int finishedSinceWait = 0;
     const auto reap = [&] {
         workers.remove_if([](Worker& w) { return w.done->load(); });
     };
@@ -196,7 +199,8 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
             auto done = std::make_shared<std::atomic<bool>>(false);
             const bool holdsSlot = claim.step == JobStep::Submit;
             workers.push_back(Worker{
-                std::jthread([this, claim, endpoint, source, done, holdsSlot, &wake]() {
+                std::jthread([this, claim, endpoint, source, done, holdsSlot, &wake, &wakeMutex,
+                              &finishedSinceWait]() {
                     work(claim, endpoint, source.get_token());
                     if (holdsSlot) {
                         m_pool.release(claim.job.request.provider, endpoint);
@@ -206,6 +210,10 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
                         m_inFlight.erase(claim.job.id);
                     }
                     done->store(true);
+                    {
+                        std::lock_guard wakeLock(wakeMutex);
+                        ++finishedSinceWait;
+                    }
                     wake.notify_all();
                 }),
                 done});
@@ -223,7 +231,9 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
             waitMs = std::clamp<std::int64_t>(**due - nowMs(), 1, m_settings.idleTick.count());
         }
         std::unique_lock lock(wakeMutex);
-        wake.wait_for(lock, stop, std::chrono::milliseconds(waitMs), [] { return false; });
+        wake.wait_for(lock, stop, std::chrono::milliseconds(waitMs),
+                      [&] { return finishedSinceWait > 0; });
+        finishedSinceWait = 0;
     }
     {
         std::lock_guard lock(m_mutex);
