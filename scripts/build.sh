@@ -3,6 +3,8 @@
 # Shared by run.sh, test.sh and bench.sh so they reuse one build tree and ccache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Paths relative to the checkout in ccache's hash: build trees and clean clones share hits.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(pwd)}"
 preset="${1:-ci}"
 shift || true
 if [ ! -f "build/${preset}/build.ninja" ]; then
