@@ -1,0 +1,172 @@
+#include "credits/Ledger.h"
+
+#include <chrono>
+
+namespace ripen {
+namespace {
+
+const char* kindName(Ledger::Kind kind) {
+    switch (kind) {
+    case Ledger::Kind::Reserve: return "reserve";
+    case Ledger::Kind::Release: return "release";
+    case Ledger::Kind::Charge: return "charge";
+    case Ledger::Kind::Grant: return "grant";
+    case Ledger::Kind::Adjust: return "adjust";
+    }
+    return "adjust";
+}
+
+std::int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Spent and reserved for one scope column (project_id or client_id) of the ledger.
+constexpr const char* kBudgetSelect = R"sql(
+SELECT b.scope, coalesce(p.name, c.name, ''), b.limit_usd_micros, b.soft_percent,
+  (SELECT coalesce(sum(usd_micros), 0) FROM ledger l WHERE l.kind = 'charge' AND
+     ((b.scope = 'project' AND l.project_id = b.scope_id) OR
+      (b.scope = 'client' AND l.client_id = b.scope_id))),
+  (SELECT coalesce(sum(CASE l.kind WHEN 'reserve' THEN usd_micros ELSE -usd_micros END), 0)
+     FROM ledger l WHERE l.kind IN ('reserve', 'release') AND
+     ((b.scope = 'project' AND l.project_id = b.scope_id) OR
+      (b.scope = 'client' AND l.client_id = b.scope_id)))
+FROM budgets b
+LEFT JOIN projects p ON b.scope = 'project' AND p.id = b.scope_id
+LEFT JOIN clients c ON b.scope = 'client' AND c.id = b.scope_id
+)sql";
+
+} // namespace
+
+Ledger::Ledger(sqlite::Database& db) : m_db(db) {}
+
+Status Ledger::append(const Entry& e) {
+    auto stmt = m_db.prepare(R"sql(
+        INSERT INTO ledger(at, job_id, kind, amount_micros, unit, usd_micros, provider, model,
+                           project_id, client_id, note)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    stmt->bind(1, nowMs()).bind(2, e.jobId).bind(3, kindName(e.kind)).bind(4, e.amount);
+    stmt->bind(5, e.unit).bind(6, e.usd).bind(7, e.provider).bind(8, e.model);
+    stmt->bind(9, e.projectId).bind(10, e.clientId).bind(11, e.note);
+    return stmt->run();
+}
+
+Result<Micros> Ledger::openReservationUsd(std::int64_t jobId) {
+    auto stmt = m_db.prepare(
+        "SELECT coalesce(sum(CASE kind WHEN 'reserve' THEN usd_micros ELSE -usd_micros END), 0) "
+        "FROM ledger WHERE job_id = ? AND kind IN ('reserve', 'release')");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    stmt->bind(1, jobId);
+    auto row = stmt->step();
+    if (!row) {
+        return std::unexpected(row.error());
+    }
+    return stmt->int64(0);
+}
+
+namespace {
+
+Result<std::vector<Ledger::BudgetStatus>> readBudgets(sqlite::Statement& stmt) {
+    std::vector<Ledger::BudgetStatus> list;
+    while (true) {
+        auto row = stmt.step();
+        if (!row) {
+            return std::unexpected(row.error());
+        }
+        if (!*row) {
+            return list;
+        }
+        list.push_back({stmt.text(0), stmt.text(1), stmt.int64(2), stmt.int64(4), stmt.int64(5),
+                        static_cast<int>(stmt.int64(3))});
+    }
+}
+
+} // namespace
+
+Result<std::optional<Ledger::BudgetStatus>> Ledger::budget(const std::string& scope,
+                                                           std::int64_t scopeId) {
+    auto stmt = m_db.prepare(std::string(kBudgetSelect) + " WHERE b.scope = ? AND b.scope_id = ?");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    stmt->bind(1, scope).bind(2, scopeId);
+    auto list = readBudgets(*stmt);
+    if (!list) {
+        return std::unexpected(list.error());
+    }
+    return list->empty() ? std::nullopt : std::optional<BudgetStatus>(list->front());
+}
+
+Result<std::vector<Ledger::BudgetStatus>> Ledger::budgets() {
+    auto stmt = m_db.prepare(std::string(kBudgetSelect) + " ORDER BY b.scope, 2");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    return readBudgets(*stmt);
+}
+
+Status Ledger::setBudget(const std::string& scope, std::int64_t scopeId,
+                         std::optional<Micros> limitUsd) {
+    auto stmt = limitUsd ? m_db.prepare("INSERT INTO budgets(scope, scope_id, limit_usd_micros) "
+                                        "VALUES (?, ?, ?) ON CONFLICT(scope, scope_id) DO UPDATE "
+                                        "SET limit_usd_micros = excluded.limit_usd_micros")
+                         : m_db.prepare("DELETE FROM budgets WHERE scope = ? AND scope_id = ?");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    stmt->bind(1, scope).bind(2, scopeId);
+    if (limitUsd) {
+        stmt->bind(3, *limitUsd);
+    }
+    return stmt->run();
+}
+
+Result<Micros> Ledger::totalChargedUsd() {
+    return m_db.queryInt64("SELECT coalesce(sum(usd_micros), 0) FROM ledger WHERE kind = 'charge'");
+}
+
+Result<Micros> Ledger::totalReservedUsd() {
+    return m_db.queryInt64("SELECT coalesce(sum(CASE kind WHEN 'reserve' THEN usd_micros ELSE "
+                           "-usd_micros END), 0) FROM ledger WHERE kind IN ('reserve', 'release')");
+}
+
+Result<std::vector<Ledger::SpendLine>> Ledger::spendBy(const std::string& dimension) {
+    std::string key;
+    if (dimension == "provider") {
+        key = "l.provider";
+    } else if (dimension == "model") {
+        key = "l.provider || ' ' || l.model";
+    } else if (dimension == "project") {
+        key = "coalesce((SELECT name FROM projects WHERE id = l.project_id), '(none)')";
+    } else if (dimension == "client") {
+        key = "coalesce((SELECT name FROM clients WHERE id = l.client_id), '(none)')";
+    } else {
+        return fail(ErrorCode::InvalidArgument, "spend can be grouped by provider, model, "
+                                                "project or client, not " + dimension);
+    }
+    auto stmt = m_db.prepare("SELECT " + key + ", sum(l.usd_micros), sum(l.amount_micros), "
+                             "min(l.unit), count(DISTINCT l.job_id) FROM ledger l WHERE "
+                             "l.kind = 'charge' GROUP BY 1 ORDER BY 2 DESC");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    std::vector<SpendLine> lines;
+    while (true) {
+        auto row = stmt->step();
+        if (!row) {
+            return std::unexpected(row.error());
+        }
+        if (!*row) {
+            return lines;
+        }
+        lines.push_back({stmt->text(0), stmt->int64(1), stmt->int64(2), stmt->text(3), stmt->int64(4)});
+    }
+}
+
+} // namespace ripen
