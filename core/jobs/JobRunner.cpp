@@ -173,7 +173,7 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
     while (!stop.stop_requested()) {
         reap();
         checkCancelRequests(store);
-        auto claimed = store.claimNext(usableProviders(), nowMs());
+        auto claimed = store.claimNext(usableProviders(), nowMs(), !m_paused);
         if (!claimed) {
             return std::unexpected(claimed.error());
         }
@@ -221,7 +221,7 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
         }
         std::int64_t waitMs = m_settings.idleTick.count();
         if (workers.empty()) {
-            auto due = store.nextDueMs(all);
+            auto due = store.nextDueMs(all, !m_paused);
             if (!due) {
                 return std::unexpected(due.error());
             }
@@ -337,6 +337,9 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
         }
         if (prepared.error().code == ErrorCode::DiskFull || prepared.error().code == ErrorCode::Io) {
             // Retry the save, never the generation: the paid result is still in the work dir.
+            if (prepared.error().code == ErrorCode::DiskFull) {
+                pause();
+            }
             (void)store.retryLater(job.id, nowMs() + 30'000, prepared.error().message, true);
             emit({job.id, JobState::Storing, prepared.error().message, {}, {}});
             return;

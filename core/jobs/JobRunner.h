@@ -7,6 +7,7 @@
 #include "jobs/RetryPolicy.h"
 #include "providers/ProviderRegistry.h"
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -47,6 +48,13 @@ public:
     // Called from worker threads; must be cheap and thread-safe.
     void subscribe(Listener listener);
 
+    // Paused, the runner sends no new requests; results already paid for are still stored
+    // and running remote jobs still polled. Any thread. A full disk pauses it by itself:
+    // a result that cannot be saved must not be followed by more paid work.
+    void pause() { m_paused = true; }
+    void resume() { m_paused = false; }
+    bool paused() const { return m_paused; }
+
     // Recovers from a previous crash, then works until nothing runnable is left (jobs that
     // wait for a backoff or a poll count as runnable) or `stop` is requested.
     Result<RunSummary> runUntilIdle(std::stop_token stop);
@@ -71,6 +79,7 @@ private:
     RetryPolicy m_retry;
     EndpointPool m_pool;
 
+    std::atomic<bool> m_paused{false};
     std::mutex m_mutex; // guards the members below
     std::vector<Listener> m_listeners;
     std::map<JobId, std::stop_source> m_inFlight;

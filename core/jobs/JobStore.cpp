@@ -192,7 +192,7 @@ Result<std::vector<JobId>> JobStore::enqueue(const GenerationRequest& request,
 }
 
 Result<std::optional<ClaimedJob>> JobStore::claimNext(const std::set<std::string>& providers,
-                                                      std::int64_t now) {
+                                                      std::int64_t now, bool submissions) {
     if (providers.empty()) {
         return std::optional<ClaimedJob>{};
     }
@@ -204,7 +204,9 @@ Result<std::optional<ClaimedJob>> JobStore::claimNext(const std::set<std::string
     const std::string in = inList(providers, binds);
     auto pick = m_db.prepare(
         "SELECT id, state FROM jobs WHERE cancel_requested = 0 AND not_before <= ? AND provider IN " +
-        in + " AND state IN ('storing', 'running', 'queued') ORDER BY CASE state WHEN 'storing' "
+        in + (submissions ? " AND state IN ('storing', 'running', 'queued')"
+                          : " AND state IN ('storing', 'running')") +
+        " ORDER BY CASE state WHEN 'storing' "
              "THEN 0 WHEN 'running' THEN 1 ELSE 2 END, priority DESC, id LIMIT 1");
     if (!pick) {
         return std::unexpected(pick.error());
@@ -249,14 +251,16 @@ Result<std::optional<ClaimedJob>> JobStore::claimNext(const std::set<std::string
     return std::optional<ClaimedJob>(ClaimedJob{std::move(*claimed), step});
 }
 
-Result<std::optional<std::int64_t>> JobStore::nextDueMs(const std::set<std::string>& providers) {
+Result<std::optional<std::int64_t>> JobStore::nextDueMs(const std::set<std::string>& providers,
+                                                        bool submissions) {
     if (providers.empty()) {
         return std::optional<std::int64_t>{};
     }
     std::vector<std::string> binds;
-    auto stmt = m_db.prepare("SELECT min(not_before) FROM jobs WHERE cancel_requested = 0 AND "
-                             "state IN ('storing', 'running', 'queued') AND provider IN " +
-                             inList(providers, binds));
+    auto stmt = m_db.prepare(std::string("SELECT min(not_before) FROM jobs WHERE cancel_requested = 0 AND ") +
+                             (submissions ? "state IN ('storing', 'running', 'queued')"
+                                          : "state IN ('storing', 'running')") +
+                             " AND provider IN " + inList(providers, binds));
     if (!stmt) {
         return std::unexpected(stmt.error());
     }

@@ -44,11 +44,13 @@ public:
 
     // The next job a runner should work on for one of `providers`: results to store first,
     // then due polls, then submissions by priority. The job is marked before it is
-    // returned ("submitting" with attempts+1, or a lease on its next poll time).
+    // returned ("submitting" with attempts+1, or a lease on its next poll time). With
+    // `submissions` false only stores and polls are claimed (the queue is paused).
     Result<std::optional<ClaimedJob>> claimNext(const std::set<std::string>& providers,
-                                                std::int64_t nowMs);
+                                                std::int64_t nowMs, bool submissions = true);
     // When the earliest waiting job becomes due, for the runner's sleep.
-    Result<std::optional<std::int64_t>> nextDueMs(const std::set<std::string>& providers);
+    Result<std::optional<std::int64_t>> nextDueMs(const std::set<std::string>& providers,
+                                                  bool submissions = true);
 
     Status recordEndpoint(JobId id, const std::string& endpoint);
     Status recordRunning(JobId id, const std::string& operationId, std::int64_t nextPollMs,

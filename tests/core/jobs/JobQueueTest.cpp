@@ -297,3 +297,18 @@ TEST_CASE("The ledger cannot be edited, only appended to", "[jobs][ledger]") {
     CHECK_THAT(update.error().message, Catch::Contains("append-only"));
     CHECK_FALSE(db.exec("DELETE FROM ledger"));
 }
+
+TEST_CASE("A paused runner sends nothing new and leaves queued jobs queued", "[jobs]") {
+    QueueFixture f;
+    UniqueImageReplies replies(f.server);
+    const auto ids = f.enqueue("later", 2);
+    JobRunner runner(f.library->root(), f.registry, f.credentials, f.prices, f.http);
+    runner.pause();
+    REQUIRE(runner.runUntilIdle({}));
+    CHECK(replies.total() == 0);
+    CHECK(f.job(ids[0]).state == JobState::Queued);
+    runner.resume();
+    auto summary = runner.runUntilIdle({});
+    REQUIRE(summary);
+    CHECK(summary->succeeded == 2);
+}
