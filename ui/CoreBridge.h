@@ -1,3 +1,102 @@
 #pragma once
+
+#include "AssetRecord.h"
+#include "LibraryOverview.h"
+#include "catalog/AssetQuery.h"
+#include "catalog/Importer.h"
+#include "common/Error.h"
+
 #include <QObject>
-class CoreBridge : public QObject { Q_OBJECT };
+#include <QString>
+#include <QStringList>
+#include <QThreadPool>
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+namespace ripen::ui {
+
+// The UI's only door into core. It owns the library root and runs every piece of core
+// work on worker threads, each with its own core connection (a Catalog is one SQLite
+// connection, used by one thread at a time):
+//   - the reader lane (one thread) opens the library once and answers queries in order;
+//   - the import lane (one thread) runs imports one after another, each opening its own
+//     Library.
+// Results come back as signals emitted on the GUI thread, so receivers may connect with
+// the default connection type and touch widgets directly. Requests return an id that the
+// matching result carries, so a caller can drop answers it no longer wants.
+//
+// Thread affinity: create, call and destroy on the GUI thread. The destructor cancels
+// running imports and waits for the workers.
+class CoreBridge final : public QObject {
+    Q_OBJECT
+public:
+    using RequestId = quint64;
+
+    explicit CoreBridge(std::filesystem::path libraryRoot, QObject* parent = nullptr);
+    ~CoreBridge() override;
+    CoreBridge(const CoreBridge&) = delete;
+    CoreBridge& operator=(const CoreBridge&) = delete;
+
+    const std::filesystem::path& libraryRoot() const { return m_root; }
+    QString libraryRootText() const;
+
+    // True once libraryOpened has been emitted.
+    bool isOpen() const { return m_open; }
+    bool isImporting() const { return m_importsPending > 0; }
+    // Whether any request is still being worked on (for tests and the screenshot tool).
+    bool isBusy() const { return m_requestsPending > 0 || m_importsPending > 0; }
+
+    // Opens (creating if missing) the library; answers libraryOpened or libraryOpenFailed.
+    void openLibrary();
+    // Answers assetsReady or requestFailed. The query's limit and offset page the result.
+    RequestId queryAssets(const ripen::AssetQuery& query);
+    // Answers assetCountReady or requestFailed; limit and offset are ignored.
+    RequestId countAssets(const ripen::AssetQuery& query);
+    // Answers overviewReady or requestFailed.
+    RequestId loadOverview();
+
+    // Queues an import of files and folders (recursive). Emits importStarted, then
+    // importProgress and importOutcome while it runs, and importFinished at the end.
+    void importPaths(const QStringList& paths, const ripen::ImportOptions& options = {});
+    // Asks the running and queued imports to stop after the current file.
+    void cancelImport();
+
+signals:
+    void libraryOpened(const ripen::ui::LibraryOverview& overview);
+    void libraryOpenFailed(const ripen::Error& error);
+
+    void assetsReady(quint64 request, const ripen::ui::AssetRecords& records);
+    void assetCountReady(quint64 request, qint64 count);
+    void overviewReady(quint64 request, const ripen::ui::LibraryOverview& overview);
+    void requestFailed(quint64 request, const ripen::Error& error);
+
+    void importStarted(int pathCount);
+    void importProgress(qint64 done, qint64 total, const QString& message);
+    void importOutcome(const ripen::ImportOutcome& outcome);
+    void importFinished(const ripen::ImportSummary& summary);
+
+    // The catalog changed under the current views (an import added assets).
+    void libraryChanged();
+
+private:
+    struct ReaderState;
+    template <class Work, class Done> void runOnReader(Work work, Done done);
+
+    std::filesystem::path m_root;
+    std::shared_ptr<ReaderState> m_reader; // touched only by reader-lane tasks
+    QThreadPool m_readerPool;
+    QThreadPool m_importPool;
+    std::vector<std::shared_ptr<std::atomic<bool>>> m_importCancels; // queued or running
+    RequestId m_nextRequest = 1;
+    int m_requestsPending = 0;
+    int m_importsPending = 0;
+    bool m_open = false;
+};
+
+} // namespace ripen::ui
+
+Q_DECLARE_METATYPE(ripen::Error)
+Q_DECLARE_METATYPE(ripen::ImportOutcome)
+Q_DECLARE_METATYPE(ripen::ImportSummary)

@@ -1,1 +1,139 @@
-int main() { return 0; }
+// ripen: the GUI. A thin main that parses the command line, applies the theme and wires
+// the CoreBridge into the main window; everything else lives in ui/.
+
+#include "CoreBridge.h"
+#include "LibraryOpenError.h"
+#include "MainWindow.h"
+#include "PathText.h"
+#include "catalog/Library.h"
+#include "theme/Theme.h"
+#include "tools/WidgetScreenshot.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <QTextStream>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <ripen/BuildInfo.h>
+#include <string_view>
+
+namespace {
+
+struct Options {
+    QString library;
+    QString screenshot;
+    QSize screenshotSize{1280, 800};
+    std::optional<ripen::ui::ThemeMode> theme;
+};
+
+// Parses argv; exits for --help, --version and usage errors.
+Options parseOptions(const QCoreApplication& app) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Production workstation for AI image and video assets."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption library(
+        QStringLiteral("library"),
+        QApplication::translate("main", "Open the library in DIR (created if missing)."),
+        QStringLiteral("DIR"), ripen::ui::PathText::fromPath(ripen::Library::defaultLocation()));
+    QCommandLineOption theme(QStringLiteral("theme"),
+                             QApplication::translate("main", "Use the dark or light theme."),
+                             QStringLiteral("dark|light"));
+    // Development aids: render the window to a PNG once it has settled, then quit.
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Render the main window to FILE and quit."),
+                                  QStringLiteral("FILE"));
+    screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption size(QStringLiteral("screenshot-size"),
+                            QStringLiteral("Window size for --screenshot."), QStringLiteral("WxH"),
+                            QStringLiteral("1280x800"));
+    size.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({library, theme, screenshot, size});
+    parser.process(app);
+
+    Options options;
+    options.library = parser.value(library);
+    options.screenshot = parser.value(screenshot);
+    if (parser.isSet(theme)) {
+        options.theme = ripen::ui::Theme::fromString(parser.value(theme));
+        if (!options.theme) {
+            std::fprintf(stderr, "ripen: --theme must be dark or light\n");
+            std::exit(2);
+        }
+    }
+    const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+    if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0) {
+        options.screenshotSize = QSize(wh[0].toInt(), wh[1].toInt());
+    }
+    return options;
+}
+
+// --help and --version must work without a display, so they get a core application only.
+bool needsDisplay(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg(argv[i]);
+        if (arg == "--help" || arg == "-h" || arg == "--help-all" || arg == "--version" ||
+            arg == "-v" || arg == "-?") {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (!needsDisplay(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("ripen"));
+        QCoreApplication::setApplicationVersion(QString::fromLatin1(ripen::build::kVersion));
+        parseOptions(core); // prints and exits
+        return 0;
+    }
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("ripen"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Ripen"));
+    QApplication::setOrganizationName(QStringLiteral("Ripen"));
+    QApplication::setApplicationVersion(QString::fromLatin1(ripen::build::kVersion));
+
+    const Options options = parseOptions(app);
+    const bool screenshotMode = !options.screenshot.isEmpty();
+    ripen::ui::Theme::apply(options.theme.value_or(
+        screenshotMode ? ripen::ui::ThemeMode::Dark : ripen::ui::Theme::loadSetting()));
+
+    ripen::ui::CoreBridge bridge(ripen::ui::PathText::toPath(options.library));
+    ripen::ui::MainWindow window(bridge);
+    ripen::ui::WidgetScreenshot shot(
+        window, [&window] { return window.isBusy(); }, options.screenshot);
+
+    QObject::connect(
+        &bridge, &ripen::ui::CoreBridge::libraryOpenFailed, &window,
+        [&](const ripen::Error& error) {
+            const QString text = ripen::ui::LibraryOpenError::message(error, options.library);
+            if (screenshotMode) {
+                QTextStream(stderr) << text << '\n';
+            } else {
+                QMessageBox::critical(&window, ripen::ui::LibraryOpenError::title(), text);
+            }
+            QApplication::exit(1);
+        });
+    if (screenshotMode) {
+        QObject::connect(&shot, &ripen::ui::WidgetScreenshot::finished, &app,
+                         [](bool ok, const QString& message) {
+                             QTextStream(ok ? stdout : stderr) << "ripen: " << message << '\n';
+                             QApplication::exit(ok ? 0 : 1);
+                         });
+        QObject::connect(&bridge, &ripen::ui::CoreBridge::libraryOpened, &shot,
+                         [&shot] { shot.start(); });
+        window.resize(options.screenshotSize);
+    } else {
+        window.restoreSettings();
+    }
+    window.show();
+    // Opening runs on the bridge's reader lane; the window shows "Opening library…" meanwhile.
+    bridge.openLibrary();
+    return QApplication::exec();
+}

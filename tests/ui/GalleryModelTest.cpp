@@ -1,0 +1,183 @@
+#include "gallery/GalleryModel.h"
+
+#include "CoreBridge.h"
+#include "DemoLibrary.h"
+#include "UiTestSupport.h"
+#include "gallery/ThumbnailCache.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QImage>
+#include <QPixmap>
+#include <QSignalSpy>
+#include <catch2/catch.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+using ripen::test::TempDir;
+using ripen::test::uiApp;
+using ripen::test::waitUntil;
+using ripen::ui::CoreBridge;
+using ripen::ui::GalleryModel;
+using ripen::ui::ThumbnailCache;
+
+namespace {
+
+struct Fixture {
+    explicit Fixture(int assets, bool thumbnails = false) {
+        uiApp();
+        {
+            auto library = ripen::Library::open(dir / "library");
+            REQUIRE(library);
+            ripen::test::addGeneratedAssets(**library, assets, thumbnails, 24);
+        }
+        bridge = std::make_unique<CoreBridge>(dir / "library");
+        QSignalSpy opened(bridge.get(), &CoreBridge::libraryOpened);
+        bridge->openLibrary();
+        REQUIRE(opened.wait(10000));
+        cache = std::make_unique<ThumbnailCache>();
+        model = std::make_unique<GalleryModel>(*bridge, *cache);
+        tester = std::make_unique<QAbstractItemModelTester>(
+            model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    }
+    ~Fixture() {
+        tester.reset();
+        model.reset();
+    }
+    Fixture(const Fixture&) = delete;
+    Fixture& operator=(const Fixture&) = delete;
+
+    void load(const ripen::AssetQuery& query = {}) {
+        model->setQuery(query);
+        REQUIRE(waitUntil([&] { return !model->isLoading(); }));
+    }
+
+    TempDir dir;
+    std::unique_ptr<CoreBridge> bridge;
+    std::unique_ptr<ThumbnailCache> cache;
+    std::unique_ptr<GalleryModel> model;
+    std::unique_ptr<QAbstractItemModelTester> tester;
+};
+
+} // namespace
+
+TEST_CASE("GalleryModel shows catalog assets under the model tester", "[ui][gallery]") {
+    Fixture f(5);
+    CHECK(f.model->rowCount() == 0);
+    f.load();
+    REQUIRE(f.model->rowCount() == 5);
+    CHECK(f.model->totalCount() == 5);
+    CHECK_FALSE(f.model->canFetchMore({}));
+
+    // Newest first: the last generated asset leads.
+    const QModelIndex first = f.model->index(0);
+    CHECK(first.data(Qt::DisplayRole).toString() == QStringLiteral("render_1004.png"));
+    CHECK(first.data(GalleryModel::RatingRole).toInt() == (4 * 7) % 6);
+    CHECK(first.data(GalleryModel::PixelSizeRole).toSize() == QSize(18, 24));
+    CHECK(first.data(GalleryModel::PromptRole).toString().contains("castle"));
+    CHECK(first.data(Qt::ToolTipRole).toString().contains("render_1004.png"));
+    CHECK(f.model->recordAt(0) != nullptr);
+    CHECK(f.model->recordAt(5) == nullptr);
+}
+
+TEST_CASE("GalleryModel fetches large results in pages", "[ui][gallery]") {
+    Fixture f(GalleryModel::kFirstPage + 50);
+    f.load();
+    CHECK(f.model->rowCount() == GalleryModel::kFirstPage);
+    CHECK(f.model->totalCount() == GalleryModel::kFirstPage + 50);
+    REQUIRE(f.model->canFetchMore({}));
+    f.model->fetchMore({});
+    CHECK(f.model->isLoading());
+    CHECK_FALSE(f.model->canFetchMore({})); // one page at a time
+    REQUIRE(waitUntil([&] { return !f.model->isLoading(); }));
+    CHECK(f.model->rowCount() == GalleryModel::kFirstPage + 50);
+    CHECK_FALSE(f.model->canFetchMore({}));
+
+    // Rows are distinct assets, in order.
+    QSet<qint64> ids;
+    for (int row = 0; row < f.model->rowCount(); ++row) {
+        ids.insert(f.model->index(row).data(GalleryModel::AssetIdRole).toLongLong());
+    }
+    CHECK(ids.size() == f.model->rowCount());
+}
+
+TEST_CASE("GalleryModel filters by search and scope", "[ui][gallery]") {
+    Fixture f(12);
+    ripen::AssetQuery query;
+    query.search = "castle";
+    f.load(query);
+    CHECK(f.model->rowCount() == 2); // prompts cycle every 6 assets
+    query.search = "cast";
+    f.load(query);
+    CHECK(f.model->rowCount() == 2);
+    query.search.clear();
+    query.project = "Concepts";
+    f.load(query);
+    CHECK(f.model->rowCount() == 3);
+    query.search = "nothing-matches-this";
+    f.load(query);
+    CHECK(f.model->rowCount() == 0);
+    CHECK(f.model->totalCount() == 0);
+    CHECK(f.model->hasLoaded());
+}
+
+TEST_CASE("GalleryModel answers data() at once and repaints one row per thumbnail",
+          "[ui][gallery][thumbnails]") {
+    Fixture f(4);
+    f.load();
+    REQUIRE(f.model->rowCount() == 4);
+    QSignalSpy changed(f.model.get(), &GalleryModel::dataChanged);
+
+    const QModelIndex row2 = f.model->index(2);
+    // A miss: a placeholder now, a load scheduled.
+    CHECK(row2.data(GalleryModel::ThumbnailStateRole).toInt() ==
+          static_cast<int>(ThumbnailCache::State::Loading));
+    CHECK(row2.data(Qt::DecorationRole).canConvert<QPixmap>());
+    REQUIRE(waitUntil([&] {
+        return row2.data(GalleryModel::ThumbnailStateRole).toInt() ==
+               static_cast<int>(ThumbnailCache::State::Ready);
+    }));
+    REQUIRE(changed.size() >= 1);
+    for (const auto& signal : changed) {
+        const auto topLeft = signal.at(0).value<QModelIndex>();
+        const auto bottomRight = signal.at(1).value<QModelIndex>();
+        CHECK(topLeft.row() == 2);
+        CHECK(bottomRight.row() == 2);
+    }
+    // No thumbnail file was written, so this came from the blob at reduced size.
+    const QPixmap pixmap = row2.data(Qt::DecorationRole).value<QPixmap>();
+    CHECK(pixmap.size() == QSize(18, 24));
+}
+
+TEST_CASE("ThumbnailCache prefers the library's thumbnail and bounds the size",
+          "[ui][thumbnails]") {
+    uiApp();
+    TempDir dir;
+    const auto thumb = dir / "thumb.jpg";
+    const auto blob = dir / "blob.png";
+    ripen::test::writeTestImage(thumb, cv::Mat(64, 128, CV_8UC3, cv::Scalar(0, 0, 255)));
+    ripen::test::writeTestImage(blob, cv::Mat(300, 600, CV_8UC3, cv::Scalar(255, 0, 0)));
+    const QString thumbText = QString::fromStdString(thumb.string());
+    const QString blobText = QString::fromStdString(blob.string());
+
+    const QImage fromThumb = ThumbnailCache::decode(thumbText, blobText, 256);
+    REQUIRE_FALSE(fromThumb.isNull());
+    CHECK(fromThumb.size() == QSize(128, 64));
+    CHECK(QColor(fromThumb.pixel(10, 10)).red() > 200);
+
+    const QImage fromBlob = ThumbnailCache::decode(thumbText + "-missing", blobText, 256);
+    REQUIRE_FALSE(fromBlob.isNull());
+    CHECK(fromBlob.size() == QSize(256, 128));
+    CHECK(QColor(fromBlob.pixel(10, 10)).blue() > 200);
+
+    CHECK(ThumbnailCache::decode({}, thumbText + "-missing", 256).isNull());
+
+    ThumbnailCache cache;
+    QSignalSpy failed(&cache, &ThumbnailCache::thumbnailFailed);
+    CHECK(cache.thumbnail("k", "/nonexistent/a.jpg", "/nonexistent/a.png").isNull());
+    REQUIRE(failed.wait(10000));
+    CHECK(cache.state("k") == ThumbnailCache::State::Failed);
+    CHECK(cache.thumbnail("k", "/nonexistent/a.jpg", "/nonexistent/a.png").isNull());
+    CHECK_FALSE(cache.isBusy()); // a failure is remembered, not retried in a loop
+}

@@ -1,0 +1,269 @@
+#include "CoreBridge.h"
+
+#include "PathText.h"
+#include "catalog/Library.h"
+#include "internal/QueuedProgressSink.h"
+
+#include <QMetaObject>
+#include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
+#include <exception>
+#include <type_traits>
+#include <utility>
+
+namespace ripen::ui {
+
+// The reader lane's connection. Created by the first openLibrary task and used only by
+// tasks on m_readerPool (one thread, so one at a time); destroyed after that pool drains.
+struct CoreBridge::ReaderState {
+    std::unique_ptr<ripen::Library> library;
+};
+
+namespace {
+
+Result<ripen::Library*> requireLibrary(const std::unique_ptr<ripen::Library>& library,
+                                       const std::filesystem::path& root) {
+    if (!library) {
+        return fail(ErrorCode::NotFound, "the library at " + root.string() + " is not open");
+    }
+    return library.get();
+}
+
+Result<LibraryOverview> readOverview(ripen::Library& library) {
+    LibraryOverview overview;
+    auto& catalog = library.catalog();
+    overview.schemaVersion = catalog.schemaVersion();
+    auto count = catalog.count(ripen::AssetQuery{});
+    if (!count) {
+        return std::unexpected(count.error());
+    }
+    overview.assetCount = *count;
+    auto projects = catalog.projects();
+    if (!projects) {
+        return std::unexpected(projects.error());
+    }
+    overview.projects = std::move(*projects);
+    auto clients = catalog.clients();
+    if (!clients) {
+        return std::unexpected(clients.error());
+    }
+    overview.clients = std::move(*clients);
+    return overview;
+}
+
+AssetRecords toRecords(const ripen::Library& library, std::vector<ripen::Asset> assets) {
+    AssetRecords records;
+    records.reserve(assets.size());
+    for (auto& asset : assets) {
+        AssetRecord record;
+        record.thumbnailFile = PathText::fromPath(library.thumbnailFile(asset.sha256));
+        record.blobFile = PathText::fromPath(library.blobFile(asset));
+        record.asset = std::move(asset);
+        records.push_back(std::move(record));
+    }
+    return records;
+}
+
+} // namespace
+
+CoreBridge::CoreBridge(std::filesystem::path libraryRoot, QObject* parent)
+    : QObject(parent), m_root(std::move(libraryRoot)), m_reader(std::make_shared<ReaderState>()) {
+    m_readerPool.setMaxThreadCount(1);
+    m_importPool.setMaxThreadCount(1);
+    // Registered so that receivers may also connect with Qt::QueuedConnection.
+    qRegisterMetaType<ripen::ui::AssetRecords>();
+    qRegisterMetaType<ripen::ui::LibraryOverview>();
+    qRegisterMetaType<ripen::Error>();
+    qRegisterMetaType<ripen::ImportOutcome>();
+    qRegisterMetaType<ripen::ImportSummary>();
+}
+
+CoreBridge::~CoreBridge() {
+    cancelImport();
+    m_importPool.waitForDone();
+    m_readerPool.waitForDone();
+    m_reader.reset();
+}
+
+QString CoreBridge::libraryRootText() const {
+    return PathText::fromPath(m_root);
+}
+
+// Runs `work(ReaderState&) -> Result<T>` on the reader lane and `done(Result<T>)` on the
+// GUI thread. Exceptions from core (there should be none) become Internal errors here.
+template <class Work, class Done> void CoreBridge::runOnReader(Work work, Done done) {
+    ++m_requestsPending;
+    (void)QtConcurrent::run(&m_readerPool, [this, reader = m_reader, work = std::move(work),
+                                            done = std::move(done)]() mutable {
+        using R = std::invoke_result_t<Work&, ReaderState&>;
+        R result = [&]() -> R {
+            try {
+                return work(*reader);
+            } catch (const std::exception& e) {
+                return fail(ErrorCode::Internal, std::string("unexpected error: ") + e.what());
+            }
+        }();
+        QMetaObject::invokeMethod(
+            this,
+            [this, done = std::move(done), result = std::move(result)]() mutable {
+                --m_requestsPending;
+                done(std::move(result));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void CoreBridge::openLibrary() {
+    runOnReader(
+        [root = m_root](ReaderState& state) -> Result<LibraryOverview> {
+            if (!state.library) {
+                auto library = ripen::Library::open(root);
+                if (!library) {
+                    return std::unexpected(library.error());
+                }
+                state.library = std::move(*library);
+            }
+            return readOverview(*state.library);
+        },
+        [this](Result<LibraryOverview> result) {
+            if (!result) {
+                emit libraryOpenFailed(result.error());
+                return;
+            }
+            m_open = true;
+            emit libraryOpened(*result);
+        });
+}
+
+CoreBridge::RequestId CoreBridge::queryAssets(const ripen::AssetQuery& query) {
+    const RequestId id = m_nextRequest++;
+    runOnReader(
+        [root = m_root, query](ReaderState& state) -> Result<AssetRecords> {
+            auto library = requireLibrary(state.library, root);
+            if (!library) {
+                return std::unexpected(library.error());
+            }
+            auto assets = (*library)->catalog().find(query);
+            if (!assets) {
+                return std::unexpected(assets.error());
+            }
+            return toRecords(**library, std::move(*assets));
+        },
+        [this, id](Result<AssetRecords> result) {
+            if (!result) {
+                emit requestFailed(id, result.error());
+                return;
+            }
+            emit assetsReady(id, *result);
+        });
+    return id;
+}
+
+CoreBridge::RequestId CoreBridge::countAssets(const ripen::AssetQuery& query) {
+    const RequestId id = m_nextRequest++;
+    ripen::AssetQuery unpaged = query;
+    unpaged.limit = -1;
+    unpaged.offset = 0;
+    runOnReader(
+        [root = m_root, unpaged](ReaderState& state) -> Result<std::int64_t> {
+            auto library = requireLibrary(state.library, root);
+            if (!library) {
+                return std::unexpected(library.error());
+            }
+            return (*library)->catalog().count(unpaged);
+        },
+        [this, id](Result<std::int64_t> result) {
+            if (!result) {
+                emit requestFailed(id, result.error());
+                return;
+            }
+            emit assetCountReady(id, *result);
+        });
+    return id;
+}
+
+CoreBridge::RequestId CoreBridge::loadOverview() {
+    const RequestId id = m_nextRequest++;
+    runOnReader(
+        [root = m_root](ReaderState& state) -> Result<LibraryOverview> {
+            auto library = requireLibrary(state.library, root);
+            if (!library) {
+                return std::unexpected(library.error());
+            }
+            return readOverview(**library);
+        },
+        [this, id](Result<LibraryOverview> result) {
+            if (!result) {
+                emit requestFailed(id, result.error());
+                return;
+            }
+            emit overviewReady(id, *result);
+        });
+    return id;
+}
+
+void CoreBridge::importPaths(const QStringList& paths, const ripen::ImportOptions& options) {
+    std::vector<std::filesystem::path> files;
+    files.reserve(static_cast<std::size_t>(paths.size()));
+    for (const QString& path : paths) {
+        files.push_back(PathText::toPath(path));
+    }
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_importCancels.push_back(cancel);
+    ++m_importsPending;
+    const int pathCount = static_cast<int>(paths.size());
+
+    (void)QtConcurrent::run(
+        &m_importPool, [this, root = m_root, files = std::move(files), options, cancel, pathCount] {
+            QMetaObject::invokeMethod(
+                this, [this, pathCount] { emit importStarted(pathCount); }, Qt::QueuedConnection);
+            const auto deliverOutcome = [this](const ripen::ImportOutcome& outcome) {
+                QMetaObject::invokeMethod(
+                    this, [this, outcome] { emit importOutcome(outcome); }, Qt::QueuedConnection);
+            };
+            QueuedProgressSink progress(this, cancel,
+                                        [this](qint64 done, qint64 total, const QString& message) {
+                                            emit importProgress(done, total, message);
+                                        });
+
+            ripen::ImportSummary summary;
+            try {
+                // Its own connection: the reader lane keeps answering queries meanwhile.
+                auto library = ripen::Library::open(root);
+                if (!library) {
+                    deliverOutcome(ripen::ImportOutcome{false, root.string(), 0, library.error()});
+                    summary.skipped = static_cast<int>(files.size());
+                } else if (cancel->load()) {
+                    summary.cancelled = true;
+                } else {
+                    ripen::Importer importer(**library);
+                    summary = importer.importPaths(files, options, deliverOutcome, progress);
+                }
+            } catch (const std::exception& e) {
+                deliverOutcome(ripen::ImportOutcome{
+                    false, root.string(), 0,
+                    ripen::Error{ErrorCode::Internal, std::string("import stopped: ") + e.what()}});
+                ++summary.skipped;
+            }
+
+            QMetaObject::invokeMethod(
+                this,
+                [this, summary, cancel] {
+                    --m_importsPending;
+                    std::erase(m_importCancels, cancel);
+                    emit importFinished(summary);
+                    if (summary.imported > 0) {
+                        emit libraryChanged();
+                    }
+                },
+                Qt::QueuedConnection);
+        });
+}
+
+void CoreBridge::cancelImport() {
+    for (const auto& cancel : m_importCancels) {
+        cancel->store(true);
+    }
+}
+
+} // namespace ripen::ui

@@ -1,0 +1,250 @@
+#include "MainWindow.h"
+
+#include "CoreBridge.h"
+#include "gallery/GalleryView.h"
+#include "import/ImportStatusWidget.h"
+#include "sidebar/LibrarySidebar.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <ripen/BuildInfo.h>
+
+namespace ripen::ui {
+
+namespace {
+
+QStringList localPaths(const QMimeData* mime) {
+    QStringList paths;
+    if (mime == nullptr || !mime->hasUrls()) {
+        return paths;
+    }
+    for (const QUrl& url : mime->urls()) {
+        if (url.isLocalFile()) {
+            paths << url.toLocalFile();
+        }
+    }
+    return paths;
+}
+
+// "Import Files… (Ctrl+I)": every action's tooltip names its shortcut.
+void setToolTipWithShortcut(QAction* action) {
+    QString text = action->text().remove(QLatin1Char('&'));
+    if (!action->shortcut().isEmpty()) {
+        text += QStringLiteral(" (%1)").arg(action->shortcut().toString(QKeySequence::NativeText));
+    }
+    action->setToolTip(text);
+}
+
+} // namespace
+
+MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
+    : QMainWindow(parent), m_bridge(bridge), m_sidebar(new LibrarySidebar(this)),
+      m_views(new QStackedWidget(this)), m_gallery(new GalleryView(bridge, this)),
+      m_splitter(new QSplitter(Qt::Horizontal, this)), m_assetCount(new QLabel(this)),
+      m_libraryPath(new QLabel(this)), m_importStatus(new ImportStatusWidget(bridge, this)) {
+    setWindowTitle(tr("Ripen"));
+    setObjectName(QStringLiteral("mainWindow"));
+    setAcceptDrops(true);
+
+    m_views->addWidget(m_gallery);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_splitter->addWidget(m_sidebar);
+    m_splitter->addWidget(m_views);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->setHandleWidth(1);
+    m_sidebar->setMinimumWidth(20 * Theme::kGrid);
+    m_splitter->setSizes({28 * Theme::kGrid, 130 * Theme::kGrid});
+    setCentralWidget(m_splitter);
+
+    m_libraryPath->setText(m_bridge.libraryRootText());
+    m_libraryPath->setToolTip(tr("Library folder: %1").arg(m_bridge.libraryRootText()));
+    m_libraryPath->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette dim = m_libraryPath->palette();
+    dim.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
+    m_libraryPath->setPalette(dim);
+    statusBar()->setSizeGripEnabled(false);
+    statusBar()->addWidget(m_assetCount);
+    statusBar()->addPermanentWidget(m_importStatus);
+    statusBar()->addPermanentWidget(m_libraryPath);
+    m_assetCount->setText(tr("Opening library…"));
+
+    createMenus();
+
+    connect(m_sidebar, &LibrarySidebar::scopeChanged, m_gallery, &GalleryView::setScope);
+    connect(m_gallery, &GalleryView::importRequested, this, &MainWindow::chooseFiles);
+    connect(&m_bridge, &CoreBridge::libraryOpened, this, [this](const LibraryOverview& overview) {
+        showOverview(overview);
+        m_importFiles->setEnabled(true);
+        m_importFolder->setEnabled(true);
+        m_gallery->setLibraryReady(true);
+    });
+    connect(&m_bridge, &CoreBridge::libraryOpenFailed, this, [this](const ripen::Error&) {
+        m_assetCount->setText(tr("The library could not be opened"));
+    });
+    connect(&m_bridge, &CoreBridge::overviewReady, this,
+            [this](quint64, const LibraryOverview& overview) { showOverview(overview); });
+    connect(&m_bridge, &CoreBridge::libraryChanged, this, [this] {
+        m_bridge.loadOverview();
+        m_gallery->reload();
+    });
+}
+
+void MainWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    m_importFiles = file->addAction(tr("&Import Files…"), this, &MainWindow::chooseFiles);
+    m_importFiles->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    m_importFolder = file->addAction(tr("Import &Folder…"), this, &MainWindow::chooseFolder);
+    m_importFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+    // Imports wait for the library: the reader lane opens it first.
+    m_importFiles->setEnabled(false);
+    m_importFolder->setEnabled(false);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    auto* themes = new QActionGroup(this);
+    m_darkTheme = view->addAction(tr("&Dark Theme"), this, [this] { setTheme(ThemeMode::Dark); });
+    m_lightTheme =
+        view->addAction(tr("&Light Theme"), this, [this] { setTheme(ThemeMode::Light); });
+    for (QAction* action : {m_darkTheme, m_lightTheme}) {
+        action->setCheckable(true);
+        themes->addAction(action);
+    }
+    (Theme::current() == ThemeMode::Light ? m_lightTheme : m_darkTheme)->setChecked(true);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* about = help->addAction(tr("&About Ripen"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+
+    for (QAction* action :
+         {m_importFiles, m_importFolder, quit, m_darkTheme, m_lightTheme, about}) {
+        setToolTipWithShortcut(action);
+    }
+    file->setToolTipsVisible(true);
+    view->setToolTipsVisible(true);
+}
+
+void MainWindow::restoreSettings() {
+    m_persistent = true;
+    const QSettings settings;
+    if (const QByteArray geometry = settings.value("mainWindow/geometry").toByteArray();
+        geometry.isEmpty() || !restoreGeometry(geometry)) {
+        resize(160 * Theme::kGrid, 100 * Theme::kGrid);
+    }
+    restoreState(settings.value("mainWindow/state").toByteArray());
+    m_splitter->restoreState(settings.value("mainWindow/splitter").toByteArray());
+}
+
+void MainWindow::saveSettings() const {
+    QSettings settings;
+    settings.setValue("mainWindow/geometry", saveGeometry());
+    settings.setValue("mainWindow/state", saveState());
+    settings.setValue("mainWindow/splitter", m_splitter->saveState());
+}
+
+void MainWindow::importPaths(const QStringList& paths) {
+    if (paths.isEmpty() || !m_bridge.isOpen()) {
+        return;
+    }
+    m_bridge.importPaths(paths);
+}
+
+QString MainWindow::assetCountText() const {
+    return m_assetCount->text();
+}
+
+bool MainWindow::isBusy() const {
+    return m_bridge.isBusy() || m_gallery->isBusy();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_persistent) {
+        saveSettings();
+    }
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (m_bridge.isOpen() && !localPaths(event->mimeData()).isEmpty()) {
+        event->acceptProposedAction();
+    }
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
+    if (m_bridge.isOpen() && !localPaths(event->mimeData()).isEmpty()) {
+        event->acceptProposedAction();
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QStringList paths = localPaths(event->mimeData());
+    if (paths.isEmpty()) {
+        return;
+    }
+    event->acceptProposedAction();
+    importPaths(paths);
+}
+
+void MainWindow::showOverview(const LibraryOverview& overview) {
+    m_sidebar->setOverview(overview);
+    const qint64 count = overview.assetCount;
+    m_assetCount->setText(count == 1
+                              ? tr("1 asset in the library")
+                              : tr("%1 assets in the library").arg(QLocale().toString(count)));
+}
+
+void MainWindow::chooseFiles() {
+    const QString start = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Import Files"), start,
+        tr("Images and videos (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.mp4 *.mov *.webm);;"
+           "All files (*)"));
+    importPaths(files);
+}
+
+void MainWindow::chooseFolder() {
+    const QString start = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Import Folder"), start);
+    if (!folder.isEmpty()) {
+        importPaths({folder});
+    }
+}
+
+void MainWindow::setTheme(ThemeMode mode) {
+    Theme::apply(mode);
+    Theme::saveSetting(mode);
+    QPalette dim = m_libraryPath->palette();
+    dim.setColor(QPalette::WindowText, Theme::palette(mode).color(QPalette::PlaceholderText));
+    m_libraryPath->setPalette(dim);
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About Ripen"),
+        tr("<h3>Ripen %1</h3>"
+           "<p>A production workstation for AI-assisted image and video assets: concept, "
+           "master, inpaint, upscale, review and animate, with costs in view.</p>"
+           "<p>Library: %2</p>")
+            .arg(QString::fromLatin1(ripen::build::kVersion),
+                 m_bridge.libraryRootText().toHtmlEscaped()));
+}
+
+} // namespace ripen::ui

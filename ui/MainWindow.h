@@ -1,0 +1,76 @@
+#pragma once
+
+#include "LibraryOverview.h"
+#include "theme/Theme.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QSplitter;
+class QStackedWidget;
+
+namespace ripen::ui {
+
+class CoreBridge;
+class GalleryView;
+class ImportStatusWidget;
+class LibrarySidebar;
+
+// The main window arranges and nothing more: the sidebar, a stack of views (the gallery
+// now; inpaint, review, motion, recipes and credits plug in later), the status bar and
+// the menus. Each view owns its model and talks to the CoreBridge itself. Files and
+// folders dropped anywhere on the window are imported.
+//
+// Thread affinity: GUI thread.
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(CoreBridge& bridge, QWidget* parent = nullptr);
+
+    // Window geometry, toolbar/dock state and the splitter, from and to QSettings. The
+    // window saves on close only after restoreSettings() was called, so tests and the
+    // screenshot tool leave the user's settings alone.
+    void restoreSettings();
+    void saveSettings() const;
+
+    // Queues an import of these files and folders.
+    void importPaths(const QStringList& paths);
+
+    GalleryView& gallery() { return *m_gallery; }
+    LibrarySidebar& sidebar() { return *m_sidebar; }
+    ImportStatusWidget& importStatus() { return *m_importStatus; }
+    QString assetCountText() const;
+    // Requests, rows or thumbnails still on their way.
+    bool isBusy() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createMenus();
+    void showOverview(const LibraryOverview& overview);
+    void chooseFiles();
+    void chooseFolder();
+    void setTheme(ThemeMode mode);
+    void showAbout();
+
+    CoreBridge& m_bridge;
+    LibrarySidebar* m_sidebar;
+    QStackedWidget* m_views;
+    GalleryView* m_gallery;
+    QSplitter* m_splitter;
+    QLabel* m_assetCount;
+    QLabel* m_libraryPath;
+    ImportStatusWidget* m_importStatus;
+    QAction* m_importFiles = nullptr;
+    QAction* m_importFolder = nullptr;
+    QAction* m_darkTheme = nullptr;
+    QAction* m_lightTheme = nullptr;
+    bool m_persistent = false;
+};
+
+} // namespace ripen::ui

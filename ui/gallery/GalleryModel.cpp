@@ -1,0 +1,252 @@
+#include "gallery/GalleryModel.h"
+
+#include "CoreBridge.h"
+#include "gallery/ThumbnailCache.h"
+
+#include <QFileInfo>
+#include <QLocale>
+#include <QSize>
+
+namespace ripen::ui {
+
+namespace {
+
+QString displayName(const ripen::Asset& asset) {
+    if (!asset.sourcePath.empty()) {
+        return QFileInfo(QString::fromStdString(asset.sourcePath)).fileName();
+    }
+    return QStringLiteral("#%1").arg(asset.id);
+}
+
+QString toolTip(const ripen::Asset& asset) {
+    QStringList lines;
+    lines << QStringLiteral("<b>%1</b>").arg(displayName(asset).toHtmlEscaped());
+    lines << QStringLiteral("%1 × %2 px · %3 · %4")
+                 .arg(asset.width)
+                 .arg(asset.height)
+                 .arg(QString::fromStdString(asset.format).toUpper(),
+                      QLocale().formattedDataSize(asset.byteSize));
+    if (!asset.project.empty()) {
+        lines << QObject::tr("Project: %1")
+                     .arg(QString::fromStdString(asset.project).toHtmlEscaped());
+    }
+    if (!asset.generation.modelId.empty()) {
+        lines << QObject::tr("Model: %1")
+                     .arg(QString::fromStdString(asset.generation.modelId).toHtmlEscaped());
+    }
+    if (!asset.generation.prompt.empty()) {
+        QString prompt = QString::fromStdString(asset.generation.prompt);
+        if (prompt.size() > 280) {
+            prompt = prompt.left(280) + QChar(0x2026);
+        }
+        lines << QStringLiteral("<i>%1</i>").arg(prompt.toHtmlEscaped());
+    }
+    return QStringLiteral("<p style='white-space:pre-wrap; max-width:360px'>%1</p>")
+        .arg(lines.join(QStringLiteral("<br>")));
+}
+
+} // namespace
+
+GalleryModel::GalleryModel(CoreBridge& bridge, ThumbnailCache& thumbnails, QObject* parent)
+    : QAbstractListModel(parent), m_bridge(bridge), m_thumbnails(thumbnails) {
+    connect(&m_bridge, &CoreBridge::assetsReady, this, &GalleryModel::onAssetsReady);
+    connect(&m_bridge, &CoreBridge::assetCountReady, this, &GalleryModel::onCountReady);
+    connect(&m_bridge, &CoreBridge::requestFailed, this, &GalleryModel::onRequestFailed);
+    connect(&m_thumbnails, &ThumbnailCache::thumbnailReady, this,
+            &GalleryModel::onThumbnailChanged);
+    connect(&m_thumbnails, &ThumbnailCache::thumbnailFailed, this,
+            &GalleryModel::onThumbnailChanged);
+}
+
+void GalleryModel::setQuery(const ripen::AssetQuery& query) {
+    const bool wasLoading = isLoading();
+    beginResetModel();
+    m_query = query;
+    m_query.limit = -1;
+    m_query.offset = 0;
+    m_records.clear();
+    m_rowByKey.clear();
+    m_pageRequest = 0; // answers to older requests are ignored from now on
+    m_countRequest = 0;
+    m_totalCount = -1;
+    m_exhausted = false;
+    m_loaded = false;
+    endResetModel();
+    m_countRequest = m_bridge.countAssets(m_query);
+    requestPage(kFirstPage);
+    setLoading(wasLoading);
+}
+
+void GalleryModel::reload() {
+    setQuery(m_query);
+}
+
+const AssetRecord* GalleryModel::recordAt(int row) const {
+    if (row < 0 || static_cast<std::size_t>(row) >= m_records.size()) {
+        return nullptr;
+    }
+    return &m_records[static_cast<std::size_t>(row)];
+}
+
+int GalleryModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_records.size());
+}
+
+QVariant GalleryModel::data(const QModelIndex& index, int role) const {
+    const AssetRecord* record = index.isValid() ? recordAt(index.row()) : nullptr;
+    if (record == nullptr) {
+        return {};
+    }
+    const ripen::Asset& asset = record->asset;
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayName(asset);
+    case Qt::ToolTipRole:
+        return toolTip(asset);
+    case Qt::DecorationRole: {
+        const QString key = QString::fromStdString(asset.sha256);
+        const QPixmap pixmap = m_thumbnails.thumbnail(key, record->thumbnailFile, record->blobFile);
+        if (!pixmap.isNull()) {
+            return pixmap;
+        }
+        if (m_placeholder.isNull()) {
+            m_placeholder = QPixmap(16, 16);
+            m_placeholder.fill(Qt::transparent);
+        }
+        return m_placeholder;
+    }
+    case AssetIdRole:
+        return QVariant::fromValue<qint64>(asset.id);
+    case Sha256Role:
+        return QString::fromStdString(asset.sha256);
+    case KindRole:
+        return static_cast<int>(asset.kind);
+    case RatingRole:
+        return asset.rating;
+    case FlagRole:
+        return static_cast<int>(asset.flag);
+    case ColorLabelRole:
+        return static_cast<int>(asset.colorLabel);
+    case StageRole:
+        return static_cast<int>(asset.stage);
+    case PixelSizeRole:
+        return QSize(asset.width, asset.height);
+    case PromptRole:
+        return QString::fromStdString(asset.generation.prompt);
+    case ThumbnailStateRole:
+        return static_cast<int>(m_thumbnails.state(QString::fromStdString(asset.sha256)));
+    default:
+        return {};
+    }
+}
+
+Qt::ItemFlags GalleryModel::flags(const QModelIndex& index) const {
+    if (!index.isValid()) {
+        return Qt::NoItemFlags;
+    }
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
+}
+
+QHash<int, QByteArray> GalleryModel::roleNames() const {
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert(AssetIdRole, "assetId");
+    names.insert(Sha256Role, "sha256");
+    names.insert(KindRole, "kind");
+    names.insert(RatingRole, "rating");
+    names.insert(FlagRole, "flag");
+    names.insert(ColorLabelRole, "colorLabel");
+    names.insert(StageRole, "stage");
+    names.insert(PixelSizeRole, "pixelSize");
+    names.insert(PromptRole, "prompt");
+    names.insert(ThumbnailStateRole, "thumbnailState");
+    return names;
+}
+
+bool GalleryModel::canFetchMore(const QModelIndex& parent) const {
+    return !parent.isValid() && m_loaded && !m_exhausted && m_pageRequest == 0;
+}
+
+void GalleryModel::fetchMore(const QModelIndex& parent) {
+    if (!canFetchMore(parent)) {
+        return;
+    }
+    const bool wasLoading = isLoading();
+    requestPage(kPageSize);
+    setLoading(wasLoading);
+}
+
+void GalleryModel::requestPage(int size) {
+    ripen::AssetQuery page = m_query;
+    page.offset = static_cast<std::int64_t>(m_records.size());
+    page.limit = size;
+    m_pageRequested = size;
+    m_pageRequest = m_bridge.queryAssets(page);
+}
+
+void GalleryModel::onAssetsReady(quint64 request, const AssetRecords& records) {
+    if (request == 0 || request != m_pageRequest) {
+        return;
+    }
+    const bool wasLoading = isLoading();
+    // m_pageRequest stays set while rows go in, so that a view or tester reacting to the
+    // insertion cannot start a second fetch from a stale offset.
+    if (!records.empty()) {
+        const int first = static_cast<int>(m_records.size());
+        beginInsertRows({}, first, first + static_cast<int>(records.size()) - 1);
+        m_records.reserve(m_records.size() + records.size());
+        for (const AssetRecord& record : records) {
+            m_rowByKey.insert(QString::fromStdString(record.asset.sha256),
+                              static_cast<int>(m_records.size()));
+            m_records.push_back(record);
+        }
+        endInsertRows();
+    }
+    m_pageRequest = 0;
+    m_loaded = true;
+    m_exhausted = static_cast<int>(records.size()) < m_pageRequested;
+    setLoading(wasLoading);
+}
+
+void GalleryModel::onCountReady(quint64 request, qint64 count) {
+    if (request == 0 || request != m_countRequest) {
+        return;
+    }
+    const bool wasLoading = isLoading();
+    m_countRequest = 0;
+    m_totalCount = count;
+    emit totalCountChanged(count);
+    setLoading(wasLoading);
+}
+
+void GalleryModel::onRequestFailed(quint64 request, const ripen::Error& error) {
+    if (request == 0 || (request != m_pageRequest && request != m_countRequest)) {
+        return;
+    }
+    const bool wasLoading = isLoading();
+    if (request == m_pageRequest) {
+        m_pageRequest = 0;
+        m_loaded = true;
+        m_exhausted = true; // do not retry in a loop; reload() tries again
+    } else {
+        m_countRequest = 0;
+    }
+    emit loadFailed(QString::fromStdString(error.message));
+    setLoading(wasLoading);
+}
+
+void GalleryModel::onThumbnailChanged(const QString& key) {
+    const auto it = m_rowByKey.constFind(key);
+    if (it == m_rowByKey.constEnd()) {
+        return;
+    }
+    const QModelIndex changed = index(*it);
+    emit dataChanged(changed, changed, {Qt::DecorationRole, ThumbnailStateRole});
+}
+
+void GalleryModel::setLoading(bool wasLoading) {
+    if (wasLoading != isLoading()) {
+        emit loadingChanged(isLoading());
+    }
+}
+
+} // namespace ripen::ui

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "AssetRecord.h"
+#include "catalog/AssetQuery.h"
+#include "common/Error.h"
+
+#include <QAbstractListModel>
+#include <QHash>
+#include <QPixmap>
+#include <cstdint>
+
+namespace ripen::ui {
+
+class CoreBridge;
+class ThumbnailCache;
+
+// A flat list of catalog assets for a query, fetched through the CoreBridge in pages
+// (kFirstPage rows, then kPageSize per fetchMore) so that a 100k-asset library neither
+// stalls the GUI thread nor loads rows nobody scrolls to. Thumbnails come from a
+// ThumbnailCache: data(DecorationRole) never blocks, and a landed thumbnail repaints its
+// row only.
+//
+// Thread affinity: GUI thread.
+class GalleryModel final : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Role {
+        AssetIdRole = Qt::UserRole + 1,
+        Sha256Role,
+        KindRole,       // int(ripen::AssetKind)
+        RatingRole,     // 0-5
+        FlagRole,       // int(ripen::Flag)
+        ColorLabelRole, // int(ripen::ColorLabel)
+        StageRole,      // int(ripen::Stage)
+        PixelSizeRole,  // QSize in pixels
+        PromptRole,
+        ThumbnailStateRole, // int(ThumbnailCache::State)
+    };
+
+    static constexpr int kFirstPage = 200;
+    static constexpr int kPageSize = 500;
+
+    GalleryModel(CoreBridge& bridge, ThumbnailCache& thumbnails, QObject* parent = nullptr);
+
+    // Replaces the rows with the first page of `query` (its limit and offset are ignored).
+    void setQuery(const ripen::AssetQuery& query);
+    const ripen::AssetQuery& query() const { return m_query; }
+    // Fetches the current query again from the start.
+    void reload();
+
+    // Rows matching the query in the catalog; -1 until the count has arrived.
+    qint64 totalCount() const { return m_totalCount; }
+    bool isLoading() const { return m_pageRequest != 0 || m_countRequest != 0; }
+    // False until the first page of the current query has arrived.
+    bool hasLoaded() const { return m_loaded; }
+    const AssetRecord* recordAt(int row) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    bool canFetchMore(const QModelIndex& parent) const override;
+    void fetchMore(const QModelIndex& parent) override;
+
+signals:
+    void loadingChanged(bool loading);
+    void totalCountChanged(qint64 count);
+    void loadFailed(const QString& message);
+
+private:
+    void requestPage(int size);
+    void onAssetsReady(quint64 request, const ripen::ui::AssetRecords& records);
+    void onCountReady(quint64 request, qint64 count);
+    void onRequestFailed(quint64 request, const ripen::Error& error);
+    void onThumbnailChanged(const QString& key);
+    void setLoading(bool wasLoading);
+
+    CoreBridge& m_bridge;
+    ThumbnailCache& m_thumbnails;
+    ripen::AssetQuery m_query;
+    AssetRecords m_records;
+    QHash<QString, int> m_rowByKey; // SHA-256 -> row, for thumbnail repaints
+    quint64 m_pageRequest = 0;      // in flight, 0 when none
+    int m_pageRequested = 0;
+    quint64 m_countRequest = 0;
+    qint64 m_totalCount = -1;
+    bool m_exhausted = false;
+    bool m_loaded = false;
+    mutable QPixmap m_placeholder;
+};
+
+} // namespace ripen::ui

@@ -1,0 +1,211 @@
+#include "gallery/GalleryView.h"
+
+#include "gallery/EmptyStateWidget.h"
+#include "gallery/GalleryDelegate.h"
+#include "gallery/GalleryModel.h"
+#include "gallery/ThumbnailCache.h"
+#include "theme/Theme.h"
+
+#include <QAction>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QLocale>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace ripen::ui {
+
+GalleryView::GalleryView(CoreBridge& bridge, QWidget* parent)
+    : QWidget(parent), m_bridge(bridge), m_thumbnails(new ThumbnailCache(256, this)),
+      m_model(new GalleryModel(bridge, *m_thumbnails, this)), m_search(new QLineEdit(this)),
+      m_count(new QLabel(this)), m_stack(new QStackedWidget(this)), m_grid(new QListView(this)),
+      m_empty(new EmptyStateWidget(this)), m_delegate(new GalleryDelegate(m_grid)) {
+    // The bar above the grid.
+    auto* bar = new QWidget(this);
+    bar->setObjectName(QStringLiteral("galleryBar"));
+    bar->setAttribute(Qt::WA_StyledBackground);
+    auto* barLayout = new QHBoxLayout(bar);
+    barLayout->setContentsMargins(Theme::kGrid, Theme::kGrid, 2 * Theme::kGrid, Theme::kGrid);
+    barLayout->setSpacing(Theme::kGrid);
+    m_search->setObjectName(QStringLiteral("gallerySearch"));
+    m_search->setPlaceholderText(tr("Search prompts, tags and notes"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMaximumWidth(45 * Theme::kGrid);
+    m_search->setMinimumWidth(30 * Theme::kGrid);
+    m_search->setToolTip(
+        tr("Search prompts, negative prompts, tags and notes (%1)")
+            .arg(QKeySequence(QKeySequence::Find).toString(QKeySequence::NativeText)));
+    m_count->setObjectName(QStringLiteral("galleryCount"));
+    barLayout->addWidget(m_search, 1);
+    barLayout->addStretch(1);
+    barLayout->addWidget(m_count);
+
+    // The grid.
+    m_grid->setObjectName(QStringLiteral("galleryGrid"));
+    m_grid->setViewMode(QListView::IconMode);
+    m_grid->setMovement(QListView::Static);
+    m_grid->setResizeMode(QListView::Adjust);
+    m_grid->setFlow(QListView::LeftToRight);
+    m_grid->setWrapping(true);
+    m_grid->setUniformItemSizes(true);
+    m_grid->setLayoutMode(QListView::Batched);
+    m_grid->setBatchSize(256);
+    m_grid->viewport()->installEventFilter(this); // to spread columns over the width
+    m_grid->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_grid->setSelectionRectVisible(true);
+    m_grid->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_grid->setDragEnabled(false);
+    // Drops go to the window, which imports them.
+    m_grid->setAcceptDrops(false);
+    m_grid->viewport()->setAcceptDrops(false);
+    m_grid->setMouseTracking(true);
+    m_grid->setItemDelegate(m_delegate);
+    m_grid->setContentsMargins(Theme::kGrid / 2, Theme::kGrid / 2, Theme::kGrid / 2, 0);
+    m_grid->setModel(m_model);
+
+    m_stack->addWidget(m_grid);
+    m_stack->addWidget(m_empty);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(bar);
+    layout->addWidget(m_stack, 1);
+
+    // Keyboard: Ctrl+F focuses the search, Escape in it clears it.
+    auto* find = new QAction(tr("Search"), this);
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(find, &QAction::triggered, this, [this] {
+        m_search->setFocus(Qt::ShortcutFocusReason);
+        m_search->selectAll();
+    });
+    addAction(find);
+    auto* clear = new QAction(tr("Clear search"), m_search);
+    clear->setShortcut(Qt::Key_Escape);
+    clear->setShortcutContext(Qt::WidgetShortcut);
+    connect(clear, &QAction::triggered, m_search, &QLineEdit::clear);
+    m_search->addAction(clear);
+
+    m_searchDebounce.setSingleShot(true);
+    m_searchDebounce.setInterval(kSearchDebounceMs);
+    connect(m_search, &QLineEdit::textChanged, &m_searchDebounce, qOverload<>(&QTimer::start));
+    connect(&m_searchDebounce, &QTimer::timeout, this, &GalleryView::applyQuery);
+
+    connect(m_model, &GalleryModel::loadingChanged, this, &GalleryView::updateState);
+    connect(m_model, &GalleryModel::totalCountChanged, this, &GalleryView::updateState);
+    connect(m_model, &GalleryModel::modelReset, this, &GalleryView::updateState);
+    connect(m_model, &GalleryModel::rowsInserted, this, &GalleryView::updateState);
+    connect(m_empty, &EmptyStateWidget::actionTriggered, this, &GalleryView::importRequested);
+    updateState();
+}
+
+GalleryView::~GalleryView() {
+    // The grid must let go of the model before the model and its cache go.
+    m_grid->setModel(nullptr);
+}
+
+bool GalleryView::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_grid->viewport() && event->type() == QEvent::Resize) {
+        updateGridSize();
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+// Spreads the width over the columns, as Lightroom does: as many columns as fit at the
+// smallest thumbnail size, then every card grows to share the spare width, so the grid
+// fills the view instead of leaving a ragged gap on the right.
+void GalleryView::updateGridSize() {
+    const int minSlot = GalleryDelegate::cellSizeFor(GalleryDelegate::kMinThumbnail).width();
+    const int available = std::max(minSlot, m_grid->viewport()->width());
+    const int columns = std::max(1, available / minSlot);
+    const int extra = GalleryDelegate::cellSizeFor(0).width();
+    const int side = std::min(GalleryDelegate::kMaxThumbnail, available / columns - extra);
+    const QSize grid(available / columns, GalleryDelegate::cellSizeFor(side).height());
+    if (m_grid->gridSize() != grid) {
+        m_delegate->setCellSize(grid);
+        m_grid->setGridSize(grid);
+    }
+}
+
+void GalleryView::setLibraryReady(bool ready) {
+    m_ready = ready;
+    if (m_ready) {
+        applyQuery();
+    }
+    updateState();
+}
+
+void GalleryView::setScope(const ripen::AssetQuery& scope) {
+    m_scope = ripen::AssetQuery{};
+    m_scope.project = scope.project;
+    m_scope.client = scope.client;
+    if (m_ready) {
+        applyQuery();
+    }
+}
+
+void GalleryView::reload() {
+    if (m_ready) {
+        m_model->reload();
+    }
+}
+
+bool GalleryView::isShowingEmptyState() const {
+    return m_stack->currentWidget() == m_empty;
+}
+
+bool GalleryView::isBusy() const {
+    return m_model->isLoading() || m_thumbnails->isBusy() || m_searchDebounce.isActive();
+}
+
+void GalleryView::applyQuery() {
+    m_searchDebounce.stop();
+    ripen::AssetQuery query = m_scope;
+    query.search = m_search->text().trimmed().toStdString();
+    m_model->setQuery(query);
+    m_grid->scrollToTop();
+}
+
+void GalleryView::updateState() {
+    const QLocale locale;
+    const qint64 total = m_model->totalCount();
+    if (total < 0) {
+        m_count->clear();
+    } else {
+        m_count->setText(total == 1 ? tr("1 asset") : tr("%1 assets").arg(locale.toString(total)));
+    }
+
+    if (!m_ready) {
+        m_empty->setContent(tr("Opening library…"), QString());
+        m_stack->setCurrentWidget(m_empty);
+        return;
+    }
+    if (!m_model->hasLoaded() || m_model->rowCount() > 0) {
+        m_stack->setCurrentWidget(m_grid);
+        return;
+    }
+    const QString search = m_search->text().trimmed();
+    if (!search.isEmpty()) {
+        m_empty->setContent(tr("No matches"),
+                            tr("Nothing here matches “%1”. Try fewer or shorter words, or press "
+                               "Esc to clear the search.")
+                                .arg(search));
+    } else if (m_scope.project || m_scope.client) {
+        m_empty->setContent(
+            m_scope.project ? tr("No assets in this project") : tr("No assets for this client"),
+            tr("Choose “All assets” in the sidebar to see everything in the library."));
+    } else {
+        m_empty->setContent(tr("No assets yet"),
+                            tr("Drag images or folders here, or use File > Import (Ctrl+I)."),
+                            tr("Import Files…"));
+    }
+    m_stack->setCurrentWidget(m_empty);
+}
+
+} // namespace ripen::ui
