@@ -2,6 +2,7 @@
 
 #include "catalog/internal/AssetQuerySql.h"
 #include "catalog/internal/CatalogMigrations.h"
+#include "common/Clock.h"
 #include "common/TextEncoding.h"
 
 #include <algorithm>
@@ -24,11 +25,6 @@ SELECT a.id, a.kind, a.sha256, a.blob_path, a.format, a.byte_size, a.width, a.he
 FROM assets a LEFT JOIN projects p ON p.id = a.project_id LEFT JOIN clients c ON c.id = a.client_id
 )sql";
 
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::vector<std::string> splitOn(const std::string& text, char separator) {
     std::vector<std::string> parts;
@@ -283,8 +279,8 @@ Status Catalog::insertAssetRows(const Asset& a) {
     insert->bind(15, toString(a.colorLabel)).bind(16, g.prompt).bind(17, g.negativePrompt);
     insert->bind(18, g.provider).bind(19, g.modelId).bind(20, g.modelVersion).bind(21, g.seed);
     insert->bind(22, paramsToJson(g)).bind(23, a.costMicros).bind(24, a.costCurrency);
-    insert->bind(25, a.notes).bind(26, a.createdAtMs != 0 ? a.createdAtMs : nowMs());
-    insert->bind(27, a.importedAtMs != 0 ? a.importedAtMs : nowMs());
+    insert->bind(25, a.notes).bind(26, a.createdAtMs != 0 ? a.createdAtMs : unixMillis());
+    insert->bind(27, a.importedAtMs != 0 ? a.importedAtMs : unixMillis());
     return insert->run();
 }
 

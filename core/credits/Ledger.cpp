@@ -1,5 +1,7 @@
 #include "credits/Ledger.h"
 
+#include "common/Clock.h"
+
 #include <chrono>
 
 namespace ripen {
@@ -16,11 +18,6 @@ const char* kindName(Ledger::Kind kind) {
     return "adjust";
 }
 
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // Spent and reserved for one scope column (project_id or client_id) of the ledger.
 constexpr const char* kBudgetSelect = R"sql(
@@ -49,7 +46,7 @@ Status Ledger::append(const Entry& e) {
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
-    stmt->bind(1, nowMs()).bind(2, e.jobId).bind(3, kindName(e.kind)).bind(4, e.amount);
+    stmt->bind(1, unixMillis()).bind(2, e.jobId).bind(3, kindName(e.kind)).bind(4, e.amount);
     stmt->bind(5, e.unit).bind(6, e.usd).bind(7, e.provider).bind(8, e.model);
     stmt->bind(9, e.projectId).bind(10, e.clientId).bind(11, e.note);
     return stmt->run();

@@ -1,8 +1,9 @@
 #include "jobs/JobRunner.h"
 
 #include "catalog/AssetIngest.h"
-#include "common/Sha256.h"
+#include "common/Clock.h"
 #include "common/FileIo.h"
+#include "common/Sha256.h"
 
 #include <condition_variable>
 #include <list>
@@ -11,11 +12,6 @@
 namespace ripen {
 namespace {
 
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 nlohmann::json resultToJson(const ProviderResult& result) {
     nlohmann::json files = nlohmann::json::array();
@@ -173,7 +169,7 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
     while (!stop.stop_requested()) {
         reap();
         checkCancelRequests(store);
-        auto claimed = store.claimNext(usableProviders(), nowMs(), !m_paused);
+        auto claimed = store.claimNext(usableProviders(), unixMillis(), !m_paused);
         if (!claimed) {
             return std::unexpected(claimed.error());
         }
@@ -183,7 +179,7 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
             if (claim.step == JobStep::Submit) {
                 auto acquired = m_pool.acquire(claim.job.request.provider);
                 if (!acquired) {
-                    (void)store.retryLater(claim.job.id, nowMs() + 100, "", false);
+                    (void)store.retryLater(claim.job.id, unixMillis() + 100, "", false);
                     continue;
                 }
                 endpoint = *acquired;
@@ -228,7 +224,7 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
             if (!*due) {
                 break; // nothing runnable is left
             }
-            waitMs = std::clamp<std::int64_t>(**due - nowMs(), 1, m_settings.idleTick.count());
+            waitMs = std::clamp<std::int64_t>(**due - unixMillis(), 1, m_settings.idleTick.count());
         }
         std::unique_lock lock(wakeMutex);
         wake.wait_for(lock, stop, std::chrono::milliseconds(waitMs),
@@ -268,7 +264,7 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
     }
     if (const std::string missing = provider->missingConfiguration(m_credentials); !missing.empty()) {
         if (claimed.step == JobStep::Poll) {
-            (void)store.retryLater(job.id, nowMs() + 60'000, missing, true);
+            (void)store.retryLater(job.id, unixMillis() + 60'000, missing, true);
         } else {
             (void)store.failJob(job.id, missing, std::nullopt);
             emit({job.id, JobState::Failed, missing, {}, {}});
@@ -298,7 +294,7 @@ void JobRunner::onResult(JobStore& store, Library& library, const Job& job, Prov
     if (outcome->state == ProviderResult::State::Running) {
         const std::string operation = outcome->operationId.empty() ? job.operationId
                                                                    : outcome->operationId;
-        const auto next = nowMs() + provider.pollInterval(wasPoll ? job.polls + 1 : 0).count();
+        const auto next = unixMillis() + provider.pollInterval(wasPoll ? job.polls + 1 : 0).count();
         (void)store.recordRunning(job.id, operation, next, outcome->progress);
         emit({job.id, JobState::Running, "running at " + provider.displayName(),
               outcome->progress, {}});
@@ -340,7 +336,7 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
             if (prepared.error().code == ErrorCode::DiskFull) {
                 pause();
             }
-            (void)store.retryLater(job.id, nowMs() + 30'000, prepared.error().message, true);
+            (void)store.retryLater(job.id, unixMillis() + 30'000, prepared.error().message, true);
             emit({job.id, JobState::Storing, prepared.error().message, {}, {}});
             return;
         }
@@ -355,7 +351,7 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
     const Estimate settled = charge ? *charge : Estimate{};
     auto ids = store.complete(job.id, assets, settled);
     if (!ids) {
-        (void)store.retryLater(job.id, nowMs() + 30'000, ids.error().message, true);
+        (void)store.retryLater(job.id, unixMillis() + 30'000, ids.error().message, true);
         emit({job.id, JobState::Storing, ids.error().message, {}, {}});
         return;
     }
@@ -395,7 +391,7 @@ void JobRunner::onFailure(JobStore& store, const Job& job, Provider& provider,
         if (wasPoll) {
             wait = std::max(wait, provider.pollInterval(job.polls + 1));
         }
-        (void)store.retryLater(job.id, nowMs() + wait.count(), failure.message, wasPoll);
+        (void)store.retryLater(job.id, unixMillis() + wait.count(), failure.message, wasPoll);
         emit({job.id, wasPoll ? JobState::Running : JobState::Queued,
               "will retry in " + std::to_string(wait.count() / 1000) + " s: " + failure.message,
               {}, {}});
@@ -407,7 +403,7 @@ void JobRunner::onFailure(JobStore& store, const Job& job, Provider& provider,
     case Kind::Ambiguous:
         if (wasPoll || provider.dedupesResubmission()) {
             const auto wait = m_retry.delay(job.attempts, failure.retryAfter);
-            (void)store.retryLater(job.id, nowMs() + wait.count(), failure.message, wasPoll);
+            (void)store.retryLater(job.id, unixMillis() + wait.count(), failure.message, wasPoll);
             return;
         }
         (void)store.interrupt(job.id, "charge unknown: the request may have reached " + who +

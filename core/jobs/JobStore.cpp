@@ -1,16 +1,13 @@
 #include "jobs/JobStore.h"
 
+#include "common/Clock.h"
+
 #include <chrono>
 #include <random>
 
 namespace ripen {
 namespace {
 
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::string newJobKey() {
     static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -168,7 +165,7 @@ Result<std::vector<JobId>> JobStore::enqueue(const GenerationRequest& request,
     const std::string requestJson = request.toJson().dump();
     std::vector<JobId> ids;
     for (int i = 0; i < options.count; ++i) {
-        const std::int64_t now = nowMs();
+        const std::int64_t now = unixMillis();
         insert->bind(1, newJobKey()).bind(2, batch).bind(3, request.provider).bind(4, request.model);
         insert->bind(5, toString(request.kind)).bind(6, requestJson).bind(7, options.priority);
         insert->bind(8, projectId).bind(9, clientId).bind(10, toString(options.stage));
@@ -279,7 +276,7 @@ Status JobStore::recordEndpoint(JobId id, const std::string& endpoint) {
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
-    return stmt->bind(1, endpoint).bind(2, nowMs()).bind(3, id).run();
+    return stmt->bind(1, endpoint).bind(2, unixMillis()).bind(3, id).run();
 }
 
 Status JobStore::recordRunning(JobId id, const std::string& operationId, std::int64_t nextPollMs,
@@ -290,7 +287,7 @@ Status JobStore::recordRunning(JobId id, const std::string& operationId, std::in
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
-    stmt->bind(1, operationId).bind(2, nextPollMs).bind(3, nowMs());
+    stmt->bind(1, operationId).bind(2, nextPollMs).bind(3, unixMillis());
     progress ? stmt->bind(4, *progress) : stmt->bindNull(4);
     return stmt->bind(5, id).run();
 }
@@ -303,7 +300,7 @@ Status JobStore::recordStoring(JobId id, const nlohmann::json& result) {
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
-    return stmt->bind(1, result.dump()).bind(2, nowMs()).bind(3, id).run();
+    return stmt->bind(1, result.dump()).bind(2, unixMillis()).bind(3, id).run();
 }
 
 Status JobStore::retryLater(JobId id, std::int64_t notBeforeMs, const std::string& reason,
@@ -317,7 +314,7 @@ Status JobStore::retryLater(JobId id, std::int64_t notBeforeMs, const std::strin
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
-    return stmt->bind(1, notBeforeMs).bind(2, reason).bind(3, nowMs()).bind(4, id).run();
+    return stmt->bind(1, notBeforeMs).bind(2, reason).bind(3, unixMillis()).bind(4, id).run();
 }
 
 Status JobStore::transition(JobId id, JobState to, const std::string& error,
@@ -329,7 +326,7 @@ Status JobStore::transition(JobId id, JobState to, const std::string& error,
     if (!plain) {
         return std::unexpected(plain.error());
     }
-    plain->bind(1, toString(to)).bind(2, error).bind(3, cost).bind(4, nowMs());
+    plain->bind(1, toString(to)).bind(2, error).bind(3, cost).bind(4, unixMillis());
     plain->bind(5, isFinal(to) ? 1 : 0).bind(6, id);
     return plain->run();
 }
@@ -547,7 +544,7 @@ Status JobStore::retry(JobId id) {
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
-    if (auto ran = stmt->bind(1, nowMs()).bind(2, id).run(); !ran) {
+    if (auto ran = stmt->bind(1, unixMillis()).bind(2, id).run(); !ran) {
         return ran;
     }
     return tx->commit();
@@ -570,7 +567,7 @@ Result<int> JobStore::recoverAfterCrash(const std::set<std::string>& dedupingPro
     const std::string deduping = inList(dedupingProviders.empty() ? std::set<std::string>{""}
                                                                   : dedupingProviders,
                                         binds);
-    const std::int64_t now = nowMs();
+    const std::int64_t now = unixMillis();
     auto requeue = m_db.prepare("UPDATE jobs SET state = 'queued', updated_at = ? WHERE state = "
                                 "'submitting' AND provider IN " + deduping);
     auto interrupt = m_db.prepare(
