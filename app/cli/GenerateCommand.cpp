@@ -39,8 +39,11 @@ std::optional<std::string> buildRequest(const ArgParser& args, GenerationRequest
         if (auto duration = args.value("duration")) {
             r.durationSeconds = std::stoi(*duration);
         }
+        if (auto factor = args.value("upscale-factor")) {
+            r.upscaleFactor = std::stoi(*factor);
+        }
     } catch (const std::exception&) {
-        return "--seed and --duration take whole numbers";
+        return "--seed, --duration and --upscale-factor take whole numbers";
     }
     for (const auto& option : args.values("option")) {
         const auto eq = option.find('=');
@@ -195,6 +198,7 @@ Command generateCommand() {
                             "text-to-image, edit-image, inpaint, erase, upscale, image-to-video");
                 p.addOption("duration", true, "SECONDS", "video length");
                 p.addOption("upscale-mode", true, "MODE", "fast, conservative or creative (Stability)");
+                p.addOption("upscale-factor", true, "N", "2, 3, 4 or 8 (local, A1111)");
                 p.addOption("seed", true, "N", "seed, where the provider takes one");
                 p.addOption("option", true, "KEY=VALUE", "a provider-specific setting (repeatable)");
                 p.addOption("project", true, "NAME", "charge to this project");

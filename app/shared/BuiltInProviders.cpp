@@ -4,6 +4,7 @@
 #include "providers/comfyui/ComfyUiProvider.h"
 #include "providers/google/GoogleProvider.h"
 #include "providers/kling/KlingProvider.h"
+#include "providers/local/LocalProvider.h"
 #include "providers/openai/OpenAiImagesProvider.h"
 #include "providers/stability/StabilityProvider.h"
 
@@ -18,6 +19,8 @@ void registerBuiltInProviders(ProviderRegistry& registry) {
     registry.add(std::make_unique<providers::kling::KlingProvider>(), {2, 30});
     registry.add(std::make_unique<providers::comfyui::ComfyUiProvider>(), {1, 600});
     registry.add(std::make_unique<providers::automatic1111::Automatic1111Provider>(), {1, 600});
+    // Local engines share the machine's two cores with the UI: one job at a time.
+    registry.add(std::make_unique<LocalProvider>(), {1, 100000});
 }
 
 } // namespace ripen::app

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "providers/Provider.h"
+
+namespace ripen {
+
+// The provider that needs no key and no credits: it runs OpenCV engines on this machine
+// as jobs of the same queue, so a local upscale or object removal has the same lineage,
+// progress and cancel as a paid one. Models (resources/models.json):
+//   "classic-upscale"  Lanczos resample by upscaleFactor (2, 3, 4, 8) plus an edge-aware
+//                      detail pass (unsharp mask limited to edges, so flat areas gain no noise)
+//   "telea", "navier-stokes"  inpaint/erase of the masked region (OpenCV photo module);
+//                      pixels outside the mask are bit-identical to the input.
+class LocalProvider final : public Provider {
+public:
+    std::string id() const override { return "local"; }
+    std::string displayName() const override { return "Local engines"; }
+    bool supports(JobKind kind) const override;
+    std::vector<std::string> defaultBaseUrls() const override { return {"local:"}; }
+    std::string baseUrlVariable() const override { return "RIPEN_LOCAL_BASE_URL"; }
+    std::string missingConfiguration(const Credentials&) const override { return {}; }
+    // Running it again costs nothing and produces the same pixels.
+    bool dedupesResubmission() const override { return true; }
+
+    ProviderOutcome<ProviderResult> submit(const ProviderContext& context,
+                                           const GenerationRequest& request) override;
+};
+
+} // namespace ripen

@@ -1,0 +1,123 @@
+// Local engines run as queue jobs: no key, no charge, same lineage and guarantees.
+#include "catalog/Library.h"
+#include "common/ResourceLocator.h"
+#include "jobs/JobRunner.h"
+#include "jobs/JobStore.h"
+#include "providers/local/LocalProvider.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+
+#include <catch2/catch.hpp>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+using namespace ripen;
+using namespace ripen::test;
+
+namespace {
+
+class NoKeys final : public Credentials {
+public:
+    std::optional<std::string> get(std::string_view) const override { return std::nullopt; }
+};
+
+struct LocalFixture {
+    TempDir dir;
+    ProviderRegistry registry;
+    NoKeys keys;
+    http::HttpClient http;
+    PriceBook prices;
+    std::unique_ptr<Library> library;
+
+    LocalFixture() {
+        registry.add(std::make_unique<LocalProvider>(), {1, 1000});
+        auto loaded = PriceBook::load(resourceFile("pricebook.json"));
+        REQUIRE(loaded);
+        prices = std::move(*loaded);
+        auto opened = Library::open(dir / "library");
+        REQUIRE(opened);
+        library = std::move(*opened);
+    }
+
+    Job runOne(const GenerationRequest& request) {
+        auto estimate = prices.estimate(request);
+        REQUIRE(estimate);
+        CHECK(estimate->amount == 0);
+        auto ids = JobStore(*library).enqueue(request, {}, *estimate);
+        REQUIRE(ids);
+        JobRunner runner(library->root(), registry, keys, prices, http);
+        REQUIRE(runner.runUntilIdle({}));
+        auto job = JobStore(*library).job(ids->front());
+        REQUIRE(job);
+        return *job;
+    }
+
+    cv::Mat assetPixels(const Job& job) {
+        REQUIRE(job.assets.size() == 1);
+        auto asset = library->catalog().asset(job.assets[0]);
+        REQUIRE(asset);
+        return cv::imread(library->blobFile(*asset).string(), cv::IMREAD_UNCHANGED);
+    }
+};
+
+} // namespace
+
+TEST_CASE("A local upscale is a free job whose asset has the new size", "[jobs][local]") {
+    LocalFixture f;
+    writeTestImage(f.dir / "in.png", makeTestImage(64, 48, 2));
+    GenerationRequest r;
+    r.kind = JobKind::Upscale;
+    r.provider = "local";
+    r.model = "classic-upscale";
+    r.upscaleFactor = 4;
+    r.images = {f.dir / "in.png"};
+    const Job job = f.runOne(r);
+    CHECK(job.state == JobState::Succeeded);
+    CHECK(job.cost == 0);
+    const cv::Mat out = f.assetPixels(job);
+    CHECK(out.cols == 256);
+    CHECK(out.rows == 192);
+}
+
+TEST_CASE("Local inpainting changes nothing outside the mask", "[jobs][local]") {
+    LocalFixture f;
+    const cv::Mat image = makeTestImage(120, 80, 5);
+    writeTestImage(f.dir / "in.png", image);
+    cv::Mat mask = cv::Mat::zeros(80, 120, CV_8UC1);
+    cv::circle(mask, {60, 40}, 15, cv::Scalar(255), cv::FILLED);
+    REQUIRE(cv::imwrite((f.dir / "mask.png").string(), mask));
+    GenerationRequest r;
+    r.kind = JobKind::Erase;
+    r.provider = "local";
+    r.model = "telea";
+    r.images = {f.dir / "in.png"};
+    r.mask = f.dir / "mask.png";
+    const Job job = f.runOne(r);
+    REQUIRE(job.state == JobState::Succeeded);
+    const cv::Mat out = f.assetPixels(job);
+    REQUIRE(out.size() == image.size());
+    cv::Mat outside;
+    cv::bitwise_not(mask, outside);
+    cv::Mat difference;
+    cv::absdiff(out, image, difference);
+    cv::Mat perPixel;
+    cv::cvtColor(difference, perPixel, cv::COLOR_BGR2GRAY);
+    CHECK(cv::countNonZero(perPixel & outside) == 0);
+    CHECK(cv::countNonZero(perPixel & mask) > 0); // the region itself was filled
+}
+
+TEST_CASE("A mask of the wrong size fails the job with both sizes named", "[jobs][local]") {
+    LocalFixture f;
+    writeTestImage(f.dir / "in.png", makeTestImage(120, 80, 5));
+    REQUIRE(cv::imwrite((f.dir / "mask.png").string(), cv::Mat::zeros(10, 10, CV_8UC1)));
+    GenerationRequest r;
+    r.kind = JobKind::Inpaint;
+    r.provider = "local";
+    r.model = "telea";
+    r.images = {f.dir / "in.png"};
+    r.mask = f.dir / "mask.png";
+    const Job job = f.runOne(r);
+    CHECK(job.state == JobState::Failed);
+    CHECK_THAT(job.error, Catch::Contains("10x10") && Catch::Contains("120x80"));
+}
