@@ -197,10 +197,19 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
             workers.push_back(Worker{
                 std::jthread([this, claim, endpoint, source, done, holdsSlot, &wake, &wakeMutex,
                               &finishedSinceWait]() {
-                    work(claim, endpoint, source.get_token());
-                    if (holdsSlot) {
-                        m_pool.release(claim.job.request.provider, endpoint);
-                    }
+                    // The slot limits requests at the provider, not local work: it is given
+                    // back as soon as the provider has answered, before the result is stored.
+                    bool released = !holdsSlot;
+                    const auto releaseSlot = [&] {
+                        if (!std::exchange(released, true)) {
+                            m_pool.release(claim.job.request.provider, endpoint);
+                            std::lock_guard wakeLock(wakeMutex);
+                            ++finishedSinceWait;
+                            wake.notify_all();
+                        }
+                    };
+                    work(claim, endpoint, source.get_token(), releaseSlot);
+                    releaseSlot();
                     {
                         std::lock_guard lock(m_mutex);
                         m_inFlight.erase(claim.job.id);
@@ -242,7 +251,8 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
     return m_summary;
 }
 
-void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std::stop_token stop) {
+void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std::stop_token stop,
+                     const std::function<void()>& providerAnswered) {
     Job job = claimed.job;
     job.endpoint = endpoint;
     auto library = Library::open(m_root);
@@ -278,7 +288,9 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
     if (claimed.step == JobStep::Submit) {
         (void)store.recordEndpoint(job.id, endpoint);
         emit({job.id, JobState::Submitting, "sending to " + provider->displayName(), {}, {}});
-        onResult(store, **library, job, *provider, provider->submit(context, job.request), false);
+        auto outcome = provider->submit(context, job.request);
+        providerAnswered();
+        onResult(store, **library, job, *provider, outcome, false);
     } else {
         onResult(store, **library, job, *provider,
                  provider->poll(context, job.operationId, job.request), true);

@@ -60,7 +60,8 @@ public:
     Result<RunSummary> runUntilIdle(std::stop_token stop);
 
 private:
-    void work(const ClaimedJob& claimed, const std::string& endpoint, std::stop_token stop);
+    void work(const ClaimedJob& claimed, const std::string& endpoint, std::stop_token stop,
+              const std::function<void()>& providerAnswered);
     void storeResults(JobStore& store, Library& library, const Job& job);
     void onResult(JobStore& store, Library& library, const Job& job, Provider& provider,
                   const ProviderOutcome<ProviderResult>& outcome, bool wasPoll);
