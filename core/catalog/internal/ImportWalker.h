@@ -17,7 +17,7 @@ class ImportWalker {
 public:
     struct Entry {
         std::filesystem::path path;
-        Error problem; // set (code != Internal) when the entry is an unreadable folder
+        Error problem;                 // why the folder could not be read
         bool unreadableFolder = false;
     };
 
