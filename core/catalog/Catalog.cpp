@@ -328,18 +328,7 @@ Result<std::vector<Asset>> Catalog::find(const AssetQuery& query) {
         return std::unexpected(stmt.error());
     }
     sql.bind(*stmt);
-    std::vector<Asset> assets;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return std::unexpected(row.error());
-        }
-        if (!*row) {
-            break;
-        }
-        assets.push_back(assetFromRow(*stmt));
-    }
-    return assets;
+    return stmt->collect<Asset>(assetFromRow);
 }
 
 Result<std::int64_t> Catalog::count(const AssetQuery& query) {
@@ -362,17 +351,7 @@ Result<std::vector<AssetId>> Catalog::children(AssetId id) {
         return std::unexpected(stmt.error());
     }
     stmt->bind(1, id);
-    std::vector<AssetId> ids;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return std::unexpected(row.error());
-        }
-        if (!*row) {
-            return ids;
-        }
-        ids.push_back(stmt->int64(0));
-    }
+    return stmt->collect<AssetId>([](const sqlite::Statement& s) { return s.int64(0); });
 }
 
 Status Catalog::updateColumn(std::span<const AssetId> ids, const char* column,
@@ -505,17 +484,9 @@ Result<std::vector<Project>> Catalog::projects() {
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
-    std::vector<Project> list;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return std::unexpected(row.error());
-        }
-        if (!*row) {
-            return list;
-        }
-        list.push_back({stmt->int64(0), stmt->text(1), stmt->text(2), stmt->int64(3)});
-    }
+    return stmt->collect<Project>([](const sqlite::Statement& s) {
+        return Project{s.int64(0), s.text(1), s.text(2), s.int64(3)};
+    });
 }
 
 Result<std::vector<Client>> Catalog::clients() {
@@ -525,17 +496,9 @@ Result<std::vector<Client>> Catalog::clients() {
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
-    std::vector<Client> list;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return std::unexpected(row.error());
-        }
-        if (!*row) {
-            return list;
-        }
-        list.push_back({stmt->int64(0), stmt->text(1), stmt->int64(2)});
-    }
+    return stmt->collect<Client>([](const sqlite::Statement& s) {
+        return Client{s.int64(0), s.text(1), s.int64(2)};
+    });
 }
 
 Status Catalog::verifyIntegrity() {

@@ -153,17 +153,9 @@ Result<std::vector<Ledger::SpendLine>> Ledger::spendBy(const std::string& dimens
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
-    std::vector<SpendLine> lines;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return std::unexpected(row.error());
-        }
-        if (!*row) {
-            return lines;
-        }
-        lines.push_back({stmt->text(0), stmt->int64(1), stmt->int64(2), stmt->text(3), stmt->int64(4)});
-    }
+    return stmt->collect<SpendLine>([](const sqlite::Statement& s) {
+        return SpendLine{s.text(0), s.int64(1), s.int64(2), s.text(3), s.int64(4)};
+    });
 }
 
 } // namespace ripen

@@ -412,11 +412,13 @@ Result<std::vector<AssetId>> JobStore::complete(JobId id, const std::vector<Asse
     return ids;
 }
 
-Status JobStore::failJob(JobId id, const std::string& reason, std::optional<Estimate> charge) {
+Status JobStore::finish(JobId id, JobState to, const std::string& reason,
+                        std::optional<Estimate> charge) {
     auto tx = sqlite::Transaction::begin(m_db);
     if (!tx) {
         return std::unexpected(tx.error());
     }
+    // Read inside the transaction: a job settles once, whoever finishes it.
     auto current = job(id);
     if (!current) {
         return std::unexpected(current.error());
@@ -425,14 +427,18 @@ Status JobStore::failJob(JobId id, const std::string& reason, std::optional<Esti
         return fail(ErrorCode::InvalidArgument, "job " + std::to_string(id) + " is already " +
                                                     std::string(toString(current->state)));
     }
-    if (auto settled = settle(*current, charge, "settled on failure: " + reason); !settled) {
+    if (auto settled = settle(*current, charge, reason); !settled) {
         return settled;
     }
-    const std::optional<Micros> cost = charge ? charge->amount : 0;
-    if (auto moved = transition(id, JobState::Failed, reason, cost); !moved) {
+    const Micros cost = charge ? charge->amount : 0;
+    if (auto moved = transition(id, to, reason, cost); !moved) {
         return moved;
     }
     return tx->commit();
+}
+
+Status JobStore::failJob(JobId id, const std::string& reason, std::optional<Estimate> charge) {
+    return finish(id, JobState::Failed, reason, charge);
 }
 
 Status JobStore::interrupt(JobId id, const std::string& reason) {
@@ -441,25 +447,7 @@ Status JobStore::interrupt(JobId id, const std::string& reason) {
 }
 
 Status JobStore::finishCancel(JobId id, const std::string& note) {
-    auto tx = sqlite::Transaction::begin(m_db);
-    if (!tx) {
-        return std::unexpected(tx.error());
-    }
-    auto current = job(id);
-    if (!current) {
-        return std::unexpected(current.error());
-    }
-    if (isFinal(current->state)) {
-        return fail(ErrorCode::InvalidArgument, "job " + std::to_string(id) + " is already " +
-                                                    std::string(toString(current->state)));
-    }
-    if (auto settled = settle(*current, std::nullopt, note); !settled) {
-        return settled;
-    }
-    if (auto moved = transition(id, JobState::Canceled, note, 0); !moved) {
-        return moved;
-    }
-    return tx->commit();
+    return finish(id, JobState::Canceled, note, std::nullopt);
 }
 
 Status JobStore::cancel(JobId id) {
@@ -468,35 +456,19 @@ Status JobStore::cancel(JobId id) {
         return std::unexpected(current.error());
     }
     const JobState state = current->state;
-    if (isFinal(state)) {
-        return fail(ErrorCode::InvalidArgument, "job " + std::to_string(id) + " is already " +
-                                                    std::string(toString(state)));
-    }
-    auto tx = sqlite::Transaction::begin(m_db);
-    if (!tx) {
-        return std::unexpected(tx.error());
-    }
     if (state == JobState::Submitting || state == JobState::Storing) {
         // In flight in a runner: it sees the flag, aborts the transfer and settles.
         auto flag = m_db.prepare("UPDATE jobs SET cancel_requested = 1 WHERE id = ?");
         if (!flag) {
             return std::unexpected(flag.error());
         }
-        if (auto ran = flag->bind(1, id).run(); !ran) {
-            return ran;
-        }
-        return tx->commit();
+        return flag->bind(1, id).run();
     }
-    const std::string note = state == JobState::Running || state == JobState::Interrupted
-                                 ? "canceled by the user; the provider may still charge for it"
-                                 : "canceled by the user";
-    if (auto settled = settle(*current, std::nullopt, note); !settled) {
-        return settled;
-    }
-    if (auto moved = transition(id, JobState::Canceled, note, 0); !moved) {
-        return moved;
-    }
-    return tx->commit();
+    const bool mayBeCharged = state == JobState::Running || state == JobState::Interrupted;
+    return finish(id, JobState::Canceled,
+                  mayBeCharged ? "canceled by the user; the provider may still charge for it"
+                               : "canceled by the user",
+                  std::nullopt);
 }
 
 Status JobStore::retry(JobId id) {
@@ -625,17 +597,7 @@ Result<std::vector<Job>> JobStore::jobs(std::optional<JobState> state, int limit
         return std::unexpected(stmt.error());
     }
     state ? stmt->bind(1, toString(*state)) : stmt->bindNull(1);
-    std::vector<Job> list;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return std::unexpected(row.error());
-        }
-        if (!*row) {
-            return list;
-        }
-        list.push_back(jobFromRow(*stmt));
-    }
+    return stmt->collect<Job>(jobFromRow);
 }
 
 Result<bool> JobStore::cancelRequested(JobId id) {

@@ -81,6 +81,8 @@ public:
 
 private:
     Status transition(JobId id, JobState to, const std::string& error, std::optional<Micros> cost);
+    // Settles and moves a job to a final state in one transaction, once.
+    Status finish(JobId id, JobState to, const std::string& reason, std::optional<Estimate> charge);
     Status settle(const Job& job, std::optional<Estimate> charge, const std::string& note);
     Status checkBudgets(std::optional<std::int64_t> projectId, std::optional<std::int64_t> clientId,
                         Micros neededUsd, int count);

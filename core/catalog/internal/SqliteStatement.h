@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -33,6 +34,20 @@ public:
     Result<bool> step();
     // Runs a statement that returns no rows.
     Status run();
+    // Steps through every row, turning each into a T with `convert(*this)`.
+    template <class T, class Convert> Result<std::vector<T>> collect(Convert convert) {
+        std::vector<T> rows;
+        while (true) {
+            auto row = step();
+            if (!row) {
+                return std::unexpected(row.error());
+            }
+            if (!*row) {
+                return rows;
+            }
+            rows.push_back(convert(*this));
+        }
+    }
     void reset();
 
     bool isNull(int column) const;
