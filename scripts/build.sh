@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Configures (once) and builds Ripen with the given CMake preset (default: ci).
+# Configures and builds Ripen with the given CMake preset (default: ci).
 # Shared by run.sh, test.sh and bench.sh so they reuse one build tree and ccache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.."
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(pwd)}"
 preset="${1:-ci}"
 shift || true
-if [ ! -f "build/${preset}/build.ninja" ]; then
-    cmake --preset "${preset}" >/dev/null
-fi
+# Configure every time (a few seconds): the preset's settings win over a stale cache.
+cmake --preset "${preset}" >/dev/null
 cmake --build --preset "${preset}" "$@"
