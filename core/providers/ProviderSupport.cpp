@@ -467,6 +467,26 @@ Result<GeneratedFile> saveGeneratedImage(const std::filesystem::path& workDir,
     return GeneratedFile{target, mimeType(format), std::nullopt};
 }
 
+ProviderFailure failureOf(ProviderFailure::Kind kind, std::string message) {
+    return ProviderFailure{kind, std::move(message), 0, std::nullopt, std::nullopt};
+}
+
+std::string missingApiKey(const Credentials& credentials, std::string_view variable,
+                          std::string_view providerName) {
+    const auto key = credentials.get(variable);
+    if (!key || key->empty()) {
+        return "set " + std::string(variable) + " or add " + std::string(providerName) +
+               " key in Settings";
+    }
+    const bool controlCharacters = std::any_of(key->begin(), key->end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    });
+    if (controlCharacters) {
+        return std::string(variable) + " contains control characters; paste the key again";
+    }
+    return {};
+}
+
 Result<GeneratedFile> adoptDownloadedFile(const std::filesystem::path& file) {
     auto fd = openRegularFileForReading(file);
     if (!fd) {

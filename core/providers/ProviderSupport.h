@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Error.h"
+#include "providers/Credentials.h"
 #include "providers/ProviderTypes.h"
 #include "providers/http/HttpTypes.h"
 
@@ -48,6 +49,15 @@ std::string encodeBase64(std::string_view bytes);
 // Never uses a server-supplied name for the local path.
 Result<GeneratedFile> saveGeneratedImage(const std::filesystem::path& workDir,
                                          std::string_view bytes);
+
+// A failure with no HTTP status or retry hint (bad input, a reply Ripen cannot use).
+ProviderFailure failureOf(ProviderFailure::Kind kind, std::string message);
+
+// Empty when the credential `variable` holds a usable key; otherwise what the user must do,
+// e.g. "set OPENAI_API_KEY or add an OpenAI Images key in Settings". A key with control
+// characters (a bad paste) is refused here, before it could break a request header.
+std::string missingApiKey(const Credentials& credentials, std::string_view variable,
+                          std::string_view providerName);
 
 // Adopts a file that HttpClient downloaded (Request::downloadDir) as a generated file,
 // checking its content type by magic bytes (image or video).

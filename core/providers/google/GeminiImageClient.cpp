@@ -3,6 +3,7 @@
 #include "common/BoundedJson.h"
 #include "providers/ProviderSupport.h"
 #include "providers/google/GeminiErrors.h"
+#include "providers/google/GoogleRequests.h"
 #include "providers/google/GoogleUrls.h"
 #include "providers/google/InlineImage.h"
 
@@ -393,16 +394,10 @@ ProviderOutcome<ProviderResult> GeminiImageClient::generate(const ProviderContex
                                                std::nullopt});
     }
 
-    http::Request httpRequest;
-    httpRequest.method = "POST";
-    httpRequest.url = std::move(*url);
-    httpRequest.headers = {{"x-goog-api-key", std::string(apiKey), true},
-                           {"Content-Type", "application/json", false}};
-    // Invalid UTF-8 in a prompt becomes U+FFFD instead of an exception.
-    httpRequest.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    body->clear();
-    httpRequest.deadline = m_settings.imageDeadline;
-    httpRequest.maxResponseBytes = m_settings.maxReplyBytes;
+    http::Request httpRequest = authorizedJsonPost(std::move(*url), apiKey, *body,
+                                                   m_settings.imageDeadline,
+                                                   m_settings.maxReplyBytes);
+    body->clear(); // the base64 inputs are in the request body now; free this copy
 
     if (context.progress != nullptr) {
         context.progress->report(0, 1, "waiting for " + request.model);

@@ -5,6 +5,7 @@
 #include "common/FileIo.h"
 #include "providers/ProviderSupport.h"
 #include "providers/google/GeminiErrors.h"
+#include "providers/google/GoogleRequests.h"
 #include "providers/google/GoogleUrls.h"
 #include "providers/google/InlineImage.h"
 
@@ -183,15 +184,10 @@ ProviderOutcome<ProviderResult> VeoClient::start(const ProviderContext& context,
                                                "cancelled before sending", 0, std::nullopt,
                                                std::nullopt});
     }
-    http::Request httpRequest;
-    httpRequest.method = "POST";
-    httpRequest.url = std::move(*url);
-    httpRequest.headers = {{"x-goog-api-key", std::string(apiKey), true},
-                           {"Content-Type", "application/json", false}};
-    httpRequest.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    body->clear();
-    httpRequest.deadline = m_settings.submitDeadline;
-    httpRequest.maxResponseBytes = kMaxOperationReplyBytes;
+    http::Request httpRequest = authorizedJsonPost(std::move(*url), apiKey, *body,
+                                                   m_settings.submitDeadline,
+                                                   kMaxOperationReplyBytes);
+    body->clear(); // the keyframe's base64 is in the request body now; free this copy
 
     auto response = context.http.perform(httpRequest, context.stop);
     if (!response) {

@@ -27,17 +27,8 @@ constexpr std::uint64_t kMaxMaskBytes = 4ULL << 20;
 // A Ripen mask file read for conversion (a grey PNG of an 8K image is a few MB).
 constexpr std::uint64_t kMaxRipenMaskBytes = 256ULL << 20;
 
-ProviderFailure failure(ProviderFailure::Kind kind, std::string message) {
-    return ProviderFailure{kind, std::move(message), 0, std::nullopt, std::nullopt};
-}
-
 std::unexpected<ProviderFailure> invalidRequest(std::string message) {
-    return std::unexpected(failure(ProviderFailure::Kind::Permanent, std::move(message)));
-}
-
-bool hasControlCharacters(const std::string& text) {
-    return std::any_of(text.begin(), text.end(),
-                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    return std::unexpected(providers::failureOf(ProviderFailure::Kind::Permanent, std::move(message)));
 }
 
 void reportProgress(const ProviderContext& context, std::int64_t done, std::string_view text) {
@@ -140,14 +131,7 @@ std::string OpenAiImagesProvider::baseUrlVariable() const {
 }
 
 std::string OpenAiImagesProvider::missingConfiguration(const Credentials& credentials) const {
-    const auto key = credentials.get(kKeyVariable);
-    if (!key || key->empty()) {
-        return "set OPENAI_API_KEY or add an OpenAI key in Settings";
-    }
-    if (hasControlCharacters(*key)) {
-        return "OPENAI_API_KEY contains control characters; paste the key again";
-    }
-    return {};
+    return providers::missingApiKey(credentials, kKeyVariable, "an OpenAI");
 }
 
 ProviderOutcome<ProviderResult> OpenAiImagesProvider::submit(const ProviderContext& context,
@@ -157,10 +141,10 @@ ProviderOutcome<ProviderResult> OpenAiImagesProvider::submit(const ProviderConte
                               " job");
     }
     if (auto missing = missingConfiguration(context.credentials); !missing.empty()) {
-        return std::unexpected(failure(ProviderFailure::Kind::NotConfigured, missing));
+        return std::unexpected(providers::failureOf(ProviderFailure::Kind::NotConfigured, missing));
     }
     if (context.stop.stop_requested()) {
-        return std::unexpected(failure(ProviderFailure::Kind::Cancelled, "cancelled"));
+        return std::unexpected(providers::failureOf(ProviderFailure::Kind::Cancelled, "cancelled"));
     }
     const auto apiKey = *context.credentials.get(kKeyVariable);
     return request.kind == JobKind::TextToImage ? generate(context, request, apiKey)

@@ -24,17 +24,8 @@ constexpr std::uint64_t kMaxRipenMaskBytes = 256ULL << 20;
 constexpr std::uint64_t kMaxIdReplyBytes = 1ULL << 20;
 constexpr int kPollAttemptsPerDoubling = 3;
 
-ProviderFailure failure(ProviderFailure::Kind kind, std::string message) {
-    return ProviderFailure{kind, std::move(message), 0, std::nullopt, std::nullopt};
-}
-
 std::unexpected<ProviderFailure> invalidRequest(std::string message) {
-    return std::unexpected(failure(ProviderFailure::Kind::Permanent, std::move(message)));
-}
-
-bool hasControlCharacters(const std::string& text) {
-    return std::any_of(text.begin(), text.end(),
-                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    return std::unexpected(providers::failureOf(ProviderFailure::Kind::Permanent, std::move(message)));
 }
 
 bool isSuccess(int status) {
@@ -139,14 +130,7 @@ std::string StabilityProvider::baseUrlVariable() const {
 }
 
 std::string StabilityProvider::missingConfiguration(const Credentials& credentials) const {
-    const auto key = credentials.get(kKeyVariable);
-    if (!key || key->empty()) {
-        return "set STABILITY_API_KEY or add a Stability AI key in Settings";
-    }
-    if (hasControlCharacters(*key)) {
-        return "STABILITY_API_KEY contains control characters; paste the key again";
-    }
-    return {};
+    return providers::missingApiKey(credentials, kKeyVariable, "a Stability AI");
 }
 
 http::Request StabilityProvider::baseRequest(const ProviderContext& context, std::string method,
@@ -169,7 +153,7 @@ http::Request StabilityProvider::baseRequest(const ProviderContext& context, std
 ProviderOutcome<ProviderResult> StabilityProvider::submit(const ProviderContext& context,
                                                           const GenerationRequest& request) {
     if (auto missing = missingConfiguration(context.credentials); !missing.empty()) {
-        return std::unexpected(failure(ProviderFailure::Kind::NotConfigured, missing));
+        return std::unexpected(providers::failureOf(ProviderFailure::Kind::NotConfigured, missing));
     }
     auto endpoint = providers::stabilityEndpoint(request);
     if (!endpoint) {
@@ -188,7 +172,7 @@ ProviderOutcome<ProviderResult> StabilityProvider::submit(const ProviderContext&
         return std::unexpected(mask.error());
     }
     if (context.stop.stop_requested()) {
-        return std::unexpected(failure(ProviderFailure::Kind::Cancelled, "cancelled"));
+        return std::unexpected(providers::failureOf(ProviderFailure::Kind::Cancelled, "cancelled"));
     }
     const auto apiKey = *context.credentials.get(kKeyVariable);
     auto http = baseRequest(context, "POST", endpoint->path, apiKey);
@@ -241,7 +225,7 @@ ProviderOutcome<ProviderResult> StabilityProvider::poll(const ProviderContext& c
         return invalidRequest("the stored Stability generation id is not valid");
     }
     if (auto missing = missingConfiguration(context.credentials); !missing.empty()) {
-        return std::unexpected(failure(ProviderFailure::Kind::NotConfigured, missing));
+        return std::unexpected(providers::failureOf(ProviderFailure::Kind::NotConfigured, missing));
     }
     const auto apiKey = *context.credentials.get(kKeyVariable);
     auto http = baseRequest(context, "GET", kResultsPath + operationId, apiKey);
