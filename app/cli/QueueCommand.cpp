@@ -44,15 +44,31 @@ void printJobRow(const Job& j) {
     std::cout << line << (j.error.empty() ? j.request.prompt.substr(0, 50) : j.error) << "\n";
 }
 
-std::optional<JobId> jobIdArgument(const ArgParser& args) {
-    if (args.positionals().size() != 2) {
+std::optional<std::int64_t> numberArgument(const ArgParser& args, std::size_t index) {
+    if (args.positionals().size() <= index) {
         return std::nullopt;
     }
     try {
-        return std::stoll(args.positionals()[1]);
+        std::size_t used = 0;
+        const std::int64_t value = std::stoll(args.positionals()[index], &used);
+        return used == args.positionals()[index].size() ? std::optional(value) : std::nullopt;
     } catch (const std::exception&) {
         return std::nullopt;
     }
+}
+
+int prioritizeJob(CliServices& services, JobId id, int priority) {
+    JobStore store(*services.library);
+    if (auto job = store.job(id); !job) {
+        std::cerr << "ripen-cli queue priority: " << job.error().message << "\n";
+        return kExitFailure;
+    }
+    if (auto set = store.setPriority(id, priority); !set) {
+        std::cerr << "ripen-cli queue priority: " << set.error().message << "\n";
+        return kExitFailure;
+    }
+    std::cout << "priority " << id << " " << priority << "\n";
+    return kExitOk;
 }
 
 int listJobs(CliServices& services, bool json) {
@@ -118,8 +134,16 @@ int runQueue(const CommandContext& context, const ArgParser& args) {
         }
         return summary->failed + summary->interrupted > 0 ? kExitSkipped : kExitOk;
     }
-    const auto id = jobIdArgument(args);
-    if ((action == "retry" || action == "cancel") && !id) {
+    const auto id = numberArgument(args, 1);
+    if (action == "priority") {
+        const auto priority = numberArgument(args, 2);
+        if (!id || !priority || args.positionals().size() != 3) {
+            std::cerr << "ripen-cli queue priority: expected JOB-ID N\n";
+            return kExitUsage;
+        }
+        return prioritizeJob(*services, *id, static_cast<int>(*priority));
+    }
+    if ((action == "retry" || action == "cancel") && (!id || args.positionals().size() != 2)) {
         std::cerr << "ripen-cli queue " << action << ": expected one JOB-ID\n";
         return kExitUsage;
     }
@@ -129,14 +153,17 @@ int runQueue(const CommandContext& context, const ArgParser& args) {
     if (action == "cancel") {
         return cancelJob(*services, *id);
     }
-    std::cerr << "ripen-cli queue: unknown action '" << action << "' (list, run, retry, cancel)\n";
+    std::cerr << "ripen-cli queue: unknown action '" << action
+              << "' (list, run, retry, cancel, priority)\n";
     return kExitUsage;
 }
 
 } // namespace
 
 Command queueCommand() {
-    return {"queue", "queue [--json] | queue run | queue retry JOB-ID | queue cancel JOB-ID",
+    return {"queue",
+            "queue [--json] | queue run | queue retry JOB-ID | queue cancel JOB-ID | "
+            "queue priority JOB-ID N",
             "Shows and works the job queue, which lives in the library and survives restarts.\n"
             "  queue              lists jobs with state, provider, model and cost\n"
             "  queue run          sends what is queued and resumes polling of jobs that hold a\n"
@@ -145,6 +172,7 @@ Command queueCommand() {
             "  queue retry ID     queues a failed, canceled or interrupted job again; a job\n"
             "                     interrupted with its charge unknown may be charged twice\n"
             "  queue cancel ID    cancels a job (a running remote job may still be charged)\n"
+            "  queue priority ID N  higher runs first among queued jobs (default 0)\n"
             "A paid request that may have reached the provider when Ripen stopped is never\n"
             "resent on its own: it waits as 'interrupted' for retry or cancel.",
             [](ArgParser& p) { p.addOption("json", false, "", "one JSON object per job"); },

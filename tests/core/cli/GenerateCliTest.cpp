@@ -173,3 +173,16 @@ TEST_CASE("an interrupted job waits for queue retry, which warns about a double 
     CHECK(again.exitCode == 0);
     CHECK_THAT(again.out, Catch::StartsWith("done " + id + " "));
 }
+
+TEST_CASE("queue priority sets a job's priority and checks its arguments", "[cli][jobs]") {
+    CliFixture f;
+    REQUIRE(f.generate({"--count", "3"}).exitCode == 0);
+    const auto set = f.cli({"queue", "priority", "3", "5"});
+    CHECK(set.exitCode == 0);
+    CHECK(set.out == "priority 3 5\n");
+    CHECK(f.cli({"queue", "priority", "3"}).exitCode == 2);
+    CHECK(f.cli({"queue", "priority", "99", "1"}).exitCode == 1);
+    const auto jobs = jsonLines(f.cli({"queue", "--json"}).out);
+    REQUIRE(jobs.size() == 3);
+    CHECK(jobs[2]["priority"] == 5);
+}

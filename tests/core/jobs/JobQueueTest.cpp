@@ -312,3 +312,18 @@ TEST_CASE("A paused runner sends nothing new and leaves queued jobs queued", "[j
     REQUIRE(summary);
     CHECK(summary->succeeded == 2);
 }
+
+TEST_CASE("Higher priority is claimed first, then the oldest", "[jobs]") {
+    QueueFixture f;
+    const auto ids = f.enqueue("ordered", 3);
+    JobStore store(*f.library);
+    REQUIRE(store.setPriority(ids[2], 5));
+    std::vector<JobId> order;
+    for (int i = 0; i < 3; ++i) {
+        auto claimed = store.claimNext({"openai"}, 1LL << 50);
+        REQUIRE(claimed);
+        REQUIRE(claimed->has_value());
+        order.push_back((*claimed)->job.id);
+    }
+    CHECK(order == std::vector<JobId>{ids[2], ids[0], ids[1]});
+}
