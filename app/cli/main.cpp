@@ -21,7 +21,7 @@ std::vector<Command> allCommands() {
 
 void printUsage(std::ostream& out) {
     out << "Usage: ripen-cli [--library DIR] COMMAND [OPTIONS] [ARGS]\n\n"
-           "Ripen's asset library from the command line.\n\n"
+           "Ripen's asset library, job queue and credit ledger from the command line.\n\n"
            "Global options:\n"
            "  --library DIR   the library folder (default: "
         << ripen::Library::defaultLocation().string()
@@ -31,7 +31,8 @@ void printUsage(std::ostream& out) {
     for (const auto& command : allCommands()) {
         out << "  " << command.synopsis << "\n";
     }
-    out << "\nExit status: 0 success, 1 failure, 2 bad command line, 3 some inputs skipped.\n";
+    out << "\nExit status: 0 success, 1 failure, 2 bad command line, 3 some inputs skipped\n"
+           "or some jobs failed (import, queue run).\n";
 }
 
 void printCommandHelp(const Command& command) {
