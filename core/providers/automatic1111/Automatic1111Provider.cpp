@@ -13,23 +13,8 @@ namespace {
 using Kind = ProviderFailure::Kind;
 using localsd::permanentFailure;
 
-constexpr std::size_t kMaxMessage = 300;
 constexpr std::size_t kMaxImages = 64;
 constexpr std::size_t kMaxDecodedImageBytes = 512ULL << 20;
-
-std::string clip(std::string text) {
-    if (text.size() > kMaxMessage) {
-        text.resize(kMaxMessage);
-        while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) {
-            text.pop_back();
-        }
-        if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) {
-            text.pop_back();
-        }
-        text += "...";
-    }
-    return text;
-}
 
 std::string stringField(const nlohmann::json& object, const char* key) {
     if (!object.is_object()) {
@@ -60,7 +45,7 @@ std::string describeError(const nlohmann::json& body) {
             text += (text.empty() ? "" : "; ") + location + (location.empty() ? "" : ": ") +
                     stringField(item, "msg");
         }
-        return clip(text);
+        return localsd::clipServerText(text);
     }
     text = stringField(body, "error");
     if (detail != body.end() && detail->is_string() && !detail->get<std::string>().empty()) {
@@ -68,7 +53,7 @@ std::string describeError(const nlohmann::json& body) {
     } else if (const auto errors = stringField(body, "errors"); !errors.empty()) {
         text += (text.empty() ? "" : ": ") + errors;
     }
-    return clip(text);
+    return localsd::clipServerText(text);
 }
 
 // A1111 tolerates a data: prefix on input images, and some forks add one to outputs.
@@ -403,7 +388,7 @@ Automatic1111Provider::upscaledImage(const ProviderContext& context, const nlohm
     result.outputs.push_back(std::move(*file));
     result.info = {{"upscaler", upscaler}};
     if (const auto html = stringField(reply, "html_info"); !html.empty()) {
-        result.info["html_info"] = clip(html);
+        result.info["html_info"] = localsd::clipServerText(html);
     }
     return result;
 }

@@ -19,26 +19,10 @@ namespace {
 using Kind = ProviderFailure::Kind;
 using localsd::permanentFailure;
 
-constexpr std::size_t kMaxServerText = 300;
 constexpr std::size_t kMaxNameLength = 1024;
 
 ProviderFailure failure(Kind kind, std::string message, int status = 0) {
     return ProviderFailure{kind, std::move(message), status, std::nullopt, std::nullopt};
-}
-
-std::string clip(std::string text) {
-    if (text.size() > kMaxServerText) {
-        text.resize(kMaxServerText);
-        // Do not leave half a UTF-8 sequence at the cut.
-        while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) {
-            text.pop_back();
-        }
-        if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) {
-            text.pop_back();
-        }
-        text += "...";
-    }
-    return text;
 }
 
 std::string stringField(const nlohmann::json& object, const char* key) {
@@ -114,7 +98,7 @@ std::string describePromptError(const nlohmann::json& body) {
     if (body.is_object() && body.contains("node_errors")) {
         text += describeNodeErrors(body["node_errors"]);
     }
-    return clip(text);
+    return localsd::clipServerText(text);
 }
 
 // The execution_error message of a history entry, as ComfyUI's status messages carry it.
@@ -140,7 +124,7 @@ std::string describeExecutionError(const nlohmann::json& status) {
         if (const auto what = stringField(data, "exception_message"); !what.empty()) {
             text += (text.empty() ? "" : ": ") + what;
         }
-        return clip(text);
+        return localsd::clipServerText(text);
     }
     return {};
 }
@@ -404,7 +388,7 @@ ProviderOutcome<ProviderResult> ComfyUiProvider::submit(const ProviderContext& c
     if (const auto errors = body->find("node_errors");
         errors != body->end() && errors->is_object() && !errors->empty()) {
         return std::unexpected(
-            permanentFailure("ComfyUI refused the workflow" + clip(describeNodeErrors(*errors))));
+            permanentFailure("ComfyUI refused the workflow" + localsd::clipServerText(describeNodeErrors(*errors))));
     }
     const std::string promptId = stringField(*body, "prompt_id");
     if (!isSafeName(promptId)) {

@@ -222,4 +222,20 @@ ProviderFailure permanentFailure(std::string message) {
                            std::nullopt};
 }
 
+std::string clipServerText(std::string text) {
+    constexpr std::size_t kMaxServerText = 300;
+    if (text.size() <= kMaxServerText) {
+        return text;
+    }
+    text.resize(kMaxServerText);
+    // Do not leave half a UTF-8 sequence at the cut.
+    while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) {
+        text.pop_back();
+    }
+    if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) {
+        text.pop_back();
+    }
+    return text + "...";
+}
+
 } // namespace ripen::providers::localsd

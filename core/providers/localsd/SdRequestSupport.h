@@ -63,4 +63,7 @@ Result<std::string> greyMaskPng(const std::filesystem::path& maskPath, ImageDime
 // A Permanent failure with `message`, for requests that cannot be sent as they are.
 ProviderFailure permanentFailure(std::string message);
 
+// Server text shown to the user, cut to at most 300 bytes at a UTF-8 boundary ("...").
+std::string clipServerText(std::string text);
+
 } // namespace ripen::providers::localsd

@@ -7,6 +7,7 @@
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
 #include "providers/openai/OpenAiImagesProvider.h"
+#include "support/TestCredentials.h"
 #include "support/FakeHttpServer.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
@@ -23,23 +24,13 @@ using namespace ripen::test;
 
 namespace {
 
-class KeyCredentials final : public Credentials {
-public:
-    std::optional<std::string> get(std::string_view name) const override {
-        if (name == "OPENAI_API_KEY") {
-            return std::string(OpenAiFakeServer::kApiKey);
-        }
-        return std::nullopt;
-    }
-};
-
 // One library, one fake OpenAI, the provider registered against it.
 struct QueueFixture {
     TempDir dir;
     FakeHttpServer server;
     std::unique_ptr<Library> library;
     ProviderRegistry registry;
-    KeyCredentials credentials;
+    TestCredentials credentials{"OPENAI_API_KEY", OpenAiFakeServer::kApiKey};
     http::HttpClient http;
     PriceBook prices;
 

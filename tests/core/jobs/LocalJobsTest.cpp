@@ -4,6 +4,7 @@
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
 #include "providers/local/LocalProvider.h"
+#include "support/TestCredentials.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 
@@ -17,15 +18,10 @@ using namespace ripen::test;
 
 namespace {
 
-class NoKeys final : public Credentials {
-public:
-    std::optional<std::string> get(std::string_view) const override { return std::nullopt; }
-};
-
 struct LocalFixture {
     TempDir dir;
     ProviderRegistry registry;
-    NoKeys keys;
+    TestCredentials keys;
     http::HttpClient http;
     PriceBook prices;
     std::unique_ptr<Library> library;

@@ -6,6 +6,7 @@
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
 #include "providers/kling/KlingProvider.h"
+#include "support/TestCredentials.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "support/fakes/KlingFakeServer.h"
@@ -17,23 +18,6 @@
 using namespace ripen;
 using namespace ripen::test;
 
-namespace {
-
-class KlingKeys final : public Credentials {
-public:
-    std::optional<std::string> get(std::string_view name) const override {
-        if (name == "KLING_ACCESS_KEY") {
-            return std::string(KlingFakeServer::kAccessKey);
-        }
-        if (name == "KLING_SECRET_KEY") {
-            return std::string(KlingFakeServer::kSecretKey);
-        }
-        return std::nullopt;
-    }
-};
-
-} // namespace
-
 TEST_CASE("A video job resumes polling after the runner stops and is created only once",
           "[jobs][recovery]") {
     TempDir dir;
@@ -42,7 +26,8 @@ TEST_CASE("A video job resumes polling after the runner stops and is created onl
     ::setenv("RIPEN_KLING_BASE_URL", kling.baseUrl().c_str(), 1);
     ProviderRegistry registry;
     registry.add(std::make_unique<providers::kling::KlingProvider>(), {2, 600});
-    KlingKeys keys;
+    TestCredentials keys{"KLING_ACCESS_KEY", KlingFakeServer::kAccessKey};
+    keys.values.emplace("KLING_SECRET_KEY", KlingFakeServer::kSecretKey);
     http::HttpClient http;
     auto prices = PriceBook::load(resourceFile("pricebook.json"));
     REQUIRE(prices);

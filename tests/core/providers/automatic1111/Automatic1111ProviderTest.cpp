@@ -1,6 +1,7 @@
 #include "providers/automatic1111/Automatic1111Provider.h"
 
 #include "providers/ProviderSupport.h"
+#include "support/TestCredentials.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "support/fakes/Automatic1111FakeServer.h"
@@ -17,19 +18,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class MapCredentials final : public Credentials {
-public:
-    std::map<std::string, std::string, std::less<>> values;
-    std::optional<std::string> get(std::string_view name) const override {
-        const auto it = values.find(name);
-        return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
-    }
-};
-
 struct Fixture {
     Automatic1111FakeServer fake;
     http::HttpClient http;
-    MapCredentials credentials;
+    test::TestCredentials credentials;
     TempDir work;
     GenerationRequest request;
 

@@ -1,6 +1,7 @@
 #include "providers/comfyui/ComfyUiProvider.h"
 
 #include "providers/comfyui/ComfyWorkflowTemplate.h"
+#include "support/TestCredentials.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "support/fakes/ComfyUiFakeServer.h"
@@ -18,21 +19,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class MapCredentials final : public Credentials {
-public:
-    std::map<std::string, std::string, std::less<>> values;
-    std::optional<std::string> get(std::string_view name) const override {
-        const auto it = values.find(name);
-        return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
-    }
-};
-
 constexpr const char* kJobKey = "6f1c2a9e-3b7d-4e0a-9c55-1d2e3f4a5b6c";
 
 struct Fixture {
     ComfyUiFakeServer fake;
     http::HttpClient http;
-    MapCredentials credentials;
+    test::TestCredentials credentials;
     TempDir work;
     GenerationRequest request;
 

@@ -2,6 +2,7 @@
 
 #include "providers/ProviderSupport.h"
 #include "providers/http/HttpClient.h"
+#include "support/TestCredentials.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "support/fakes/OpenAiFakeServer.h"
@@ -18,21 +19,6 @@ using Kind = ProviderFailure::Kind;
 using namespace std::chrono_literals;
 
 namespace {
-
-class FixedCredentials final : public Credentials {
-public:
-    FixedCredentials() = default;
-    FixedCredentials(std::string name, std::string value) {
-        m_values.emplace(std::move(name), std::move(value));
-    }
-    std::optional<std::string> get(std::string_view name) const override {
-        const auto it = m_values.find(std::string(name));
-        return it == m_values.end() ? std::nullopt : std::optional(it->second);
-    }
-
-private:
-    std::map<std::string, std::string> m_values;
-};
 
 OpenAiImagesSettings shortSettings() {
     OpenAiImagesSettings settings;
@@ -54,7 +40,7 @@ struct Harness {
     test::TempDir temp;
     std::filesystem::path workDir = temp / "work";
     http::HttpClient client;
-    FixedCredentials credentials{"OPENAI_API_KEY", OpenAiFakeServer::kApiKey};
+    test::TestCredentials credentials{"OPENAI_API_KEY", OpenAiFakeServer::kApiKey};
     OpenAiImagesProvider provider{shortSettings()};
     std::stop_source stop;
     // Every failure message seen, to prove no key leaks into any of them (S2).
@@ -116,9 +102,9 @@ TEST_CASE("OpenAI provider describes itself", "[openai]") {
     CHECK(provider.defaultBaseUrls() == std::vector<std::string>{"https://api.openai.com"});
     CHECK(provider.baseUrlVariable() == "RIPEN_OPENAI_BASE_URL");
     CHECK_FALSE(provider.dedupesResubmission());
-    CHECK(provider.missingConfiguration(FixedCredentials()).find("OPENAI_API_KEY") !=
+    CHECK(provider.missingConfiguration(test::TestCredentials()).find("OPENAI_API_KEY") !=
           std::string::npos);
-    CHECK(provider.missingConfiguration(FixedCredentials("OPENAI_API_KEY", "sk-x")).empty());
+    CHECK(provider.missingConfiguration(test::TestCredentials("OPENAI_API_KEY", "sk-x")).empty());
 }
 
 TEST_CASE("OpenAI generation sends the documented JSON and saves the images", "[openai]") {
@@ -253,7 +239,7 @@ TEST_CASE("OpenAI refuses bad requests before sending anything", "[openai]") {
         CHECK(failureKind(h.submit(request)) == Kind::Permanent);
     }
     SECTION("no key") {
-        FixedCredentials none;
+        test::TestCredentials none;
         auto outcome = h.provider.submit(h.context(none), textToImage());
         CHECK(failureKind(outcome) == Kind::NotConfigured);
     }
@@ -378,7 +364,7 @@ TEST_CASE("OpenAI transfers cut, stalled or oversized are never Done", "[openai]
 
 TEST_CASE("OpenAI never lets the key into a message", "[openai][S2]") {
     Harness h;
-    FixedCredentials wrong("OPENAI_API_KEY", "sk-CANARY0wrong0key0zzzzzzzzzzzz");
+    test::TestCredentials wrong("OPENAI_API_KEY", "sk-CANARY0wrong0key0zzzzzzzzzzzz");
     auto outcome = h.provider.submit(h.context(wrong), textToImage());
     REQUIRE_FALSE(outcome.has_value());
     CHECK(outcome.error().kind == Kind::Permanent);

@@ -2,6 +2,7 @@
 
 #include "providers/ProviderSupport.h"
 #include "providers/http/HttpClient.h"
+#include "support/TestCredentials.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "support/fakes/StabilityFakeServer.h"
@@ -19,21 +20,6 @@ using State = ProviderResult::State;
 using namespace std::chrono_literals;
 
 namespace {
-
-class FixedCredentials final : public Credentials {
-public:
-    FixedCredentials() = default;
-    FixedCredentials(std::string name, std::string value) {
-        m_values.emplace(std::move(name), std::move(value));
-    }
-    std::optional<std::string> get(std::string_view name) const override {
-        const auto it = m_values.find(std::string(name));
-        return it == m_values.end() ? std::nullopt : std::optional(it->second);
-    }
-
-private:
-    std::map<std::string, std::string> m_values;
-};
 
 StabilitySettings shortSettings() {
     StabilitySettings settings;
@@ -57,7 +43,7 @@ struct Harness {
     test::TempDir temp;
     std::filesystem::path workDir = temp / "work";
     http::HttpClient client;
-    FixedCredentials credentials{"STABILITY_API_KEY", StabilityFakeServer::kApiKey};
+    test::TestCredentials credentials{"STABILITY_API_KEY", StabilityFakeServer::kApiKey};
     StabilityProvider provider{shortSettings()};
     std::stop_source stop;
     std::vector<std::string> messages;
@@ -131,7 +117,7 @@ TEST_CASE("Stability provider describes itself", "[stability]") {
     CHECK(provider.defaultBaseUrls() == std::vector<std::string>{"https://api.stability.ai"});
     CHECK(provider.baseUrlVariable() == "RIPEN_STABILITY_BASE_URL");
     CHECK_FALSE(provider.dedupesResubmission());
-    CHECK(provider.missingConfiguration(FixedCredentials()).find("STABILITY_API_KEY") !=
+    CHECK(provider.missingConfiguration(test::TestCredentials()).find("STABILITY_API_KEY") !=
           std::string::npos);
     // Stability asks for at most one poll every 10 s.
     CHECK(provider.pollInterval(0) >= 10s);
@@ -380,7 +366,7 @@ TEST_CASE("Stability bad requests fail before sending anything", "[stability]") 
         CHECK(failureKind(h.submit(request)) == Kind::Permanent);
     }
     SECTION("no key") {
-        FixedCredentials none;
+        test::TestCredentials none;
         auto outcome = h.provider.submit(h.context(none), h.upscale("fast"));
         CHECK(failureKind(outcome) == Kind::NotConfigured);
     }
@@ -457,7 +443,7 @@ TEST_CASE("Stability broken replies and transfers are never Done", "[stability]"
 
 TEST_CASE("Stability never lets the key into a message", "[stability][S2]") {
     Harness h;
-    FixedCredentials wrong("STABILITY_API_KEY", "sk-CANARY0wrong0stability0zzzzzz");
+    test::TestCredentials wrong("STABILITY_API_KEY", "sk-CANARY0wrong0stability0zzzzzz");
     auto outcome = h.provider.submit(h.context(wrong), h.upscale("fast"));
     REQUIRE_FALSE(outcome.has_value());
     CHECK(outcome.error().httpStatus == 401);
