@@ -7,6 +7,7 @@
 
 #include <QAction>
 #include <QActionGroup>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -21,7 +22,6 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <ripen/BuildInfo.h>
 
 namespace ripen::ui {
 
@@ -242,8 +242,11 @@ void MainWindow::showAbout() {
         tr("<h3>Ripen %1</h3>"
            "<p>A production workstation for AI-assisted image and video assets: concept, "
            "master, inpaint, upscale, review and animate, with costs in view.</p>"
-           "<p>Library: %2</p>")
-            .arg(QString::fromLatin1(ripen::build::kVersion),
+           "<p>Library: %2</p>"
+           "<p>Licensed under the GNU GPL, version 3 or later. Built with Qt, OpenCV, "
+           "FFmpeg, libcurl, SQLite and nlohmann/json; see THIRD-PARTY-NOTICES.md "
+           "(installed in /usr/share/doc/ripen).</p>")
+            .arg(QApplication::applicationVersion().toHtmlEscaped(),
                  m_bridge.libraryRootText().toHtmlEscaped()));
 }
 

@@ -1,12 +1,11 @@
 // ripen-cli: the headless face of Ripen. Global options, then one command.
 #include "Command.h"
-
 #include "catalog/Library.h"
-
-#include <ripen/BuildInfo.h>
+#include "common/ResourceLocator.h"
 
 #include <cstdio>
 #include <iostream>
+#include <ripen/BuildInfo.h>
 #include <string>
 #include <vector>
 
@@ -15,8 +14,8 @@ namespace {
 using namespace ripen::cli;
 
 std::vector<Command> allCommands() {
-    return {importCommand(),   listCommand(),  exportCommand(), generateCommand(),
-            queueCommand(),    creditsCommand(), budgetCommand()};
+    return {importCommand(), listCommand(),    exportCommand(), generateCommand(),
+            queueCommand(),  creditsCommand(), budgetCommand()};
 }
 
 void printUsage(std::ostream& out) {
@@ -72,7 +71,8 @@ int main(int argc, char** argv) {
         }
         if (args[i] == "--version") {
             std::cout << "ripen-cli " << ripen::build::kVersion << " (" << ripen::build::kBuildType
-                      << ")\n";
+                      << ", commit " << ripen::build::kCommit << ")\n"
+                      << "resources: " << ripen::resourcesDir().string() << "\n";
             return kExitOk;
         }
         if (args[i] == "--library" && i + 1 < args.size()) {

@@ -71,6 +71,14 @@ Options parseOptions(const QCoreApplication& app) {
     return options;
 }
 
+// What --version and the About dialog show: enough to name the exact build in a bug report.
+QString versionText() {
+    return QStringLiteral("%1 (%2, commit %3)")
+        .arg(QString::fromLatin1(ripen::build::kVersion),
+             QString::fromLatin1(ripen::build::kBuildType),
+             QString::fromLatin1(ripen::build::kCommit));
+}
+
 // --help and --version must work without a display, so they get a core application only.
 bool needsDisplay(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
@@ -89,7 +97,7 @@ int main(int argc, char** argv) {
     if (!needsDisplay(argc, argv)) {
         QCoreApplication core(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("ripen"));
-        QCoreApplication::setApplicationVersion(QString::fromLatin1(ripen::build::kVersion));
+        QCoreApplication::setApplicationVersion(versionText());
         parseOptions(core); // prints and exits
         return 0;
     }
@@ -97,7 +105,7 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("ripen"));
     QApplication::setApplicationDisplayName(QStringLiteral("Ripen"));
     QApplication::setOrganizationName(QStringLiteral("Ripen"));
-    QApplication::setApplicationVersion(QString::fromLatin1(ripen::build::kVersion));
+    QApplication::setApplicationVersion(versionText());
 
     const Options options = parseOptions(app);
     const bool screenshotMode = !options.screenshot.isEmpty();
