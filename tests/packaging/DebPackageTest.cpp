@@ -42,22 +42,19 @@ bool contains(const std::string& text, const std::string& part) {
 
 // Packing takes tens of seconds, so every test case shares one package and one scratch root.
 struct InstalledPackage {
+    InstalledPackage() : deb(buildPackage(temp.path() / "out")), root(temp.path() / "root") {
+        const auto unpacked = runProcess({"dpkg", "-x", deb.string(), root.string()});
+        if (unpacked.exitCode != 0) {
+            throw std::runtime_error("dpkg -x failed: " + unpacked.err);
+        }
+    }
     ripen::test::TempDir temp;
     fs::path deb;
     fs::path root;
 };
 
 const InstalledPackage& installedPackage() {
-    static const InstalledPackage package = [] {
-        InstalledPackage built;
-        built.deb = buildPackage(built.temp.path() / "out");
-        built.root = built.temp.path() / "root";
-        const auto unpacked = runProcess({"dpkg", "-x", built.deb.string(), built.root.string()});
-        if (unpacked.exitCode != 0) {
-            throw std::runtime_error("dpkg -x failed: " + unpacked.err);
-        }
-        return built;
-    }();
+    static const InstalledPackage package;
     return package;
 }
 
