@@ -13,6 +13,7 @@ packages=(
     catch2 libcpp-httplib-dev
     xvfb xauth
     dpkg-dev desktop-file-utils appstream
+    libexiv2-dev liblcms2-dev libimage-exiftool-perl
 )
 
 missing=()

@@ -313,7 +313,7 @@ Result<PngChunks::TextChunks> PngChunks::readTextChunks(std::string_view png) {
 }
 
 Result<std::string> PngChunks::withTextChunk(std::string_view png, std::string_view keyword,
-                                             std::string_view text) {
+                                             std::string_view text, TextForm form) {
     if (!isValidKeyword(keyword)) {
         return fail(ErrorCode::InvalidArgument,
                     "\"" + escapeInvalidUtf8(keyword) +
@@ -330,16 +330,34 @@ Result<std::string> PngChunks::withTextChunk(std::string_view png, std::string_v
     }
     std::string data = latin1Keyword;
     data += '\0';
-    const bool ascii = isAscii(text);
-    if (!ascii) {
+    const bool compact = form == TextForm::Compact && isAscii(text);
+    if (!compact) {
         data.append(4, '\0'); // uncompressed, method 0, no language tag, no translation
     }
     data += text;
-    if (data.size() > kMaxChunkLength) {
+    auto sameKeyword = [&latin1Keyword](const Chunk& chunk) {
+        return isTextChunkType(chunk.type) && rawKeyword(chunk.data) == latin1Keyword;
+    };
+    auto out = withChunk(png, compact ? "tEXt" : "iTXt", data, sameKeyword);
+    if (!out && out.error().code == ErrorCode::LimitExceeded) {
         return fail(ErrorCode::LimitExceeded,
                     "PNG text for \"" + std::string(keyword) + "\" is too large for one chunk");
     }
+    return out;
+}
 
+Result<std::string> PngChunks::withChunk(std::string_view png, std::string_view type,
+                                         std::string_view data,
+                                         const std::function<bool(const Chunk&)>& drop) {
+    if (type.size() != 4 || !std::all_of(type.begin(), type.end(), isChunkTypeByte) ||
+        (type[0] >= 'A' && type[0] <= 'Z')) {
+        return fail(ErrorCode::InvalidArgument,
+                    "\"" + escapeInvalidUtf8(type) + "\" is not an ancillary PNG chunk type");
+    }
+    if (data.size() > kMaxChunkLength) {
+        return fail(ErrorCode::LimitExceeded, "a PNG " + std::string(type) + " chunk cannot hold " +
+                                                  std::to_string(data.size()) + " bytes");
+    }
     auto chunks = parse(png);
     if (!chunks) {
         return std::unexpected(chunks.error());
@@ -355,12 +373,12 @@ Result<std::string> PngChunks::withTextChunk(std::string_view png, std::string_v
             }
             continue;
         }
-        if (isTextChunkType(chunk.type) && rawKeyword(chunk.data) == latin1Keyword) {
+        if (drop && drop(chunk)) {
             continue;
         }
         out += png.substr(chunk.offset, kChunkOverhead + chunk.data.size());
         if (chunk.type == "IHDR") {
-            appendChunk(out, ascii ? "tEXt" : "iTXt", data);
+            appendChunk(out, type, data);
         }
     }
     return out;

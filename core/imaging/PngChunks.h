@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,8 +63,22 @@ public:
     // are dropped; bytes after IEND are not copied. Errors: InvalidArgument for a keyword
     // that isValidKeyword() refuses or text that is not UTF-8 or holds a NUL; Corrupt when
     // parse() fails or a critical chunk has a bad CRC (the output would claim to be sound).
+    enum class TextForm {
+        Compact,      // tEXt for ASCII text, uncompressed iTXt otherwise
+        International // always uncompressed iTXt (XMP must be iTXt "XML:com.adobe.xmp")
+    };
     static Result<std::string> withTextChunk(std::string_view png, std::string_view keyword,
-                                             std::string_view text);
+                                             std::string_view text,
+                                             TextForm form = TextForm::Compact);
+
+    // A copy of `png` with one new chunk of `type` holding `data` right after IHDR (where
+    // iCCP, pHYs and text chunks may all go), leaving out every chunk for which
+    // `drop(chunk)` is true and ancillary chunks with a bad CRC. Errors: InvalidArgument for
+    // a type that is not four letters or is critical; LimitExceeded for data over
+    // kMaxChunkLength; Corrupt as for withTextChunk.
+    static Result<std::string> withChunk(std::string_view png, std::string_view type,
+                                         std::string_view data,
+                                         const std::function<bool(const Chunk&)>& drop = {});
 
     // PNG keyword rules, for a keyword given as UTF-8: 1-79 Latin-1 characters, all
     // printable (32-126, 161-255), no leading, trailing or doubled spaces.
