@@ -15,7 +15,8 @@ using namespace ripen::cli;
 
 std::vector<Command> allCommands() {
     return {importCommand(), listCommand(),    exportCommand(), generateCommand(),
-            queueCommand(),  creditsCommand(), budgetCommand()};
+            queueCommand(),  creditsCommand(), budgetCommand(),
+            infoCommand()};
 }
 
 void printUsage(std::ostream& out) {

@@ -10,10 +10,9 @@
 #include "imaging/MediaFormat.h"
 #include "video/VideoProbe.h"
 
+#include <opencv2/core.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <opencv2/core.hpp>
 
 namespace ripen {
 namespace {
@@ -24,20 +23,6 @@ std::int64_t modificationTimeMs(int fd) {
         return 0;
     }
     return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
-}
-
-std::string catalogFormatName(MediaFormat format) {
-    switch (format) {
-    case MediaFormat::Png: return "png";
-    case MediaFormat::Jpeg: return "jpeg";
-    case MediaFormat::Webp: return "webp";
-    case MediaFormat::Tiff: return "tiff";
-    case MediaFormat::Mp4: return "mp4";
-    case MediaFormat::Mov: return "mov";
-    case MediaFormat::Webm: return "webm";
-    case MediaFormat::Unknown: break;
-    }
-    return "unknown";
 }
 
 } // namespace
@@ -54,7 +39,8 @@ Status AssetIngest::refuseDuplicate(const std::string& sha256) {
         return std::unexpected(found.error());
     }
     if (*found) {
-        return fail(ErrorCode::Duplicate, "already in the library as asset " + std::to_string(**found));
+        return fail(ErrorCode::Duplicate,
+                    "already in the library as asset " + std::to_string(**found));
     }
     return {};
 }
@@ -75,9 +61,10 @@ Result<Asset> AssetIngest::prepare(const std::filesystem::path& file, Asset base
     }
     const MediaFormat format = sniffMediaFormat(*head);
     if (format == MediaFormat::Unknown) {
-        return fail(ErrorCode::Unsupported, head->empty() ? "the file is empty"
-                                                          : "not a PNG, JPEG, WebP, TIFF, MP4, "
-                                                            "MOV or WebM file (judged by its content)");
+        return fail(ErrorCode::Unsupported, head->empty()
+                                                ? "the file is empty"
+                                                : "not a PNG, JPEG, WebP, TIFF, MP4, "
+                                                  "MOV or WebM file (judged by its content)");
     }
     ::lseek(fd->get(), 0, SEEK_SET);
     base.format = catalogFormatName(format);

@@ -97,6 +97,28 @@ MediaFormat sniffMediaFormat(std::string_view firstBytes) {
     return MediaFormat::Unknown;
 }
 
+const char* catalogFormatName(MediaFormat format) {
+    switch (format) {
+    case MediaFormat::Png:
+        return "png";
+    case MediaFormat::Jpeg:
+        return "jpeg";
+    case MediaFormat::Webp:
+        return "webp";
+    case MediaFormat::Tiff:
+        return "tiff";
+    case MediaFormat::Mp4:
+        return "mp4";
+    case MediaFormat::Mov:
+        return "mov";
+    case MediaFormat::Webm:
+        return "webm";
+    case MediaFormat::Unknown:
+        break;
+    }
+    return "unknown";
+}
+
 const char* toString(MediaFormat format) {
     switch (format) {
     case MediaFormat::Png:

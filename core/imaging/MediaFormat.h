@@ -24,6 +24,10 @@ MediaFormat sniffMediaFormat(std::string_view firstBytes);
 // "PNG", "JPEG", ... for messages.
 const char* toString(MediaFormat format);
 
+// "png", "jpeg", "webp", "tiff", "mp4", "mov", "webm" as the catalog stores the format;
+// "unknown" for Unknown.
+const char* catalogFormatName(MediaFormat format);
+
 // The extension Ripen stores the format under, without the dot ("jpg", "tif"); empty for
 // Unknown.
 const char* fileExtension(MediaFormat format);

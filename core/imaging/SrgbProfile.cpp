@@ -12,6 +12,11 @@ std::string buildSrgbProfile() {
                                                                     &cmsCloseProfile);
     // Version 2 profiles are what every reader understands (Photoshop CS, libpng, exiftool).
     cmsSetProfileVersion(profile.get(), 2.1);
+    // Readers show the description; name the standard rather than Little CMS's "built-in".
+    const std::unique_ptr<cmsMLU, decltype(&cmsMLUfree)> description(cmsMLUalloc(nullptr, 1),
+                                                                     &cmsMLUfree);
+    cmsMLUsetASCII(description.get(), "en", "US", "sRGB IEC61966-2.1");
+    cmsWriteTag(profile.get(), cmsSigProfileDescriptionTag, description.get());
     cmsUInt32Number size = 0;
     if (profile == nullptr || !cmsSaveProfileToMem(profile.get(), nullptr, &size) || size == 0) {
         throw std::runtime_error("Little CMS could not build the sRGB profile");
