@@ -37,5 +37,6 @@ Command queueCommand();
 Command creditsCommand();
 Command budgetCommand();
 Command infoCommand();
+Command catalogCommand();
 
 } // namespace ripen::cli

@@ -14,9 +14,8 @@ namespace {
 using namespace ripen::cli;
 
 std::vector<Command> allCommands() {
-    return {importCommand(), listCommand(),    exportCommand(), generateCommand(),
-            queueCommand(),  creditsCommand(), budgetCommand(),
-            infoCommand()};
+    return {importCommand(),  listCommand(),   exportCommand(), generateCommand(), queueCommand(),
+            creditsCommand(), budgetCommand(), infoCommand(),   catalogCommand()};
 }
 
 void printUsage(std::ostream& out) {

@@ -2,6 +2,7 @@
 
 #include "catalog/internal/AssetQuerySql.h"
 #include "catalog/internal/CatalogMigrations.h"
+#include "catalog/internal/SqliteIntegrity.h"
 #include "common/Clock.h"
 #include "common/TextEncoding.h"
 
@@ -24,7 +25,6 @@ SELECT a.id, a.kind, a.sha256, a.blob_path, a.format, a.byte_size, a.width, a.he
        (SELECT group_concat(parent_id, ',') FROM asset_parents WHERE child_id = a.id)
 FROM assets a LEFT JOIN projects p ON p.id = a.project_id LEFT JOIN clients c ON c.id = a.client_id
 )sql";
-
 
 std::vector<std::string> splitOn(const std::string& text, char separator) {
     std::vector<std::string> parts;
@@ -141,15 +141,15 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& file
     // refused without being changed (not even switched to WAL).
     auto version = CatalogMigrations::currentVersion(*db);
     if (!version) {
-        return std::unexpected(withContext(version.error(), "reading " +
-                                                                escapeInvalidUtf8(file.native())));
+        return std::unexpected(
+            withContext(version.error(), "reading " + escapeInvalidUtf8(file.native())));
     }
     if (*version > CatalogMigrations::kLatestVersion) {
         return std::unexpected(CatalogMigrations::migrate(*db).error());
     }
     // FULL sync: a commit is on disk when it returns; the cost is one fsync (~0.2 ms here).
-    for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
-                               "PRAGMA foreign_keys = ON"}) {
+    for (const char* pragma :
+         {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
         if (auto set = db->exec(pragma); !set) {
             return std::unexpected(set.error());
         }
@@ -223,9 +223,10 @@ Result<AssetId> Catalog::addAsset(const Asset& asset) {
 }
 
 Result<AssetId> Catalog::addAssetInTransaction(const Asset& asset) {
-    for (const auto& [text, field] :
-         {std::pair{&asset.generation.prompt, "prompt"}, {&asset.generation.negativePrompt,
-          "negative prompt"}, {&asset.notes, "notes"}, {&asset.sourcePath, "source path"}}) {
+    for (const auto& [text, field] : {std::pair{&asset.generation.prompt, "prompt"},
+                                      {&asset.generation.negativePrompt, "negative prompt"},
+                                      {&asset.notes, "notes"},
+                                      {&asset.sourcePath, "source path"}}) {
         if (auto valid = checkText(*text, field); !valid) {
             return std::unexpected(valid.error());
         }
@@ -318,8 +319,8 @@ Result<std::vector<Asset>> Catalog::find(const AssetQuery& query) {
     // Two phases: pick the page of ids first, then build full rows (tags, lineage) for
     // those only; otherwise SQLite computes the row subqueries for every match before
     // sorting (70 ms instead of 1 ms for "newest 100 with a tag" over 100k assets).
-    const std::string page = "SELECT a.id FROM assets a" + sql.joins() + sql.where() +
-                             sql.orderAndLimit(query);
+    const std::string page =
+        "SELECT a.id FROM assets a" + sql.joins() + sql.where() + sql.orderAndLimit(query);
     AssetQuery wholePage;
     wholePage.order = query.order;
     auto stmt = m_db.prepare(kAssetColumns + std::string(" WHERE a.id IN (") + page + ")" +
@@ -415,7 +416,8 @@ Status Catalog::setProject(std::span<const AssetId> ids, const std::string& proj
         return std::unexpected(projectId.error());
     }
     auto stmt = m_db.prepare("UPDATE assets SET project_id = ?1, client_id = (SELECT client_id "
-                             "FROM projects WHERE id = ?1) WHERE id IN (" + idList(ids) + ")");
+                             "FROM projects WHERE id = ?1) WHERE id IN (" +
+                             idList(ids) + ")");
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
@@ -446,7 +448,8 @@ Status Catalog::setTags(AssetId id, const std::vector<std::string>& tags) {
             if (!tagId) {
                 return std::unexpected(tagId.error());
             }
-            auto link = m_db.prepare("INSERT OR IGNORE INTO asset_tags(asset_id, tag_id) VALUES (?, ?)");
+            auto link =
+                m_db.prepare("INSERT OR IGNORE INTO asset_tags(asset_id, tag_id) VALUES (?, ?)");
             if (!link) {
                 return std::unexpected(link.error());
             }
@@ -472,7 +475,8 @@ Status Catalog::addParent(AssetId child, AssetId parent, const std::string& rela
     auto ran = stmt->bind(1, child).bind(2, parent).bind(3, relation).run();
     if (!ran) {
         return std::unexpected(withContext(ran.error(), "linking asset " + std::to_string(child) +
-                                                            " to parent " + std::to_string(parent)));
+                                                            " to parent " +
+                                                            std::to_string(parent)));
     }
     return {};
 }
@@ -502,35 +506,7 @@ Result<std::vector<Client>> Catalog::clients() {
 }
 
 Status Catalog::verifyIntegrity() {
-    auto stmt = m_db.prepare("PRAGMA integrity_check");
-    if (!stmt) {
-        return std::unexpected(stmt.error());
-    }
-    std::string problems;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return std::unexpected(row.error());
-        }
-        if (!*row) {
-            break;
-        }
-        if (const std::string line = stmt->text(0); line != "ok") {
-            problems += line + "; ";
-        }
-    }
-    auto fk = m_db.queryInt64("SELECT count(*) FROM pragma_foreign_key_check");
-    if (!fk) {
-        return std::unexpected(fk.error());
-    }
-    if (*fk != 0) {
-        problems += std::to_string(*fk) + " rows point at missing rows; ";
-    }
-    if (!problems.empty()) {
-        return fail(ErrorCode::Corrupt, escapeInvalidUtf8(m_db.path().native()) +
-                                            " failed its integrity check: " + problems);
-    }
-    return {};
+    return checkIntegrity(m_db);
 }
 
 } // namespace ripen

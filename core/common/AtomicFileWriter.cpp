@@ -2,12 +2,11 @@
 
 #include "common/FileIo.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
+#include <fcntl.h>
 #include <random>
+#include <unistd.h>
 #include <utility>
 
 namespace ripen {
@@ -72,6 +71,30 @@ Status AtomicFileWriter::commit() {
     }
     m_committed = true;
     return syncDirectory(m_target.parent_path().empty() ? "." : m_target.parent_path());
+}
+
+Status copyFileAtomically(const std::filesystem::path& from, const std::filesystem::path& to) {
+    auto in = openRegularFileForReading(from);
+    if (!in) {
+        return std::unexpected(in.error());
+    }
+    auto out = AtomicFileWriter::create(to);
+    if (!out) {
+        return std::unexpected(out.error());
+    }
+    constexpr std::size_t kBuffer = std::size_t{1} << 20;
+    while (true) {
+        auto chunk = readPrefix(in->get(), kBuffer, from);
+        if (!chunk) {
+            return std::unexpected(chunk.error());
+        }
+        if (chunk->empty()) {
+            return out->commit();
+        }
+        if (auto written = out->write(*chunk); !written) {
+            return written;
+        }
+    }
 }
 
 } // namespace ripen

@@ -36,4 +36,8 @@ private:
     bool m_committed = false;
 };
 
+// Copies `from` to `to` through an AtomicFileWriter, one buffer at a time: `to` holds the
+// old content or the complete copy, never a part. `from` must be a regular file.
+Status copyFileAtomically(const std::filesystem::path& from, const std::filesystem::path& to);
+
 } // namespace ripen

@@ -1,0 +1,94 @@
+#include "Command.h"
+#include "catalog/CatalogBackup.h"
+#include "common/Clock.h"
+
+#include <iostream>
+
+namespace ripen::cli {
+namespace {
+
+int check(const CommandContext& context) {
+    if (auto healthy = CatalogBackup::checkCatalog(context.library); !healthy) {
+        std::cerr << "ripen-cli catalog check: " << healthy.error().message << "\n";
+        return kExitFailure;
+    }
+    std::cout << "catalog ok\n";
+    return kExitOk;
+}
+
+int backup(const CommandContext& context) {
+    auto taken = CatalogBackup::take(context.library);
+    if (!taken) {
+        std::cerr << "ripen-cli catalog backup: " << taken.error().message << "\n";
+        return kExitFailure;
+    }
+    std::cout << "backup " << taken->file.string() << " " << taken->bytes << " bytes\n";
+    return kExitOk;
+}
+
+int listBackups(const CommandContext& context) {
+    for (const auto& backup : CatalogBackup::list(context.library)) {
+        std::cout << backup.file.string() << "  " << formatUtc(backup.takenAtMs) << " UTC  "
+                  << backup.bytes << " bytes\n";
+    }
+    return kExitOk;
+}
+
+int restore(const CommandContext& context, const ArgParser& args) {
+    std::filesystem::path chosen;
+    if (args.positionals().size() == 2) {
+        chosen = args.positionals()[1];
+    } else if (const auto backups = CatalogBackup::list(context.library); !backups.empty()) {
+        chosen = backups.front().file;
+    } else {
+        std::cerr << "ripen-cli catalog restore: the library has no backups\n";
+        return kExitFailure;
+    }
+    auto damaged = CatalogBackup::restore(context.library, chosen);
+    if (!damaged) {
+        std::cerr << "ripen-cli catalog restore: " << damaged.error().message << "\n";
+        return kExitFailure;
+    }
+    std::cout << "restored " << chosen.string() << "\n"
+              << "the previous catalog was kept as " << damaged->string() << "\n";
+    return kExitOk;
+}
+
+int runCatalog(const CommandContext& context, const ArgParser& args) {
+    const auto& words = args.positionals();
+    const std::string action = words.empty() ? "" : words[0];
+    if (action == "check" && words.size() == 1) {
+        return check(context);
+    }
+    if (action == "backup" && words.size() == 1) {
+        return backup(context);
+    }
+    if (action == "backups" && words.size() == 1) {
+        return listBackups(context);
+    }
+    if (action == "restore" && words.size() <= 2) {
+        return restore(context, args);
+    }
+    std::cerr << "ripen-cli catalog: expected check, backup, backups or restore [BACKUP]\n";
+    return kExitUsage;
+}
+
+} // namespace
+
+Command catalogCommand() {
+    return {"catalog",
+            "catalog check | catalog backup | catalog backups | catalog restore [BACKUP]",
+            "Keeps the catalog safe. Ripen takes a verified backup (SQLite's online backup API,\n"
+            "then an integrity check) once a day when a command opens the library; the newest\n"
+            "7 are kept in the library's backups/ folder.\n"
+            "  catalog check     integrity and foreign-key check of the catalog\n"
+            "  catalog backup    take a backup now\n"
+            "  catalog backups   list the backups, newest first\n"
+            "  catalog restore   put the newest (or the given) backup in place; the current\n"
+            "                    catalog is kept beside it as catalog.sqlite.damaged-DATE.\n"
+            "                    Jobs that were queued in the backup wait as 'interrupted':\n"
+            "                    they may have been sent since. Close Ripen first.",
+            [](ArgParser&) {}, runCatalog};
+}
+
+} // namespace ripen::cli

@@ -1,0 +1,156 @@
+// A damaged catalog must cost at most the changes since the last backup, and a restore must
+// never lead to a paid request being sent twice.
+#include "catalog/CatalogBackup.h"
+
+#include "catalog/Library.h"
+#include "jobs/JobStore.h"
+#include "support/TempDir.h"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+using namespace ripen;
+namespace fs = std::filesystem;
+
+namespace {
+
+void addImages(Library& library, int count, int firstSeed) {
+    for (int i = 0; i < count; ++i) {
+        Asset asset;
+        asset.sha256 = std::string(63, '0') + static_cast<char>('a' + (firstSeed + i) % 6);
+        asset.sha256.replace(0, 8, std::to_string(10000000 + firstSeed + i));
+        asset.blobPath = "blobs/00/" + asset.sha256 + ".png";
+        asset.format = "png";
+        asset.width = 64;
+        asset.height = 64;
+        asset.generation.prompt = "lighthouse " + std::to_string(firstSeed + i);
+        REQUIRE(library.catalog().addAsset(asset));
+    }
+}
+
+std::int64_t assetCount(const fs::path& root) {
+    auto library = Library::open(root);
+    REQUIRE(library);
+    auto count = (*library)->catalog().count({});
+    REQUIRE(count);
+    return *count;
+}
+
+// Overwrites the middle of every page after the first: what a failing disk does.
+void damagePages(const fs::path& catalog) {
+    const auto size = fs::file_size(catalog);
+    std::fstream file(catalog, std::ios::in | std::ios::out | std::ios::binary);
+    for (std::uintmax_t page = 1; page < size / 4096; ++page) {
+        file.seekp(static_cast<std::streamoff>(page * 4096 + 1000));
+        file.write(std::string(64, 'Z').data(), 64);
+    }
+}
+
+JobId queueOneJob(Library& library) {
+    GenerationRequest request;
+    request.provider = "openai";
+    request.model = "gpt-image-1";
+    request.prompt = "a kettle";
+    Estimate estimate;
+    estimate.amount = 40'000;
+    estimate.usdMicros = 40'000;
+    auto ids = JobStore(library).enqueue(request, {}, estimate);
+    REQUIRE(ids);
+    return ids->front();
+}
+
+} // namespace
+
+TEST_CASE("a backup is a verified copy, listed newest first, and old ones are pruned", "[backup]") {
+    test::TempDir temp;
+    const fs::path root = temp / "library";
+    {
+        auto library = Library::open(root);
+        REQUIRE(library);
+        addImages(**library, 5, 0);
+    }
+    auto first = CatalogBackup::take(root);
+    REQUIRE(first);
+    CHECK(first->file.parent_path() == root / "backups");
+    CHECK(first->bytes > 0);
+    {
+        auto library = Library::open(root);
+        addImages(**library, 3, 10);
+    }
+    for (std::size_t i = 0; i < CatalogBackup::kKept + 2; ++i) {
+        REQUIRE(CatalogBackup::take(root));
+    }
+    const auto backups = CatalogBackup::list(root);
+    REQUIRE(backups.size() == CatalogBackup::kKept);
+    CHECK_FALSE(fs::exists(first->file)); // the oldest went first
+    // No temporary copies are left beside the backups.
+    for (const auto& entry : fs::directory_iterator(root / "backups")) {
+        CHECK(entry.path().extension() == ".sqlite");
+    }
+    // The newest backup holds everything, as a library of its own would.
+    const fs::path copy = temp / "copy";
+    fs::create_directories(copy);
+    fs::copy_file(backups.front().file, copy / "catalog.sqlite");
+    CHECK(assetCount(copy) == 8);
+
+    auto notDue = CatalogBackup::takeIfDue(root, 60'000);
+    REQUIRE(notDue);
+    CHECK_FALSE(notDue->has_value());
+}
+
+TEST_CASE("a damaged catalog is found, not backed up, and restored from the newest backup",
+          "[backup]") {
+    test::TempDir temp;
+    const fs::path root = temp / "library";
+    JobId queued = 0;
+    {
+        auto library = Library::open(root);
+        REQUIRE(library);
+        addImages(**library, 40, 0);
+        queued = queueOneJob(**library);
+    }
+    REQUIRE(CatalogBackup::take(root));
+    damagePages(root / "catalog.sqlite");
+
+    const auto healthy = CatalogBackup::checkCatalog(root);
+    REQUIRE_FALSE(healthy);
+    CHECK(healthy.error().code == ErrorCode::Corrupt);
+    CHECK(healthy.error().message.find("ripen-cli catalog restore") != std::string::npos);
+    CHECK(healthy.error().message.find("backups/catalog-") != std::string::npos);
+
+    // A damaged catalog never becomes a backup that could push out a good one.
+    const auto before = CatalogBackup::list(root).size();
+    CHECK_FALSE(CatalogBackup::take(root));
+    CHECK(CatalogBackup::list(root).size() == before);
+
+    auto damaged = CatalogBackup::restore(root, CatalogBackup::list(root).front().file);
+    REQUIRE(damaged);
+    CHECK(fs::exists(*damaged)); // kept for recovery by hand, never deleted
+    CHECK(CatalogBackup::checkCatalog(root));
+    CHECK(assetCount(root) == 40);
+
+    // The queued job may have been sent after the backup was taken: it waits for the user.
+    auto library = Library::open(root);
+    REQUIRE(library);
+    auto job = JobStore(**library).job(queued);
+    REQUIRE(job);
+    CHECK(job->state == JobState::Interrupted);
+    CHECK(job->error.find("restored from a backup") != std::string::npos);
+}
+
+TEST_CASE("a damaged backup is refused and the live catalog stays", "[backup]") {
+    test::TempDir temp;
+    const fs::path root = temp / "library";
+    {
+        auto library = Library::open(root);
+        REQUIRE(library);
+        addImages(**library, 40, 0);
+    }
+    auto backup = CatalogBackup::take(root);
+    REQUIRE(backup);
+    damagePages(backup->file);
+    auto restored = CatalogBackup::restore(root, backup->file);
+    REQUIRE_FALSE(restored);
+    CHECK(restored.error().message.find("cannot be restored") != std::string::npos);
+    CHECK(assetCount(root) == 40);
+}
