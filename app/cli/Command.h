@@ -38,5 +38,6 @@ Command creditsCommand();
 Command budgetCommand();
 Command infoCommand();
 Command catalogCommand();
+Command reviewCommand();
 
 } // namespace ripen::cli

@@ -15,7 +15,7 @@ using namespace ripen::cli;
 
 std::vector<Command> allCommands() {
     return {importCommand(),  listCommand(),   exportCommand(), generateCommand(), queueCommand(),
-            creditsCommand(), budgetCommand(), infoCommand(),   catalogCommand()};
+            creditsCommand(), budgetCommand(), infoCommand(),   catalogCommand(),  reviewCommand()};
 }
 
 void printUsage(std::ostream& out) {
