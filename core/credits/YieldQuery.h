@@ -19,7 +19,8 @@ namespace ripen {
 //             but charged, retried or upscaled included: they are the cost of getting to
 //             the picks), plus the charges of jobs outside it that made an ancestor of a
 //             pick, found by walking asset_parents up from every pick; each such job brings
-//             the whole batch it was queued in (its siblings are the rejected variants);
+//             the whole batch it was queued in (its siblings are the rejected variants; a
+//             batch is one enqueue, so it never spans projects or clients);
 //   cost per pick = behind / picks, rounded up to the micro-unit.
 //
 // Discovery is the spend of concept-stage jobs, production that of every later stage, so
@@ -47,9 +48,9 @@ public:
     Result<std::vector<Yield>> perProject(const SpendScope& scope);
 
 private:
-    Status addInsideSpend(Yield& y, const SpendScope& scope);
-    Status addLineageSpend(Yield& y, const SpendScope& scope, const std::string& column);
-    Status countFlags(Yield& y, const SpendScope& scope, const std::string& column);
+    // Yields of every project (or client) that `scope` lets through, from three grouped
+    // queries whatever the number of projects: the dashboard refresh stays flat.
+    Result<std::vector<Yield>> grouped(const SpendScope& scope, bool byProject);
 
     sqlite::Database& m_db;
 };
