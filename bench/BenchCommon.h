@@ -1,8 +1,11 @@
 #pragma once
 
+#include "common/Error.h"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,5 +38,20 @@ std::string machineDescription(); // CPU model and online cores, for the report 
 
 std::string formatDuration(double seconds); // "103 µs", "4.44 ms", "1.25 s"
 std::string formatFixed(double value, int decimals);
+
+// The value of `result`, or a std::runtime_error naming `what`: bench programs stop at the
+// first failure and print it.
+template <class T> T orThrow(ripen::Result<T> result, const std::string& what) {
+    if (!result) {
+        throw std::runtime_error(what + ": " + result.error().message);
+    }
+    return std::move(*result);
+}
+
+inline void orThrow(const ripen::Status& status, const std::string& what) {
+    if (!status) {
+        throw std::runtime_error(what + ": " + status.error().message);
+    }
+}
 
 } // namespace ripen::bench

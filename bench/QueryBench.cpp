@@ -17,6 +17,7 @@
 #include <sstream>
 
 namespace rb = ripen::bench;
+using ripen::bench::orThrow;
 
 namespace {
 
@@ -34,19 +35,6 @@ struct Timing {
     double medianSeconds = 0;
     std::int64_t resultRows = 0;
 };
-
-template <class T> T orThrow(ripen::Result<T> result, const std::string& what) {
-    if (!result) {
-        throw std::runtime_error(what + ": " + result.error().message);
-    }
-    return std::move(*result);
-}
-
-void orThrow(const ripen::Status& status, const std::string& what) {
-    if (!status) {
-        throw std::runtime_error(what + ": " + status.error().message);
-    }
-}
 
 std::unique_ptr<ripen::Catalog> openCatalog(const std::filesystem::path& file) {
     return orThrow(ripen::Catalog::open(file), "Catalog::open " + file.string());

@@ -4,11 +4,13 @@
 # nothing here fails on a slow result.
 #
 #   ./scripts/bench.sh           full size: 1000 JPEGs x 3 import runs, 100k-asset catalog,
-#                                1000 queued jobs (zero latency) and 200 (200 ms latency)
-#   ./scripts/bench.sh --quick   200 JPEGs, a 20k-asset catalog, 200 / 80 queued jobs
+#                                1000 queued jobs (zero latency) and 200 (200 ms latency),
+#                                a 1,000,000-entry credit ledger
+#   ./scripts/bench.sh --quick   200 JPEGs, a 20k-asset catalog, 200 / 80 queued jobs,
+#                                a 100,000-entry ledger
 #
 # Extra per-program options go in BENCH_IMPORT_ARGS / BENCH_QUERY_ARGS / BENCH_SCHEDULER_ARGS
-# (e.g. "--runs 5").
+# / BENCH_CREDITS_ARGS (e.g. "--runs 5").
 # Generated corpora and catalogs are cached in $RIPEN_BENCH_CACHE (default
 # ${TMPDIR:-/tmp}/ripen-bench), so only the first run pays for generating them.
 set -euo pipefail
@@ -24,7 +26,7 @@ done
 
 ./scripts/setup.sh
 # Only the bench targets: the ci preset also configures the GUI, which the benches don't need.
-./scripts/build.sh ci --target bench_import bench_query bench_scheduler
+./scripts/build.sh ci --target bench_import bench_query bench_scheduler bench_credits
 
 echo "# Ripen benchmarks"
 echo
@@ -40,3 +42,6 @@ echo
 echo
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_scheduler "${size_args[@]}" ${BENCH_SCHEDULER_ARGS:-}
+echo
+# shellcheck disable=SC2086
+./build/ci/bench/bench_credits "${size_args[@]}" ${BENCH_CREDITS_ARGS:-}

@@ -14,6 +14,7 @@ packages=(
     xvfb xauth
     dpkg-dev desktop-file-utils appstream
     libexiv2-dev liblcms2-dev libimage-exiftool-perl
+    libqt6opengl6-dev  # Qt6Charts' CMake package needs Qt6OpenGL (credit dashboard)
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #include "CliServices.h"
 #include "Command.h"
+#include "CreditsSubcommands.h"
 
 #include "credits/Ledger.h"
 
@@ -91,6 +92,18 @@ void printCredits(const nlohmann::json& c) {
 }
 
 int runCredits(const CommandContext& context, const ArgParser& args) {
+    const auto& words = args.positionals();
+    if (!words.empty() && words[0] == "report" && words.size() == 1) {
+        return runCreditsReport(context, args);
+    }
+    if (!words.empty() && words[0] == "account") {
+        return runCreditsAccount(context, args);
+    }
+    if (!words.empty()) {
+        std::cerr << "ripen-cli credits: unknown subcommand '" << words[0]
+                  << "'; expected report or account (see ripen-cli credits --help)\n";
+        return kExitUsage;
+    }
     auto services = CliServices::open(context.library);
     if (!services) {
         return kExitFailure;
@@ -107,12 +120,18 @@ int runCredits(const CommandContext& context, const ArgParser& args) {
 } // namespace
 
 Command creditsCommand() {
-    return {"credits", "credits [--json]",
+    return {"credits", "credits [--json] | credits report [OPTIONS] | credits account ACTION ...",
             "Shows what was spent (settled charges) and what is reserved by queued and\n"
             "running jobs, by provider, model, project and client, the budgets with their\n"
             "use, and the provider accounts with their credit rates. Amounts are exact\n"
-            "decimals; USD unless the account is priced in credits.",
-            [](ArgParser& p) { p.addOption("json", false, "", "one JSON object"); }, runCredits};
+            "decimals; USD unless the account is priced in credits." +
+                std::string(kCreditsSubcommandHelp),
+            [](ArgParser& p) {
+                p.addOption("json", false, "", "one JSON object");
+                declareCreditsReportOptions(p);
+                declareCreditsAccountOptions(p);
+            },
+            runCredits};
 }
 
 } // namespace ripen::cli

@@ -19,16 +19,24 @@ const char* kindName(Ledger::Kind kind) {
 }
 
 
-// Spent and reserved for one scope column (project_id or client_id) of the ledger.
+// Spent and reserved for one scope column (project_id or client_id), summed from the
+// ledger's daily roll-up (kept by a trigger in the same transaction as each ledger row), so
+// a budget check reads one row per day and combination instead of every ledger entry.
 constexpr const char* kBudgetSelect = R"sql(
 SELECT b.scope, coalesce(p.name, c.name, ''), b.limit_usd_micros, b.soft_percent,
-  (SELECT coalesce(sum(usd_micros), 0) FROM ledger l WHERE l.kind = 'charge' AND
-     ((b.scope = 'project' AND l.project_id = b.scope_id) OR
-      (b.scope = 'client' AND l.client_id = b.scope_id))),
-  (SELECT coalesce(sum(CASE l.kind WHEN 'reserve' THEN usd_micros ELSE -usd_micros END), 0)
-     FROM ledger l WHERE l.kind IN ('reserve', 'release') AND
-     ((b.scope = 'project' AND l.project_id = b.scope_id) OR
-      (b.scope = 'client' AND l.client_id = b.scope_id)))
+  CASE b.scope WHEN 'project' THEN
+    (SELECT coalesce(sum(usd_micros), 0) FROM ledger_daily d
+       WHERE d.project_id = b.scope_id AND d.kind IN ('charge', 'adjust'))
+  ELSE
+    (SELECT coalesce(sum(usd_micros), 0) FROM ledger_daily d
+       WHERE d.client_id = b.scope_id AND d.kind IN ('charge', 'adjust')) END,
+  CASE b.scope WHEN 'project' THEN
+    (SELECT coalesce(sum(CASE d.kind WHEN 'reserve' THEN usd_micros ELSE -usd_micros END), 0)
+       FROM ledger_daily d WHERE d.project_id = b.scope_id AND d.kind IN ('reserve', 'release'))
+  ELSE
+    (SELECT coalesce(sum(CASE d.kind WHEN 'reserve' THEN usd_micros ELSE -usd_micros END), 0)
+       FROM ledger_daily d WHERE d.client_id = b.scope_id AND d.kind IN ('reserve', 'release'))
+  END
 FROM budgets b
 LEFT JOIN projects p ON b.scope = 'project' AND p.id = b.scope_id
 LEFT JOIN clients c ON b.scope = 'client' AND c.id = b.scope_id
@@ -125,12 +133,13 @@ Status Ledger::setBudget(const std::string& scope, std::int64_t scopeId,
 }
 
 Result<Micros> Ledger::totalChargedUsd() {
-    return m_db.queryInt64("SELECT coalesce(sum(usd_micros), 0) FROM ledger WHERE kind = 'charge'");
+    return m_db.queryInt64(
+        "SELECT coalesce(sum(usd_micros), 0) FROM ledger_daily WHERE kind = 'charge'");
 }
 
 Result<Micros> Ledger::totalReservedUsd() {
     return m_db.queryInt64("SELECT coalesce(sum(CASE kind WHEN 'reserve' THEN usd_micros ELSE "
-                           "-usd_micros END), 0) FROM ledger WHERE kind IN ('reserve', 'release')");
+                           "-usd_micros END), 0) FROM ledger_daily WHERE kind IN ('reserve', 'release')");
 }
 
 Result<std::vector<Ledger::SpendLine>> Ledger::spendBy(const std::string& dimension) {

@@ -13,7 +13,8 @@ namespace ripen {
 
 // The append-only credit ledger in the catalog. Every row is one money event: a
 // reservation when a job is queued, its release when the job settles, the charge, grants
-// and manual adjustments. Reserved(job) = its reserves - its releases; spent = charges.
+// and manual adjustments. Reserved(job) = its reserves - its releases; spent = charges plus
+// adjustments, which are signed like charges (a refund is a negative adjustment).
 //
 // Writes happen inside the caller's transaction (the job change and its money event commit
 // together); reads may happen anywhere.

@@ -186,8 +186,102 @@ CREATE TABLE budgets(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<const char*, CatalogMigrations::kLatestVersion> kSteps{kVersion1, kVersion2,
-                                                                          kVersion3};
+// Version 4: provider accounts, subscriptions and bonus grants, and a daily roll-up of the
+// ledger that the dashboard and reports read instead of scanning every entry. Money rows
+// (subscriptions, grants) are append-only like the ledger: a new subscription supersedes
+// the old one from its start date, a wrong grant is corrected by a negative one.
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE accounts(
+    id INTEGER PRIMARY KEY,
+    provider TEXT NOT NULL UNIQUE CHECK(length(provider) > 0),
+    currency TEXT NOT NULL CHECK(currency IN ('USD', 'credits')),
+    -- What one credit costs when bought outright (0 for USD accounts).
+    usd_micros_per_credit INTEGER NOT NULL DEFAULT 0 CHECK(usd_micros_per_credit >= 0),
+    note TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    CHECK(currency = 'credits' OR usd_micros_per_credit = 0)
+);
+CREATE TABLE subscriptions(
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    monthly_price_usd_micros INTEGER NOT NULL CHECK(monthly_price_usd_micros >= 0),
+    -- In the account's unit: credit micro-units, or USD micros for a USD account.
+    monthly_credit_micros INTEGER NOT NULL CHECK(monthly_credit_micros >= 0),
+    renewal_day INTEGER NOT NULL CHECK(renewal_day BETWEEN 1 AND 28),
+    -- A real day: '+0 days' turns 2026-02-30 into 2026-03-02, which then differs.
+    starts_on TEXT NOT NULL CHECK(date(starts_on, '+0 days') IS starts_on),
+    -- Ending one is subscribing again with zero amounts from the end date.
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX subscriptions_by_account ON subscriptions(account_id, starts_on);
+CREATE TABLE grants(
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    granted_on TEXT NOT NULL CHECK(date(granted_on, '+0 days') IS granted_on),
+    amount_micros INTEGER NOT NULL CHECK(amount_micros <> 0),
+    note TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX grants_by_account ON grants(account_id, granted_on);
+CREATE TRIGGER subscriptions_no_update BEFORE UPDATE ON subscriptions BEGIN
+    SELECT RAISE(ABORT, 'subscriptions are append-only: subscribe again to change one');
+END;
+CREATE TRIGGER subscriptions_no_delete BEFORE DELETE ON subscriptions BEGIN
+    SELECT RAISE(ABORT, 'subscriptions are append-only: subscribe again to change one');
+END;
+CREATE TRIGGER grants_no_update BEFORE UPDATE ON grants BEGIN
+    SELECT RAISE(ABORT, 'grants are append-only: add a negative grant to correct one');
+END;
+CREATE TRIGGER grants_no_delete BEFORE DELETE ON grants BEGIN
+    SELECT RAISE(ABORT, 'grants are append-only: add a negative grant to correct one');
+END;
+
+-- One row per UTC day and combination of what the dashboard groups by. Kept by a trigger
+-- in the same transaction as the ledger row, so it can never disagree with the ledger.
+-- project_id, client_id and job_stage use 0 / '' for "none" so the key stays unique.
+CREATE TABLE ledger_daily(
+    day INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    project_id INTEGER NOT NULL,
+    client_id INTEGER NOT NULL,
+    job_stage TEXT NOT NULL,
+    usd_micros INTEGER NOT NULL,
+    amount_micros INTEGER NOT NULL,
+    entries INTEGER NOT NULL,
+    PRIMARY KEY(day, kind, provider, model, unit, project_id, client_id, job_stage)
+) WITHOUT ROWID;
+CREATE INDEX ledger_daily_by_project ON ledger_daily(project_id, kind);
+CREATE INDEX ledger_daily_by_client ON ledger_daily(client_id, kind);
+CREATE TRIGGER ledger_daily_add AFTER INSERT ON ledger BEGIN
+    INSERT INTO ledger_daily(day, kind, provider, model, unit, project_id, client_id, job_stage,
+                             usd_micros, amount_micros, entries)
+    VALUES (new.at / 86400000, new.kind, new.provider, new.model, new.unit,
+            coalesce(new.project_id, 0), coalesce(new.client_id, 0),
+            coalesce((SELECT stage FROM jobs WHERE id = new.job_id), ''),
+            new.usd_micros, new.amount_micros, 1)
+    ON CONFLICT DO UPDATE SET usd_micros = usd_micros + excluded.usd_micros,
+                              amount_micros = amount_micros + excluded.amount_micros,
+                              entries = entries + 1;
+END;
+INSERT INTO ledger_daily(day, kind, provider, model, unit, project_id, client_id, job_stage,
+                         usd_micros, amount_micros, entries)
+    SELECT l.at / 86400000, l.kind, l.provider, l.model, l.unit, coalesce(l.project_id, 0),
+           coalesce(l.client_id, 0), coalesce(j.stage, ''), sum(l.usd_micros),
+           sum(l.amount_micros), count(*)
+    FROM ledger l LEFT JOIN jobs j ON j.id = l.job_id
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+-- Jobs by batch: the yield walks from an accepted asset to every attempt of its request.
+CREATE INDEX jobs_by_batch ON jobs(batch);
+CREATE INDEX jobs_by_project ON jobs(project_id, state);
+CREATE INDEX job_assets_by_asset ON job_assets(asset_id);
+CREATE INDEX assets_picks ON assets(flag, project_id) WHERE flag = 'pick';
+)sql";
+
+constexpr std::array<const char*, CatalogMigrations::kLatestVersion> kSteps{
+    kVersion1, kVersion2, kVersion3, kVersion4};
 
 } // namespace
 

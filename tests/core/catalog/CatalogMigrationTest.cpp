@@ -99,3 +99,60 @@ TEST_CASE("A file that is not a catalog is reported as such", "[catalog][migrati
     CHECK(refused.error().code == ErrorCode::Corrupt);
     CHECK_THAT(refused.error().message, Catch::Contains("catalog.sqlite"));
 }
+
+TEST_CASE("A version 3 catalog with jobs and a ledger gains accounts and a ledger roll-up",
+          "[catalog][migration][credits]") {
+    TempDir dir;
+    {
+        auto db = openRaw(dir / "catalog.sqlite");
+        REQUIRE(CatalogMigrations::migrate(db, 3));
+        fillVersion1(db);
+        // Two days of money on one project: a settled job and a failed one that was refunded.
+        REQUIRE(db.exec(R"sql(
+            INSERT INTO jobs(id, job_key, provider, model, kind, request_json, state, project_id,
+                             client_id, stage, estimate_micros, estimate_usd_micros, created_at,
+                             updated_at)
+            VALUES (1, 'k1', 'openai', 'gpt-image-1', 'text-to-image', '{}', 'succeeded', 1, 1,
+                    'master', 40000, 40000, 1, 1),
+                   (2, 'k2', 'openai', 'gpt-image-1', 'text-to-image', '{}', 'failed', 1, 1,
+                    'concept', 40000, 40000, 1, 1);
+            INSERT INTO ledger(at, job_id, kind, amount_micros, unit, usd_micros, provider, model,
+                               project_id, client_id)
+            VALUES (1000, 1, 'reserve', 40000, 'USD', 40000, 'openai', 'gpt-image-1', 1, 1),
+                   (2000, 1, 'release', 40000, 'USD', 40000, 'openai', 'gpt-image-1', 1, 1),
+                   (3000, 1, 'charge', 42000, 'USD', 42000, 'openai', 'gpt-image-1', 1, 1),
+                   (86400000 + 5, 2, 'reserve', 40000, 'USD', 40000, 'openai', 'gpt-image-1', 1, 1),
+                   (86400000 + 9, 2, 'release', 40000, 'USD', 40000, 'openai', 'gpt-image-1', 1, 1);
+        )sql"));
+    }
+    auto catalog = Catalog::open(dir / "catalog.sqlite");
+    REQUIRE(catalog);
+    auto& db = (*catalog)->database();
+    CHECK((*catalog)->schemaVersion() == 4);
+    REQUIRE((*catalog)->verifyIntegrity());
+    // The roll-up holds what the ledger held, by day and by the job's stage.
+    CHECK(*db.queryInt64("SELECT count(*) FROM ledger_daily") == 5);
+    CHECK(*db.queryInt64("SELECT usd_micros FROM ledger_daily WHERE kind = 'charge' AND "
+                         "job_stage = 'master' AND day = 0") == 42000);
+    CHECK(*db.queryInt64("SELECT entries FROM ledger_daily WHERE kind = 'release' AND day = 1 "
+                         "AND job_stage = 'concept'") == 1);
+    // New ledger rows keep it current in the same statement.
+    REQUIRE(db.exec("INSERT INTO ledger(at, job_id, kind, amount_micros, unit, usd_micros, "
+                    "provider, model, project_id, client_id) VALUES (4000, 1, 'charge', 1000, "
+                    "'USD', 1000, 'openai', 'gpt-image-1', 1, 1)"));
+    CHECK(*db.queryInt64("SELECT usd_micros FROM ledger_daily WHERE kind = 'charge' AND "
+                         "day = 0") == 43000);
+    CHECK(*db.queryInt64("SELECT sum(usd_micros) FROM ledger WHERE kind = 'charge'") ==
+          *db.queryInt64("SELECT sum(usd_micros) FROM ledger_daily WHERE kind = 'charge'"));
+    // Accounts, subscriptions and grants exist; money rows refuse edits.
+    REQUIRE(db.exec("INSERT INTO accounts(id, provider, currency, usd_micros_per_credit, "
+                    "created_at) VALUES (1, 'kling', 'credits', 10000, 1)"));
+    REQUIRE(db.exec("INSERT INTO grants(account_id, granted_on, amount_micros, created_at) "
+                    "VALUES (1, '2026-11-02', 66000000, 1)"));
+    CHECK_FALSE(db.exec("UPDATE grants SET amount_micros = 1"));
+    CHECK_FALSE(db.exec("DELETE FROM grants"));
+    CHECK_FALSE(db.exec("INSERT INTO grants(account_id, granted_on, amount_micros, created_at) "
+                        "VALUES (1, '2026-02-30', 1, 1)"));
+    CHECK_FALSE(db.exec("INSERT INTO accounts(provider, currency, created_at) "
+                        "VALUES ('x', 'EUR', 1)"));
+}

@@ -1,0 +1,193 @@
+#include "credits/CreditReport.h"
+
+#include <limits>
+#include <set>
+
+namespace ripen {
+namespace {
+
+Result<std::optional<std::int64_t>> idOf(sqlite::Database& db, const char* table,
+                                         const std::string& name) {
+    if (name.empty()) {
+        return std::optional<std::int64_t>{};
+    }
+    auto stmt = db.prepare(std::string("SELECT id FROM ") + table + " WHERE name = ?");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    auto row = stmt->bind(1, name).step();
+    if (!row) {
+        return std::unexpected(row.error());
+    }
+    if (!*row) {
+        return fail(ErrorCode::NotFound,
+                    std::string("there is no ") +
+                        (table == std::string("projects") ? "project" : "client") + " named \"" +
+                        name + "\"");
+    }
+    return std::optional<std::int64_t>(stmt->int64(0));
+}
+
+Result<SpendScope> resolveScope(sqlite::Database& db, const CreditReportRequest& r) {
+    auto project = idOf(db, "projects", r.project);
+    auto client = idOf(db, "clients", r.client);
+    if (!project || !client) {
+        return std::unexpected(!project ? project.error() : client.error());
+    }
+    if (r.from && r.to && *r.from > *r.to) {
+        return fail(ErrorCode::InvalidArgument, "the period starts on " +
+                                                    formatCalendarDay(*r.from) +
+                                                    ", after its end " + formatCalendarDay(*r.to));
+    }
+    if (r.marginPercent < 0 || r.marginPercent > 95) {
+        return fail(ErrorCode::InvalidArgument, "the margin must be 0 to 95 percent");
+    }
+    return SpendScope{*project, *client, r.from, r.to};
+}
+
+Micros sum(const std::vector<SpendQuery::Line>& lines) {
+    Micros total = 0;
+    for (const auto& l : lines) {
+        total += l.usd;
+    }
+    return total;
+}
+
+// Where the report's asset and job queries filter: scope columns and period.
+std::string scopeWhere(const SpendScope& s, const char* timeColumn) {
+    std::string sql;
+    if (s.projectId) {
+        sql += " AND project_id = " + std::to_string(*s.projectId);
+    }
+    if (s.clientId) {
+        sql += " AND client_id = " + std::to_string(*s.clientId);
+    }
+    const std::int64_t from =
+        s.from ? *s.from * kMillisPerDay : std::numeric_limits<std::int64_t>::min();
+    const std::int64_t to =
+        s.to ? (*s.to + 1) * kMillisPerDay - 1 : std::numeric_limits<std::int64_t>::max();
+    return sql + " AND " + timeColumn + " BETWEEN " + std::to_string(from) + " AND " +
+           std::to_string(to);
+}
+
+Status addDetails(sqlite::Database& db, ClientReport& report) {
+    const SpendScope& s = report.overview.scope;
+    auto picks = db.prepare("SELECT id, stage, provider, model_id, imported_at FROM assets "
+                            "WHERE flag = 'pick'" +
+                            scopeWhere(s, "imported_at") + " ORDER BY id");
+    if (!picks) {
+        return std::unexpected(picks.error());
+    }
+    auto deliverables = picks->collect<ClientReport::Deliverable>([](const sqlite::Statement& r) {
+        return ClientReport::Deliverable{r.int64(0), r.text(1), r.text(2), r.text(3),
+                                         calendarDayOfMillis(r.int64(4))};
+    });
+    if (!deliverables) {
+        return std::unexpected(deliverables.error());
+    }
+    report.deliverables = std::move(*deliverables);
+    auto jobs =
+        db.prepare("SELECT count(*), coalesce(sum(attempts), 0), "
+                   "coalesce(sum(state = 'succeeded'), 0), coalesce(sum(state = 'failed'), 0), "
+                   "coalesce(sum(state = 'canceled'), 0) FROM jobs WHERE 1" +
+                   scopeWhere(s, "created_at"));
+    if (!jobs) {
+        return std::unexpected(jobs.error());
+    }
+    if (auto row = jobs->step(); !row) {
+        return std::unexpected(row.error());
+    }
+    report.attempts = {jobs->int64(0), jobs->int64(1), jobs->int64(2), jobs->int64(3),
+                       jobs->int64(4)};
+    return {};
+}
+
+} // namespace
+
+Micros feeAtMargin(Micros cost, int marginPercent) {
+    return mulDivCeil(cost, 100, 100 - marginPercent);
+}
+
+Result<CreditOverview> buildCreditOverview(sqlite::Database& db,
+                                           const CreditReportRequest& request) {
+    auto scope = resolveScope(db, request);
+    if (!scope) {
+        return std::unexpected(scope.error());
+    }
+    CreditOverview o;
+    o.request = request;
+    o.scope = *scope;
+    SpendQuery spend(db);
+    auto series = spend.series(*scope, request.bucket, request.grouping);
+    auto forecast = spend.openReservations(*scope, request.grouping);
+    auto totals = spend.totals(*scope, SpendGrouping::Provider);
+    auto balances = CreditAccounts(db).balances(request.asOf);
+    auto budgets = Ledger(db).budgets();
+    auto yield = YieldQuery(db).perProject(*scope);
+    for (const Error* e :
+         {series ? nullptr : &series.error(), forecast ? nullptr : &forecast.error(),
+          totals ? nullptr : &totals.error(), balances ? nullptr : &balances.error(),
+          budgets ? nullptr : &budgets.error(), yield ? nullptr : &yield.error()}) {
+        if (e) {
+            return std::unexpected(*e);
+        }
+    }
+    o.series = std::move(*series);
+    o.forecast = std::move(*forecast);
+    o.spentUsd = sum(*totals);
+    o.reservedUsd = sum(o.forecast);
+    o.balances = std::move(*balances);
+    o.budgets = std::move(*budgets);
+    o.yieldByProject = std::move(*yield);
+    return o;
+}
+
+Result<ClientReport> buildClientReport(sqlite::Database& db, const CreditReportRequest& request) {
+    auto overview = buildCreditOverview(db, request);
+    if (!overview) {
+        return std::unexpected(overview.error());
+    }
+    ClientReport report;
+    report.overview = std::move(*overview);
+    const SpendScope& scope = report.overview.scope;
+    SpendQuery spend(db);
+    auto byStage = spend.totals(scope, SpendGrouping::Stage);
+    auto byModel = spend.totals(scope, SpendGrouping::Model);
+    auto byProvider = spend.totals(scope, SpendGrouping::Provider);
+    if (!byStage || !byModel || !byProvider) {
+        return std::unexpected(!byStage   ? byStage.error()
+                               : !byModel ? byModel.error()
+                                          : byProvider.error());
+    }
+    report.byStage = std::move(*byStage);
+    report.byModel = std::move(*byModel);
+    std::set<std::string> subscribed;
+    for (const auto& b : report.overview.balances) {
+        if (b.subscriptionPaidUsd > 0) {
+            subscribed.insert(b.account.provider);
+        }
+    }
+    for (const auto& line : *byProvider) {
+        report.subscriptionUsd += subscribed.contains(line.group) ? line.usd : 0;
+    }
+    if (auto details = addDetails(db, report); !details) {
+        return std::unexpected(details.error());
+    }
+    report.costBehindDeliverablesUsd = report.overview.spentUsd;
+    if (scope.projectId || scope.clientId) {
+        auto yield = YieldQuery(db).forScope(scope);
+        if (!yield) {
+            return std::unexpected(yield.error());
+        }
+        report.costBehindDeliverablesUsd = yield->totalUsd();
+    }
+    const auto picks = static_cast<std::int64_t>(report.deliverables.size());
+    report.suggestedFeeUsd = feeAtMargin(report.costBehindDeliverablesUsd, request.marginPercent);
+    if (picks > 0) {
+        report.costPerDeliverableUsd = mulDivCeil(report.costBehindDeliverablesUsd, 1, picks);
+        report.suggestedFeePerDeliverableUsd = mulDivCeil(report.suggestedFeeUsd, 1, picks);
+    }
+    return report;
+}
+
+} // namespace ripen

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "catalog/internal/SqliteDatabase.h"
+#include "common/Error.h"
+#include "credits/CalendarDay.h"
+#include "credits/Money.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ripen {
+
+// Which part of the ledger a figure covers: one project and/or client, and a period of
+// whole UTC days (both ends included). Empty means everything.
+struct SpendScope {
+    std::optional<std::int64_t> projectId{};
+    std::optional<std::int64_t> clientId{};
+    std::optional<CalendarDay> from{};
+    std::optional<CalendarDay> to{};
+};
+
+enum class SpendGrouping { Provider, Model, Project, Client, Stage };
+enum class SpendBucket { Day, Week, Month };
+
+// "provider", "model", "project", "client" or "stage"; "day", "week" or "month".
+Result<SpendGrouping> spendGroupingFromString(const std::string& text);
+Result<SpendBucket> spendBucketFromString(const std::string& text);
+std::string toString(SpendGrouping grouping);
+std::string toString(SpendBucket bucket);
+
+// The job's stage as the dashboard splits it: "concept" jobs (and jobs without a stage)
+// are discovery, every later stage (master, inpainted, upscaled, final, clip) production.
+std::string stageGroup(const std::string& jobStage);
+
+// Spend read from the ledger's daily roll-up (ledger_daily, kept by a trigger), never by
+// scanning the ledger: a query touches one row per day and combination of provider,
+// model, project, client and job stage. Spend is settled charges plus adjustments (a
+// refund is a negative adjustment), in USD micro-units as the ledger valued them; failed
+// jobs that were not charged and released reservations cost nothing.
+class SpendQuery {
+public:
+    struct Point {
+        CalendarDay bucket = 0; // first day of the day, week (Monday) or month
+        std::string group;
+        Micros usd = 0;
+        std::int64_t charges = 0; // ledger entries: charges and adjustments
+    };
+    struct Line {
+        std::string group;
+        Micros usd = 0;
+        Micros amount = 0; // in `unit`, when every charge of the line shares it
+        std::string unit;
+        std::int64_t charges = 0;
+    };
+
+    explicit SpendQuery(sqlite::Database& db);
+
+    Result<std::vector<Point>> series(const SpendScope& scope, SpendBucket bucket,
+                                      SpendGrouping grouping);
+    Result<std::vector<Line>> totals(const SpendScope& scope, SpendGrouping grouping);
+    // What queued and running jobs hold (reserves less releases) by group: the forecast of
+    // spend still to come. Not limited by the scope's period: a reservation is open now.
+    Result<std::vector<Line>> openReservations(const SpendScope& scope, SpendGrouping grouping);
+
+private:
+    Result<std::vector<Line>> lines(const SpendScope& scope, SpendGrouping grouping,
+                                    bool reservations);
+
+    sqlite::Database& m_db;
+};
+
+} // namespace ripen

@@ -1,0 +1,178 @@
+#include "credits/YieldQuery.h"
+
+#include <map>
+#include <tuple>
+
+namespace ripen {
+namespace {
+
+// The filters of `scope` on a table alias: its project, client and period (`time` is the
+// column holding the period, `perDay` whether it counts days or unix ms). Ids and bounds
+// come from typed values, never from text, so they are written into the SQL directly.
+std::string scopeFilter(const SpendScope& s, const std::string& alias, const std::string& time,
+                        bool perDay) {
+    std::string sql;
+    if (s.projectId) {
+        sql += " AND " + alias + "project_id = " + std::to_string(*s.projectId);
+    }
+    if (s.clientId) {
+        sql += " AND " + alias + "client_id = " + std::to_string(*s.clientId);
+    }
+    if (s.from) {
+        sql += " AND " + alias + time +
+               " >= " + std::to_string(perDay ? *s.from : *s.from * kMillisPerDay);
+    }
+    if (s.to) {
+        sql += " AND " + alias + time +
+               " <= " + std::to_string(perDay ? *s.to : (*s.to + 1) * kMillisPerDay - 1);
+    }
+    return sql;
+}
+
+// Charges of the jobs outside each scope behind its picks: walk up from the picks to
+// every ancestor, take the jobs that made them outside the scope, and their batches.
+constexpr const char* kLineageSql = R"sql(
+WITH RECURSIVE lineage(scope, id) AS (
+    SELECT a.{col}, a.id FROM assets a WHERE a.flag = 'pick' AND a.{col} IS NOT NULL {picks}
+    UNION
+    SELECT l.scope, p.parent_id FROM asset_parents p JOIN lineage l ON p.child_id = l.id
+),
+makers(scope, id, batch) AS (
+    SELECT l.scope, j.id, j.batch FROM lineage l JOIN job_assets ja ON ja.asset_id = l.id
+    JOIN jobs j ON j.id = ja.job_id WHERE j.{col} IS NOT l.scope
+),
+behind(scope, id) AS (
+    SELECT scope, id FROM makers
+    UNION
+    SELECT m.scope, j.id FROM makers m JOIN jobs j ON j.batch = m.batch WHERE m.batch <> ''
+)
+SELECT b.scope, j.stage, sum(l.usd_micros), count(*)
+FROM behind b JOIN jobs j ON j.id = b.id JOIN ledger l ON l.job_id = j.id
+WHERE j.{col} IS NOT b.scope AND l.kind IN ('charge', 'adjust') {charges}
+GROUP BY 1, 2
+)sql";
+
+std::string withPart(std::string sql, const std::string& key, const std::string& value) {
+    for (auto at = sql.find(key); at != std::string::npos; at = sql.find(key, at + value.size())) {
+        sql.replace(at, key.size(), value);
+    }
+    return sql;
+}
+
+// Adds rows of (scope, job stage, USD, entries) to the yields they belong to.
+Status addStageRows(sqlite::Statement& stmt, std::map<std::int64_t, YieldQuery::Yield>& yields,
+                    bool outsideScope) {
+    while (true) {
+        auto row = stmt.step();
+        if (!row) {
+            return std::unexpected(row.error());
+        }
+        if (!*row) {
+            return {};
+        }
+        auto& y = yields[stmt.int64(0)];
+        const Micros usd = stmt.int64(2);
+        (stageGroup(stmt.text(1)) == "production" ? y.productionUsd : y.discoveryUsd) += usd;
+        y.lineageUsd += outsideScope ? usd : 0;
+        y.charges += stmt.int64(3);
+    }
+}
+
+} // namespace
+
+std::optional<Micros> YieldQuery::Yield::costPerPickUsd() const {
+    if (picks == 0) {
+        return std::nullopt;
+    }
+    return mulDivCeil(totalUsd(), 1, picks);
+}
+
+YieldQuery::YieldQuery(sqlite::Database& db) : m_db(db) {}
+
+Result<std::vector<YieldQuery::Yield>> YieldQuery::grouped(const SpendScope& scope,
+                                                           bool byProject) {
+    const std::string col = byProject ? "project_id" : "client_id";
+    std::map<std::int64_t, Yield> yields;
+    auto inside =
+        m_db.prepare("SELECT d." + col +
+                     ", d.job_stage, sum(d.usd_micros), "
+                     "sum(d.entries) FROM ledger_daily d WHERE d.kind IN ('charge', "
+                     "'adjust') AND d." +
+                     col + " <> 0" + scopeFilter(scope, "d.", "day", true) + " GROUP BY 1, 2");
+    auto lineage = m_db.prepare(withPart(
+        withPart(withPart(kLineageSql, "{col}", col), "{picks}",
+                 scopeFilter(scope, "a.", "imported_at", false)),
+        "{charges}", scopeFilter({.from = scope.from, .to = scope.to}, "l.", "at", false)));
+    auto flags = m_db.prepare("SELECT a." + col +
+                              ", sum(a.flag = 'pick'), sum(a.flag = 'reject') "
+                              "FROM assets a WHERE a.flag IN ('pick', 'reject') AND a." +
+                              col + " IS NOT NULL" +
+                              scopeFilter(scope, "a.", "imported_at", false) + " GROUP BY 1");
+    auto names = m_db.prepare(byProject ? "SELECT id, name FROM projects ORDER BY id"
+                                        : "SELECT id, name FROM clients ORDER BY id");
+    for (const auto* stmt : {&inside, &lineage, &flags, &names}) {
+        if (!*stmt) {
+            return std::unexpected(stmt->error());
+        }
+    }
+    for (const Status& done :
+         {addStageRows(*inside, yields, false), addStageRows(*lineage, yields, true)}) {
+        if (!done) {
+            return std::unexpected(done.error());
+        }
+    }
+    auto counted = flags->collect<std::tuple<std::int64_t, std::int64_t, std::int64_t>>(
+        [](const sqlite::Statement& s) {
+            return std::tuple{s.int64(0), s.int64(1), s.int64(2)};
+        });
+    auto named =
+        names->collect<std::pair<std::int64_t, std::string>>([](const sqlite::Statement& s) {
+            return std::pair{s.int64(0), s.text(1)};
+        });
+    if (!counted || !named) {
+        return std::unexpected(!counted ? counted.error() : named.error());
+    }
+    for (const auto& [id, picks, rejects] : *counted) {
+        yields[id].picks = picks;
+        yields[id].rejects = rejects;
+    }
+    std::vector<Yield> result;
+    for (const auto& [id, name] : *named) {
+        if (auto it = yields.find(id); it != yields.end()) {
+            it->second.scopeId = id;
+            it->second.name = name;
+            result.push_back(it->second);
+        }
+    }
+    return result;
+}
+
+Result<YieldQuery::Yield> YieldQuery::forScope(const SpendScope& scope) {
+    if (!scope.projectId && !scope.clientId) {
+        return fail(ErrorCode::InvalidArgument, "yield needs a project or a client");
+    }
+    auto list = grouped(scope, scope.projectId.has_value());
+    if (!list) {
+        return std::unexpected(list.error());
+    }
+    if (!list->empty()) {
+        return list->front();
+    }
+    Yield nothing; // a scope with neither spend nor picks in the period
+    nothing.scopeId = scope.projectId.value_or(scope.clientId.value_or(0));
+    auto name = m_db.prepare(scope.projectId ? "SELECT name FROM projects WHERE id = ?"
+                                             : "SELECT name FROM clients WHERE id = ?");
+    if (!name) {
+        return std::unexpected(name.error());
+    }
+    if (auto row = name->bind(1, nothing.scopeId).step(); row && *row) {
+        nothing.name = name->text(0);
+    }
+    return nothing;
+}
+
+Result<std::vector<YieldQuery::Yield>> YieldQuery::perProject(const SpendScope& scope) {
+    return grouped(scope, true);
+}
+
+} // namespace ripen

@@ -1,0 +1,467 @@
+#include "credits/CreditsDashboard.h"
+
+#include "credits/CreditsTableModel.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QHorizontalStackedBarSeries>
+#include <QLabel>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QStackedBarSeries>
+#include <QTabWidget>
+#include <QTableView>
+#include <QValueAxis>
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace ripen::ui {
+namespace {
+
+QString money(Micros micros) {
+    return QString::fromStdString(formatMicros(micros));
+}
+QString dollars(Micros micros) {
+    return QStringLiteral("$") + money(micros);
+}
+QString optionalDollars(const std::optional<Micros>& micros) {
+    return micros ? dollars(*micros) : QStringLiteral("-");
+}
+// Charts draw doubles; the tables beside them carry the exact figures.
+double chartDollars(Micros micros) {
+    return static_cast<double>(micros) / kMicrosPerUnit;
+}
+
+QString unitOf(const CreditAccounts::Balance& b) {
+    return b.account.currency == "USD" ? QStringLiteral("USD") : QStringLiteral("credits");
+}
+
+QChartView* makeChartView(const QString& title) {
+    auto* chart = new QChart;
+    chart->setTheme(QChart::ChartThemeDark);
+    chart->setTitle(title);
+    chart->setBackgroundRoundness(4);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setAnimationOptions(QChart::NoAnimation);
+    auto* view = new QChartView(chart);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumHeight(220);
+    return view;
+}
+
+// Replaces the chart's series and axes.
+QChart* resetChart(QChartView* view) {
+    QChart* chart = view->chart();
+    chart->removeAllSeries();
+    for (QAbstractAxis* axis : chart->axes()) {
+        chart->removeAxis(axis);
+        delete axis;
+    }
+    return chart;
+}
+
+QTableView* makeTable(CreditsTableModel* model) {
+    auto* table = new QTableView;
+    table->setModel(model);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setAlternatingRowColors(true);
+    return table;
+}
+
+QString qualifiers(const Price& p) {
+    QStringList parts;
+    for (const auto* text : {&p.imageSize, &p.quality, &p.mode}) {
+        if (!text->empty()) {
+            parts << QString::fromStdString(*text);
+        }
+    }
+    return parts.join(QLatin1Char(' '));
+}
+
+QString perName(Price::Per per) {
+    switch (per) {
+    case Price::Per::Image:
+        return QStringLiteral("image");
+    case Price::Per::Second:
+        return QStringLiteral("second");
+    case Price::Per::Call:
+        return QStringLiteral("call");
+    }
+    return {};
+}
+
+} // namespace
+
+CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
+    m_balances = new CreditsTableModel({tr("Account"), tr("Balance"), tr("Unit"),
+                                        tr("Subscription"), tr("Grants"), tr("Charged"),
+                                        tr("Reserved"), tr("Per credit"), tr("Next renewal")},
+                                       this);
+    m_spend = new CreditsTableModel({tr("Bucket"), tr("Group"), tr("Spend"), tr("Entries")}, this);
+    m_budgets = new CreditsTableModel(
+        {tr("Budget"), tr("Cap"), tr("Spent"), tr("Reserved"), tr("Used"), tr("Soft alert")}, this);
+    m_yield = new CreditsTableModel({tr("Project"), tr("Picks"), tr("Rejects"), tr("Discovery"),
+                                     tr("Production"), tr("Total"), tr("Per pick")},
+                                    this);
+    m_priceBook = new CreditsTableModel({tr("Provider"), tr("Model"), tr("Qualifiers"), tr("Per"),
+                                         tr("Price"), tr("Unit"), tr("As of"), tr("Source")},
+                                        this);
+
+    auto* title = new QLabel(tr("Credits"));
+    title->setObjectName(QStringLiteral("creditsTitle"));
+    QFont titleFont = title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
+    titleFont.setBold(true);
+    title->setFont(titleFont);
+    m_status = new QLabel;
+    m_bucketBox = new QComboBox;
+    for (auto b : {SpendBucket::Day, SpendBucket::Week, SpendBucket::Month}) {
+        m_bucketBox->addItem(QString::fromStdString(toString(b)), static_cast<int>(b));
+    }
+    m_bucketBox->setCurrentIndex(1);
+    m_bucketBox->setToolTip(tr("Spend over time by day, week (from Monday) or month, UTC"));
+    m_groupBox = new QComboBox;
+    for (auto g : {SpendGrouping::Provider, SpendGrouping::Model, SpendGrouping::Project,
+                   SpendGrouping::Client, SpendGrouping::Stage}) {
+        m_groupBox->addItem(QString::fromStdString(toString(g)), static_cast<int>(g));
+    }
+    m_groupBox->setToolTip(tr("Stack spend by provider, model, project, client or stage "
+                              "(concept = discovery, later stages = production)"));
+    auto* refreshButton = new QPushButton(tr("Refresh"));
+    refreshButton->setShortcut(QKeySequence::Refresh);
+    refreshButton->setToolTip(
+        tr("Read the ledger again (%1)")
+            .arg(QKeySequence(QKeySequence::Refresh).toString(QKeySequence::NativeText)));
+
+    auto* header = new QHBoxLayout;
+    header->addWidget(title);
+    header->addWidget(m_status, 1);
+    header->addWidget(new QLabel(tr("Spend by")));
+    header->addWidget(m_groupBox);
+    header->addWidget(new QLabel(tr("per")));
+    header->addWidget(m_bucketBox);
+    header->addWidget(refreshButton);
+
+    m_spendChart = makeChartView(tr("Spend over time (USD)"));
+    m_budgetChart = makeChartView(tr("Budgets (% of cap)"));
+    m_yieldChart = makeChartView(tr("Cost per pick (USD)"));
+    auto* tables = new QTabWidget;
+    tables->addTab(makeTable(m_priceBook), tr("Price book"));
+    tables->addTab(makeTable(m_yield), tr("Yield"));
+    tables->addTab(makeTable(m_budgets), tr("Budgets"));
+    tables->addTab(makeTable(m_spend), tr("Spend"));
+
+    auto* grid = new QGridLayout(this);
+    grid->addLayout(header, 0, 0, 1, 2);
+    grid->addWidget(makeTable(m_balances), 1, 0);
+    grid->addWidget(m_budgetChart, 1, 1);
+    grid->addWidget(m_spendChart, 2, 0, 1, 2);
+    grid->addWidget(m_yieldChart, 3, 0);
+    grid->addWidget(tables, 3, 1);
+    grid->setRowStretch(2, 3);
+    grid->setRowStretch(1, 2);
+    grid->setRowStretch(3, 2);
+    grid->setColumnStretch(0, 3);
+    grid->setColumnStretch(1, 2);
+
+    connect(&m_loader, &CreditsDashboardLoader::loaded, this, &CreditsDashboard::apply);
+    connect(refreshButton, &QPushButton::clicked, this, &CreditsDashboard::refresh);
+    connect(m_bucketBox, &QComboBox::currentIndexChanged, this, &CreditsDashboard::refresh);
+    connect(m_groupBox, &QComboBox::currentIndexChanged, this, &CreditsDashboard::refresh);
+    m_status->setText(tr("Open a library to see its credits."));
+}
+
+CreditsDashboard::~CreditsDashboard() = default;
+
+void CreditsDashboard::setLibraryRoot(const std::filesystem::path& root) {
+    m_root = root;
+    refresh();
+}
+
+void CreditsDashboard::setAsOf(std::optional<CalendarDay> day) {
+    m_asOf = day;
+    refresh();
+}
+
+void CreditsDashboard::setGrouping(SpendGrouping grouping) {
+    m_groupBox->setCurrentIndex(m_groupBox->findData(static_cast<int>(grouping)));
+}
+
+void CreditsDashboard::setBucket(SpendBucket bucket) {
+    m_bucketBox->setCurrentIndex(m_bucketBox->findData(static_cast<int>(bucket)));
+}
+
+bool CreditsDashboard::isBusy() const {
+    return m_loader.isBusy();
+}
+
+void CreditsDashboard::refresh() {
+    if (m_root.empty()) {
+        return;
+    }
+    CreditReportRequest request;
+    request.asOf = m_asOf.value_or(today());
+    request.bucket = static_cast<SpendBucket>(m_bucketBox->currentData().toInt());
+    request.grouping = static_cast<SpendGrouping>(m_groupBox->currentData().toInt());
+    m_status->setText(tr("Reading the ledger…"));
+    m_loader.load(m_root, request);
+}
+
+void CreditsDashboard::apply(std::shared_ptr<const CreditsSnapshot> snapshot) {
+    m_snapshot = std::move(snapshot);
+    const CreditsSnapshot& s = *m_snapshot;
+    if (!s.error.isEmpty()) {
+        m_status->setText(tr("Could not read the credits: %1").arg(s.error));
+    } else {
+        m_status->setText(
+            tr("Spent %1, %2 reserved by queued jobs; as of %3")
+                .arg(dollars(s.overview.spentUsd), dollars(s.overview.reservedUsd),
+                     QString::fromStdString(formatCalendarDay(s.overview.request.asOf))));
+    }
+    fillBalances(s);
+    fillSpend(s);
+    fillBudgets(s);
+    fillYield(s);
+    fillPriceBook(s);
+    emit refreshed();
+}
+
+void CreditsDashboard::fillBalances(const CreditsSnapshot& s) {
+    QVector<CreditsTableModel::Row> rows;
+    for (const auto& b : s.overview.balances) {
+        const QString subscription =
+            b.subscription ? tr("%1 %2 / month for %3")
+                                 .arg(money(b.subscription->monthlyCredits), unitOf(b),
+                                      dollars(b.subscription->monthlyPriceUsd))
+                           : QString();
+        rows.push_back(
+            {{QString::fromStdString(b.account.provider), money(b.balance), unitOf(b), subscription,
+              money(b.granted), money(b.charged), money(b.reserved),
+              b.account.currency == "USD" ? QString() : optionalDollars(b.effectiveUsdPerCredit),
+              b.nextRenewal ? QString::fromStdString(formatCalendarDay(*b.nextRenewal))
+                            : QString()},
+             b.balance < 0 && b.account.currency != "USD"
+                 ? tr("More credits were spent than received")
+                 : QString()});
+    }
+    m_balances->setRows(std::move(rows));
+}
+
+void CreditsDashboard::fillSpend(const CreditsSnapshot& s) {
+    QVector<CreditsTableModel::Row> rows;
+    std::vector<CalendarDay> buckets;
+    std::vector<std::string> groups;
+    std::map<std::pair<CalendarDay, std::string>, Micros> values;
+    for (const auto& p : s.overview.series) {
+        rows.push_back({{QString::fromStdString(formatCalendarDay(p.bucket)),
+                         QString::fromStdString(p.group), money(p.usd), QString::number(p.charges)},
+                        {}});
+        buckets.push_back(p.bucket);
+        groups.push_back(p.group);
+        values[{p.bucket, p.group}] += p.usd;
+    }
+    for (const auto& f : s.overview.forecast) {
+        rows.push_back({{tr("queued"), QString::fromStdString(f.group), money(f.usd),
+                         QString::number(f.charges)},
+                        tr("Reserved by queued and running jobs: the forecast")});
+        groups.push_back(f.group);
+    }
+    m_spend->setRows(std::move(rows));
+    std::ranges::sort(buckets);
+    buckets.erase(std::unique(buckets.begin(), buckets.end()), buckets.end());
+    std::ranges::sort(groups);
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+
+    QChart* chart = resetChart(m_spendChart);
+    auto* series = new QStackedBarSeries;
+    QStringList categories;
+    for (CalendarDay b : buckets) {
+        categories << QString::fromStdString(formatCalendarDay(b));
+    }
+    if (!s.overview.forecast.empty()) {
+        categories << tr("queued");
+    }
+    double top = 0;
+    std::vector<double> totals(static_cast<std::size_t>(categories.size()), 0.0);
+    for (const auto& g : groups) {
+        auto* set = new QBarSet(QString::fromStdString(g));
+        for (std::size_t i = 0; i < buckets.size(); ++i) {
+            const double v = chartDollars(values[{buckets[i], g}]);
+            *set << v;
+            totals[i] += std::max(0.0, v);
+        }
+        if (!s.overview.forecast.empty()) {
+            Micros queued = 0;
+            for (const auto& f : s.overview.forecast) {
+                queued += f.group == g ? f.usd : 0;
+            }
+            *set << chartDollars(queued);
+            totals.back() += chartDollars(queued);
+        }
+        series->append(set);
+    }
+    for (double t : totals) {
+        top = std::max(top, t);
+    }
+    chart->addSeries(series);
+    auto* x = new QBarCategoryAxis;
+    x->append(categories);
+    auto* y = new QValueAxis;
+    y->setRange(0, top > 0 ? top * 1.05 : 1);
+    y->applyNiceNumbers();
+    y->setLabelFormat(QStringLiteral("$%.2f"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(x);
+    series->attachAxis(y);
+}
+
+void CreditsDashboard::fillBudgets(const CreditsSnapshot& s) {
+    QVector<CreditsTableModel::Row> rows;
+    QChart* chart = resetChart(m_budgetChart);
+    auto* series = new QHorizontalStackedBarSeries;
+    auto* spent = new QBarSet(tr("spent"));
+    auto* reserved = new QBarSet(tr("reserved"));
+    QStringList categories;
+    double top = 100;
+    int soft = 80;
+    for (const auto& b : s.overview.budgets) {
+        const Micros used = b.spentUsd + b.reservedUsd;
+        const bool alert = b.limitUsd > 0 && used * 100 >= b.limitUsd * b.softPercent;
+        const double cap = b.limitUsd > 0 ? static_cast<double>(b.limitUsd) : 1.0;
+        const double spentPercent = 100.0 * static_cast<double>(b.spentUsd) / cap;
+        const double reservedPercent = 100.0 * static_cast<double>(b.reservedUsd) / cap;
+        const QString name = QString::fromStdString(b.scope + " " + b.name);
+        rows.push_back({{name, dollars(b.limitUsd), dollars(b.spentUsd), dollars(b.reservedUsd),
+                         b.limitUsd > 0 ? QStringLiteral("%1%").arg(used * 100 / b.limitUsd)
+                                        : QStringLiteral("-"),
+                         QStringLiteral("%1%").arg(b.softPercent)},
+                        alert ? tr("Past the %1% soft alert: %2 of %3 used")
+                                    .arg(b.softPercent)
+                                    .arg(dollars(used), dollars(b.limitUsd))
+                              : QString()});
+        categories << name;
+        *spent << spentPercent;
+        *reserved << reservedPercent;
+        top = std::max(top, spentPercent + reservedPercent);
+        soft = b.softPercent;
+    }
+    m_budgets->setRows(std::move(rows));
+    series->append(spent);
+    series->append(reserved);
+    chart->addSeries(series);
+    auto* y = new QBarCategoryAxis;
+    y->append(categories);
+    auto* x = new QValueAxis;
+    // Steps of 20% up to the first one past the fullest bar (at least 120%, so the cap shows).
+    const double axisTop = std::max(120.0, 20.0 * std::ceil(top * 1.05 / 20.0));
+    x->setRange(0, axisTop);
+    x->setTickCount(static_cast<int>(axisTop / 20.0) + 1);
+    x->setLabelFormat(QStringLiteral("%d%%"));
+    chart->addAxis(y, Qt::AlignLeft);
+    chart->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(y);
+    series->attachAxis(x);
+    // The soft alert and the hard cap as vertical lines across every bar.
+    const double bottom = -0.5;
+    const double upper = std::max<double>(0.5, static_cast<double>(categories.size()) - 0.5);
+    for (const auto& [at, label, color] :
+         {std::tuple{static_cast<double>(soft), tr("soft alert %1%").arg(soft),
+                     QColor(0xf2, 0xa3, 0x3a)},
+          std::tuple{100.0, tr("hard cap"), QColor(0xe0, 0x4f, 0x4f)}}) {
+        auto* line = new QLineSeries;
+        line->setName(label);
+        line->append(at, bottom);
+        line->append(at, upper);
+        QPen pen(color);
+        pen.setWidth(2);
+        pen.setStyle(Qt::DashLine);
+        line->setPen(pen);
+        chart->addSeries(line);
+        line->attachAxis(x);
+        auto* lineY = new QValueAxis;
+        lineY->setRange(bottom, upper);
+        lineY->setVisible(false);
+        chart->addAxis(lineY, Qt::AlignRight);
+        line->attachAxis(lineY);
+    }
+}
+
+void CreditsDashboard::fillYield(const CreditsSnapshot& s) {
+    QVector<CreditsTableModel::Row> rows;
+    QChart* chart = resetChart(m_yieldChart);
+    auto* series = new QHorizontalStackedBarSeries;
+    auto* discovery = new QBarSet(tr("discovery per pick"));
+    auto* production = new QBarSet(tr("production per pick"));
+    QStringList categories;
+    double top = 0;
+    for (const auto& y : s.overview.yieldByProject) {
+        rows.push_back(
+            {{QString::fromStdString(y.name), QString::number(y.picks), QString::number(y.rejects),
+              dollars(y.discoveryUsd), dollars(y.productionUsd), dollars(y.totalUsd()),
+              optionalDollars(y.costPerPickUsd())},
+             y.picks == 0 && y.totalUsd() > 0 ? tr("Spend without a pick yet") : QString()});
+        if (y.picks == 0) {
+            continue;
+        }
+        categories << QString::fromStdString(y.name);
+        const double d = chartDollars(y.discoveryUsd) / static_cast<double>(y.picks);
+        const double p = chartDollars(y.productionUsd) / static_cast<double>(y.picks);
+        *discovery << d;
+        *production << p;
+        top = std::max(top, d + p);
+    }
+    m_yield->setRows(std::move(rows));
+    series->append(discovery);
+    series->append(production);
+    chart->addSeries(series);
+    auto* y = new QBarCategoryAxis;
+    y->append(categories);
+    auto* x = new QValueAxis;
+    x->setRange(0, top > 0 ? top * 1.05 : 1);
+    x->applyNiceNumbers();
+    x->setLabelFormat(QStringLiteral("$%.3f"));
+    chart->addAxis(y, Qt::AlignLeft);
+    chart->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(y);
+    series->attachAxis(x);
+}
+
+void CreditsDashboard::fillPriceBook(const CreditsSnapshot& s) {
+    QVector<CreditsTableModel::Row> rows;
+    const CalendarDay asOf = s.overview.request.asOf;
+    for (const auto& p : s.prices) {
+        QString warning;
+        const auto day = parseCalendarDay(p.asOf);
+        if (!day) {
+            warning = tr("The price has no valid date; check it against %1")
+                          .arg(QString::fromStdString(p.source));
+        } else if (asOf - *day > kStalePriceDays) {
+            warning = tr("This price is %1 days old: check it against %2")
+                          .arg(asOf - *day)
+                          .arg(QString::fromStdString(p.source));
+        }
+        rows.push_back(
+            {{QString::fromStdString(p.provider), QString::fromStdString(p.model), qualifiers(p),
+              perName(p.per), money(p.amount), QString::fromStdString(p.unit),
+              (warning.isEmpty() ? QString() : QStringLiteral("⚠ ")) +
+                  QString::fromStdString(p.asOf),
+              QString::fromStdString(p.source)},
+             warning});
+    }
+    m_priceBook->setRows(std::move(rows));
+}
+
+} // namespace ripen::ui
