@@ -16,7 +16,7 @@ using namespace ripen::cli;
 
 std::vector<Command> allCommands() {
     return {importCommand(),   listCommand(),  exportCommand(), generateCommand(),
-            queueCommand(),    creditsCommand(), budgetCommand()};
+            queueCommand(),    creditsCommand(), budgetCommand(), videoCommand()};
 }
 
 void printUsage(std::ostream& out) {
