@@ -7,7 +7,8 @@
 #                                1000 queued jobs (zero latency) and 200 (200 ms latency)
 #   ./scripts/bench.sh --quick   200 JPEGs, a 20k-asset catalog, 200 / 80 queued jobs
 #
-# Extra per-program options go in BENCH_IMPORT_ARGS / BENCH_QUERY_ARGS / BENCH_SCHEDULER_ARGS
+# Extra per-program options go in BENCH_IMPORT_ARGS / BENCH_QUERY_ARGS / BENCH_SCHEDULER_ARGS /
+# BENCH_VIDEO_ARGS
 # (e.g. "--runs 5").
 # Generated corpora and catalogs are cached in $RIPEN_BENCH_CACHE (default
 # ${TMPDIR:-/tmp}/ripen-bench), so only the first run pays for generating them.
@@ -24,7 +25,7 @@ done
 
 ./scripts/setup.sh
 # Only the bench targets: the ci preset also configures the GUI, which the benches don't need.
-./scripts/build.sh ci --target bench_import bench_query bench_scheduler
+./scripts/build.sh ci --target bench_import bench_query bench_scheduler bench_video
 
 echo "# Ripen benchmarks"
 echo
@@ -40,3 +41,6 @@ echo
 echo
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_scheduler "${size_args[@]}" ${BENCH_SCHEDULER_ARGS:-}
+echo
+# shellcheck disable=SC2086
+./build/ci/bench/bench_video "${size_args[@]}" ${BENCH_VIDEO_ARGS:-}

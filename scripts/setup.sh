@@ -12,6 +12,7 @@ packages=(
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
     catch2 libcpp-httplib-dev
     xvfb xauth
+    ffmpeg
 )
 
 missing=()
