@@ -10,7 +10,7 @@
 #                                a 100,000-entry ledger
 #
 # Extra per-program options go in BENCH_IMPORT_ARGS / BENCH_QUERY_ARGS / BENCH_SCHEDULER_ARGS
-# / BENCH_CREDITS_ARGS (e.g. "--runs 5").
+# / BENCH_CREDITS_ARGS / BENCH_VIDEO_ARGS (e.g. "--runs 5").
 # Generated corpora and catalogs are cached in $RIPEN_BENCH_CACHE (default
 # ${TMPDIR:-/tmp}/ripen-bench), so only the first run pays for generating them.
 set -euo pipefail
@@ -26,7 +26,7 @@ done
 
 ./scripts/setup.sh
 # Only the bench targets: the ci preset also configures the GUI, which the benches don't need.
-./scripts/build.sh ci --target bench_import bench_query bench_scheduler bench_credits
+./scripts/build.sh ci --target bench_import bench_query bench_scheduler bench_credits bench_video
 
 echo "# Ripen benchmarks"
 echo
@@ -45,3 +45,6 @@ echo
 echo
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_credits "${size_args[@]}" ${BENCH_CREDITS_ARGS:-}
+echo
+# shellcheck disable=SC2086
+./build/ci/bench/bench_video "${size_args[@]}" ${BENCH_VIDEO_ARGS:-}

@@ -15,6 +15,7 @@ packages=(
     dpkg-dev desktop-file-utils appstream
     libexiv2-dev liblcms2-dev libimage-exiftool-perl
     libqt6opengl6-dev  # Qt6Charts' CMake package needs Qt6OpenGL (credit dashboard)
+    ffmpeg
 )
 
 missing=()

@@ -39,5 +39,6 @@ Command budgetCommand();
 Command infoCommand();
 Command catalogCommand();
 Command reviewCommand();
+Command videoCommand();
 
 } // namespace ripen::cli

@@ -26,6 +26,9 @@ public:
     Status commit();
 
     const std::filesystem::path& target() const { return m_target; }
+    // Where the bytes go until commit(), for writers (FFmpeg's muxer) that must open the
+    // file by name; it is the same file the writer's descriptor holds.
+    const std::filesystem::path& tempPath() const { return m_temp; }
 
 private:
     AtomicFileWriter(std::filesystem::path target, std::filesystem::path temp, UniqueFd fd);

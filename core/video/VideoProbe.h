@@ -32,10 +32,8 @@ struct VideoInfo {
 Result<VideoInfo> probeVideo(const std::filesystem::path& path);
 
 // Decodes the first picture of the best video stream into 8-bit BGR, for a thumbnail.
-// Reads at most kMaxPacketsForFirstFrame packets so a damaged file cannot spin forever.
+// Reads at most kMaxPacketsWithoutFrame packets so a damaged file cannot spin forever.
 // Errors as probeVideo, plus Corrupt when no frame decodes within that budget.
 Result<cv::Mat> decodeFirstVideoFrame(const std::filesystem::path& path);
-
-inline constexpr int kMaxPacketsForFirstFrame = 500;
 
 } // namespace ripen

@@ -19,6 +19,17 @@ struct FormatContextDeleter {
 };
 using FormatContextPtr = std::unique_ptr<AVFormatContext, FormatContextDeleter>;
 
+// An output (muxing) context: closes the file FFmpeg opened for it, then frees it.
+struct OutputContextDeleter {
+    void operator()(AVFormatContext* context) const {
+        if (context->oformat != nullptr && (context->oformat->flags & AVFMT_NOFILE) == 0) {
+            avio_closep(&context->pb);
+        }
+        avformat_free_context(context);
+    }
+};
+using OutputContextPtr = std::unique_ptr<AVFormatContext, OutputContextDeleter>;
+
 struct CodecContextDeleter {
     void operator()(AVCodecContext* context) const { avcodec_free_context(&context); }
 };
