@@ -36,5 +36,6 @@ Command generateCommand();
 Command queueCommand();
 Command creditsCommand();
 Command budgetCommand();
+Command inpaintCommand();
 
 } // namespace ripen::cli

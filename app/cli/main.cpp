@@ -16,7 +16,8 @@ using namespace ripen::cli;
 
 std::vector<Command> allCommands() {
     return {importCommand(),   listCommand(),  exportCommand(), generateCommand(),
-            queueCommand(),    creditsCommand(), budgetCommand()};
+            queueCommand(),    creditsCommand(), budgetCommand(),
+            inpaintCommand()};
 }
 
 void printUsage(std::ostream& out) {
