@@ -7,8 +7,10 @@
 #                                1000 queued jobs (zero latency) and 200 (200 ms latency)
 #   ./scripts/bench.sh --quick   200 JPEGs, a 20k-asset catalog, 200 / 80 queued jobs
 #
+# bench_inpaint: local inpaint of a 5% mask on a 4096x4096 image (1024x1024 with --quick).
+#
 # Extra per-program options go in BENCH_IMPORT_ARGS / BENCH_QUERY_ARGS / BENCH_SCHEDULER_ARGS
-# (e.g. "--runs 5").
+# / BENCH_INPAINT_ARGS (e.g. "--runs 5").
 # Generated corpora and catalogs are cached in $RIPEN_BENCH_CACHE (default
 # ${TMPDIR:-/tmp}/ripen-bench), so only the first run pays for generating them.
 set -euo pipefail
@@ -24,7 +26,7 @@ done
 
 ./scripts/setup.sh
 # Only the bench targets: the ci preset also configures the GUI, which the benches don't need.
-./scripts/build.sh ci --target bench_import bench_query bench_scheduler
+./scripts/build.sh ci --target bench_import bench_query bench_scheduler bench_inpaint
 
 echo "# Ripen benchmarks"
 echo
@@ -40,3 +42,6 @@ echo
 echo
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_scheduler "${size_args[@]}" ${BENCH_SCHEDULER_ARGS:-}
+echo
+# shellcheck disable=SC2086
+./build/ci/bench/bench_inpaint "${size_args[@]}" ${BENCH_INPAINT_ARGS:-}

@@ -16,7 +16,7 @@ ContextBox ContextBox::around(const cv::Mat& mask, int featherPixels, int paddin
     if (mask.empty() || cv::countNonZero(mask) == 0) {
         return context;
     }
-    const cv::Rect marked = cv::boundingRect(changeableRegion(mask, featherPixels));
+    const cv::Rect marked = reachOf(mask, featherPixels);
     const int pad = std::max(0, paddingPixels);
     const cv::Rect padded(marked.x - pad, marked.y - pad, marked.width + 2 * pad,
                           marked.height + 2 * pad);

@@ -95,8 +95,13 @@ Result<cv::Mat> compositeThroughMask(const cv::Mat& original, const cv::Mat& eng
     if (options.matchColour) {
         result = colourMatched(original, result, weights != 0);
     }
-    cv::Mat out(original.size(), original.type());
-    blendRows(original, result, weights, out);
+    // Beyond the feather's reach the weights are 0: the output there is a plain copy.
+    cv::Mat out = original.clone();
+    const cv::Rect reach = reachOf(mask, options.featherPixels);
+    if (!reach.empty()) {
+        cv::Mat blended = out(reach);
+        blendRows(original(reach), result(reach), weights(reach), blended);
+    }
     return out;
 } catch (const cv::Exception& e) {
     return fail(ErrorCode::Internal, std::string("compositing the result: ") + e.what());

@@ -1,5 +1,6 @@
 #include "imaging/inpaint/MaskOps.h"
 
+#include <algorithm>
 #include <cmath>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -41,17 +42,36 @@ cv::Mat growMask(const cv::Mat& mask, int pixels) {
     return grown;
 }
 
+cv::Rect reachOf(const cv::Mat& mask, int pixels) {
+    const cv::Rect marked = cv::boundingRect(mask);
+    if (marked.empty()) {
+        return marked;
+    }
+    const int reach = std::max(0, pixels);
+    return cv::Rect(marked.x - reach, marked.y - reach, marked.width + 2 * reach,
+                    marked.height + 2 * reach) &
+           cv::Rect(0, 0, mask.cols, mask.rows);
+}
+
 cv::Mat featherMask(const cv::Mat& mask, int pixels) {
     cv::Mat feathered = mask.clone();
     if (pixels <= 0 || mask.empty()) {
         return feathered;
     }
-    const cv::Mat distance = distanceTo(mask);
+    // Every pixel the ramp reaches lies within `pixels` of the marked pixels' bounding box,
+    // and the nearest marked pixel of any pixel in that box is inside it: the distances
+    // are computed there only, which keeps a small mask on a large image cheap.
+    const cv::Rect reach = reachOf(mask, pixels);
+    if (reach.empty()) {
+        return feathered;
+    }
+    cv::Mat region = feathered(reach);
+    const cv::Mat distance = distanceTo(mask(reach));
     const float span = static_cast<float>(pixels) + 1.0F;
-    for (int y = 0; y < mask.rows; ++y) {
+    for (int y = 0; y < region.rows; ++y) {
         const float* d = distance.ptr<float>(y);
-        unsigned char* out = feathered.ptr<unsigned char>(y);
-        for (int x = 0; x < mask.cols; ++x) {
+        unsigned char* out = region.ptr<unsigned char>(y);
+        for (int x = 0; x < region.cols; ++x) {
             if (out[x] != 0 || d[x] > static_cast<float>(pixels)) {
                 continue;
             }

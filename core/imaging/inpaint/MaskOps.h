@@ -27,6 +27,10 @@ cv::Mat growMask(const cv::Mat& mask, int pixels);
 // it is never touched.
 cv::Mat featherMask(const cv::Mat& mask, int pixels);
 
+// The bounding box of what featherMask(mask, pixels) marks, clamped to the mask: the
+// marked pixels' box grown by `pixels`. Empty when nothing is marked.
+cv::Rect reachOf(const cv::Mat& mask, int pixels);
+
 // The pixels a result may change once feathered by `featherPixels`: featherMask's
 // non-zero pixels, as 255.
 cv::Mat changeableRegion(const cv::Mat& mask, int featherPixels);
