@@ -1,0 +1,248 @@
+#include "inpaint/MaskCanvas.h"
+
+#include "inpaint/MaskStrokeCommand.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPaintEvent>
+#include <QPainter>
+#include <QUndoStack>
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace ripen::ui {
+namespace {
+
+constexpr int kTile = 256; // undo bookkeeping granularity, image pixels
+
+void copyRows(const QImage& from, const QRect& fromRect, QImage& to, QPoint toTopLeft) {
+    for (int y = 0; y < fromRect.height(); ++y) {
+        std::memcpy(to.scanLine(toTopLeft.y() + y) + toTopLeft.x(),
+                    from.constScanLine(fromRect.top() + y) + fromRect.left(),
+                    static_cast<std::size_t>(fromRect.width()));
+    }
+}
+
+} // namespace
+
+MaskCanvas::MaskCanvas(QWidget* parent) : QWidget(parent), m_undo(new QUndoStack(this)) {
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(false);
+    // Everything under a repaint is drawn by paintEvent: no background fill to flicker.
+    setAttribute(Qt::WA_OpaquePaintEvent);
+}
+
+void MaskCanvas::setImage(const QImage& image) {
+    m_image = image.convertToFormat(QImage::Format_RGB32);
+    m_mask = QImage(m_image.size(), QImage::Format_Grayscale8);
+    m_mask.fill(0);
+    m_undo->clear();
+    update();
+}
+
+void MaskCanvas::setBrush(const MaskBrush& brush) {
+    m_brush = brush;
+    m_brush.size = std::clamp(brush.size, MaskBrush::kMinSize, MaskBrush::kMaxSize);
+    emit brushChanged(m_brush.size, m_brush.erase);
+}
+
+void MaskCanvas::setErasing(bool erase) {
+    MaskBrush brush = m_brush;
+    brush.erase = erase;
+    setBrush(brush);
+}
+
+void MaskCanvas::setView(double zoom, QPointF origin) {
+    m_zoom = std::clamp(zoom, 0.01, 16.0);
+    m_origin = origin;
+    update();
+}
+
+QPointF MaskCanvas::imageToWidget(QPointF imagePoint) const {
+    return imagePoint * m_zoom + m_origin;
+}
+
+QPointF MaskCanvas::widgetToImage(QPointF widgetPoint) const {
+    return (widgetPoint - m_origin) / m_zoom;
+}
+
+void MaskCanvas::setOverlayVisible(bool visible) {
+    m_overlayVisible = visible;
+    update();
+}
+
+void MaskCanvas::setOverlayColor(const QColor& color) {
+    m_overlayColor = color;
+    update();
+}
+
+void MaskCanvas::repaintImageRect(const QRect& imageRect) {
+    if (imageRect.isEmpty()) {
+        return;
+    }
+    const QRectF widgetRect(imageToWidget(imageRect.topLeft()),
+                            QSizeF(imageRect.width() * m_zoom, imageRect.height() * m_zoom));
+    update(widgetRect.toAlignedRect().adjusted(-1, -1, 1, 1));
+}
+
+QImage MaskCanvas::overlayFor(const QRect& imageRect) const {
+    QImage overlay(imageRect.size(), QImage::Format_ARGB32_Premultiplied);
+    const int opacity = m_overlayColor.alpha();
+    for (int y = 0; y < imageRect.height(); ++y) {
+        const uchar* mask = m_mask.constScanLine(imageRect.top() + y) + imageRect.left();
+        auto* out = reinterpret_cast<QRgb*>(overlay.scanLine(y));
+        for (int x = 0; x < imageRect.width(); ++x) {
+            const int alpha = mask[x] * opacity / 255;
+            out[x] = qRgba(m_overlayColor.red() * alpha / 255, m_overlayColor.green() * alpha / 255,
+                           m_overlayColor.blue() * alpha / 255, alpha);
+        }
+    }
+    return overlay;
+}
+
+void MaskCanvas::paintEvent(QPaintEvent* event) {
+    QPainter painter(this);
+    const QRect dirty = event->rect();
+    painter.fillRect(dirty, palette().color(QPalette::Window).darker(150));
+    if (m_image.isNull()) {
+        return;
+    }
+    // Only the image pixels under the dirty widget rectangle are drawn and converted.
+    const QRectF imageArea =
+        QRectF(widgetToImage(dirty.topLeft()), widgetToImage(dirty.bottomRight() + QPoint(1, 1)));
+    const QRect source = imageArea.toAlignedRect().intersected(m_image.rect());
+    if (source.isEmpty()) {
+        return;
+    }
+    const QRectF target(imageToWidget(source.topLeft()),
+                        QSizeF(source.width() * m_zoom, source.height() * m_zoom));
+    painter.setClipRect(dirty);
+    painter.drawImage(target, m_image, source);
+    if (m_overlayVisible) {
+        painter.drawImage(target, overlayFor(source));
+    }
+}
+
+void MaskCanvas::mousePressEvent(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton || m_image.isNull()) {
+        QWidget::mousePressEvent(event);
+        return;
+    }
+    m_stroking = true;
+    m_strokeRect = {};
+    m_tilesBefore.clear();
+    m_lastPoint = widgetToImage(event->position());
+    paintStroke(m_lastPoint, m_lastPoint, true);
+}
+
+void MaskCanvas::mouseMoveEvent(QMouseEvent* event) {
+    if (!m_stroking) {
+        return;
+    }
+    const QPointF point = widgetToImage(event->position());
+    paintStroke(m_lastPoint, point, false);
+    m_lastPoint = point;
+}
+
+void MaskCanvas::mouseReleaseEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton && m_stroking) {
+        finishStroke();
+    }
+}
+
+void MaskCanvas::paintStroke(QPointF from, QPointF to, bool first) {
+    const double radius = m_brush.size / 2.0 + 1;
+    const QRect reach =
+        QRectF(QPointF(std::min(from.x(), to.x()) - radius, std::min(from.y(), to.y()) - radius),
+               QPointF(std::max(from.x(), to.x()) + radius, std::max(from.y(), to.y()) + radius))
+            .toAlignedRect()
+            .intersected(m_mask.rect());
+    saveTilesBefore(reach);
+    const QRect touched = first ? m_brush.dab(m_mask, to) : m_brush.segment(m_mask, from, to);
+    m_strokeRect |= touched;
+    repaintImageRect(touched);
+    if (!touched.isEmpty()) {
+        emit maskChanged(touched);
+    }
+}
+
+void MaskCanvas::saveTilesBefore(const QRect& imageRect) {
+    if (imageRect.isEmpty()) {
+        return;
+    }
+    for (int ty = imageRect.top() / kTile; ty <= imageRect.bottom() / kTile; ++ty) {
+        for (int tx = imageRect.left() / kTile; tx <= imageRect.right() / kTile; ++tx) {
+            const auto key = std::make_pair(tx, ty);
+            if (!m_tilesBefore.contains(key)) {
+                m_tilesBefore.emplace(
+                    key,
+                    m_mask.copy(
+                        QRect(tx * kTile, ty * kTile, kTile, kTile).intersected(m_mask.rect())));
+            }
+        }
+    }
+}
+
+void MaskCanvas::finishStroke() {
+    m_stroking = false;
+    if (m_strokeRect.isEmpty()) {
+        return;
+    }
+    const QRect rect = m_strokeRect;
+    const QImage after = m_mask.copy(rect);
+    QImage before = after;
+    for (const auto& [key, saved] : m_tilesBefore) {
+        const QRect tile(key.first * kTile, key.second * kTile, saved.width(), saved.height());
+        const QRect overlap = tile.intersected(rect);
+        if (!overlap.isEmpty()) {
+            copyRows(saved, overlap.translated(-tile.topLeft()), before,
+                     overlap.topLeft() - rect.topLeft());
+        }
+    }
+    m_tilesBefore.clear();
+    m_undo->push(new MaskStrokeCommand(
+        m_brush.erase ? tr("Erase mask") : tr("Paint mask"), rect, before, after,
+        [this](const QRect& r, const QImage& patch) { writePatch(r, patch); }));
+}
+
+void MaskCanvas::writePatch(const QRect& imageRect, const QImage& patch) {
+    copyRows(patch, patch.rect(), m_mask, imageRect.topLeft());
+    repaintImageRect(imageRect);
+    emit maskChanged(imageRect);
+}
+
+void MaskCanvas::keyPressEvent(QKeyEvent* event) {
+    if (event->matches(QKeySequence::Undo)) {
+        m_undo->undo();
+        return;
+    }
+    if (event->matches(QKeySequence::Redo)) {
+        m_undo->redo();
+        return;
+    }
+    MaskBrush brush = m_brush;
+    switch (event->key()) {
+    case Qt::Key_BracketLeft:
+        brush.size = std::min(brush.size - 1, static_cast<int>(std::lround(brush.size / 1.25)));
+        setBrush(brush);
+        return;
+    case Qt::Key_BracketRight:
+        brush.size = std::max(brush.size + 1, static_cast<int>(std::lround(brush.size * 1.25)));
+        setBrush(brush);
+        return;
+    case Qt::Key_B:
+        setErasing(false);
+        return;
+    case Qt::Key_E:
+        setErasing(true);
+        return;
+    case Qt::Key_O:
+        setOverlayVisible(!m_overlayVisible);
+        return;
+    default:
+        QWidget::keyPressEvent(event);
+    }
+}
+
+} // namespace ripen::ui

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "inpaint/MaskBrush.h"
+
+#include <QColor>
+#include <QImage>
+#include <QPoint>
+#include <QWidget>
+#include <map>
+#include <utility>
+
+class QUndoStack;
+
+namespace ripen::ui {
+
+// The inpaint editor's canvas: the image with its mask painted over it. The mask is
+// QImage::Format_Grayscale8 in image pixels (0 keep, 255 change), Ripen's convention, so it
+// can be saved as the mask PNG as it is. Every change repaints only the widget pixels it
+// covers (never the whole image per mouse move), and each stroke is one undo command.
+// GUI thread only; the image is handed in decoded (decoding is the caller's worker's job).
+//
+// Mouse: left-drag paints with the current brush (or eraser). Keys: [ and ] resize the
+// brush, B brush, E eraser, O toggles the overlay, the platform's undo/redo keys step
+// through the strokes.
+class MaskCanvas final : public QWidget {
+    Q_OBJECT
+public:
+    explicit MaskCanvas(QWidget* parent = nullptr);
+
+    // A new image clears the mask and the undo history.
+    void setImage(const QImage& image);
+    const QImage& image() const { return m_image; }
+    const QImage& mask() const { return m_mask; }
+
+    MaskBrush brush() const { return m_brush; }
+    void setBrush(const MaskBrush& brush);
+    void setErasing(bool erase);
+
+    // Widget pixels per image pixel; the image's top-left is at `origin` (widget pixels).
+    void setView(double zoom, QPointF origin);
+    double zoom() const { return m_zoom; }
+    QPointF imageToWidget(QPointF imagePoint) const;
+    QPointF widgetToImage(QPointF widgetPoint) const;
+
+    bool overlayVisible() const { return m_overlayVisible; }
+    void setOverlayVisible(bool visible);
+    void setOverlayColor(const QColor& color); // its alpha is the overlay's opacity
+
+    QUndoStack* undoStack() const { return m_undo; }
+
+signals:
+    // Image pixels whose mask value changed (a dab, an undo, a redo).
+    void maskChanged(const QRect& imageRect);
+    void brushChanged(int size, bool erasing);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+
+private:
+    void paintStroke(QPointF from, QPointF to, bool first);
+    void saveTilesBefore(const QRect& imageRect);
+    void finishStroke();
+    void writePatch(const QRect& imageRect, const QImage& patch);
+    void repaintImageRect(const QRect& imageRect);
+    QImage overlayFor(const QRect& imageRect) const;
+
+    QImage m_image;
+    QImage m_mask;
+    MaskBrush m_brush;
+    double m_zoom = 1.0;
+    QPointF m_origin;
+    bool m_overlayVisible = true;
+    QColor m_overlayColor{255, 40, 60, 128};
+    QUndoStack* m_undo;
+
+    // The stroke in progress: where the pointer was, what it touched and the mask tiles
+    // as they were before it touched them (so undo costs the stroke's area, not the mask).
+    bool m_stroking = false;
+    QPointF m_lastPoint;
+    QRect m_strokeRect;
+    std::map<std::pair<int, int>, QImage> m_tilesBefore; // (column, row) -> tile
+};
+
+} // namespace ripen::ui
