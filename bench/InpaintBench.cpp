@@ -83,7 +83,7 @@ int run(int argc, char** argv) {
     std::cout << "## bench_inpaint\n\nmachine: " << rb::machineDescription() << "\n"
               << "image " << side << "x" << side << ", mask "
               << cv::countNonZero(mask) * 100.0 / mask.total() << "% (one disc), feather "
-              << settings.featherPixels << " px, median of " << runs << " runs; OpenCV "
+              << settings.featherPixels << " px; medians, run counts beside each engine; OpenCV "
               << CV_VERSION << " with " << cv::getNumThreads() << " threads\n\n";
 
     std::vector<std::pair<const char*, ripen::LocalInpaintEngine>> engines = {

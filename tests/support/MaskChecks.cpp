@@ -31,6 +31,12 @@ int changedInside(const cv::Mat& a, const cv::Mat& b, const cv::Mat& allowed) {
     return cv::countNonZero(differingPixels(a, b) & (allowed != 0));
 }
 
+cv::Mat rectMask(cv::Size size, cv::Rect marked) {
+    cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
+    mask(marked).setTo(cv::Scalar(255));
+    return mask;
+}
+
 cv::Mat ellipseMask(cv::Size size, cv::Point center, double fraction) {
     cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
     // pi * a * b = fraction * w * h with a/b = w/h.

@@ -11,6 +11,9 @@ int changedOutside(const cv::Mat& a, const cv::Mat& b, const cv::Mat& allowed);
 // How many pixels differ where `allowed` is non-zero.
 int changedInside(const cv::Mat& a, const cv::Mat& b, const cv::Mat& allowed);
 
+// A grey mask of `size` with `marked` set to 255 and the rest 0.
+cv::Mat rectMask(cv::Size size, cv::Rect marked);
+
 // A grey mask of `size` with one filled ellipse marked 255 covering about `fraction` of
 // the image, centred at `center`.
 cv::Mat ellipseMask(cv::Size size, cv::Point center, double fraction);

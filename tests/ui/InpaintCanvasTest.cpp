@@ -183,3 +183,28 @@ TEST_CASE("At 200% zoom the stroke lands on the image pixels under the pointer",
     CHECK(c.at(110, 100) == 255);
     CHECK(c.at(210, 220) == 0);
 }
+
+TEST_CASE("Invert, grow, shrink, feather and clear are undoable mask edits", "[ui][inpaint]") {
+    Canvas c;
+    c.stroke({200, 200}, {200, 200}); // one 20 px dab
+    const int dab = c.marked();
+    const QImage painted = c.canvas.mask().copy();
+    c.canvas.applyEdit(ripen::MaskEdit::Grow, 5);
+    CHECK(c.at(200, 213) == 255); // 10 px radius + 3 px, within the grow
+    CHECK(c.marked() > dab);
+    c.canvas.applyEdit(ripen::MaskEdit::Shrink, 5);
+    CHECK(c.at(200, 213) == 0);
+    c.canvas.applyEdit(ripen::MaskEdit::Feather, 8);
+    CHECK(c.at(200, 214) > 0);
+    CHECK(c.at(200, 214) < 255);
+    c.canvas.applyEdit(ripen::MaskEdit::Invert);
+    CHECK(c.at(0, 0) == 255);
+    CHECK(c.at(200, 200) == 0);
+    c.canvas.applyEdit(ripen::MaskEdit::Clear);
+    CHECK(c.marked() == 0);
+    CHECK(c.canvas.undoStack()->count() == 6);
+    for (int i = 0; i < 5; ++i) {
+        c.canvas.undoStack()->undo();
+    }
+    CHECK(c.canvas.mask() == painted);
+}

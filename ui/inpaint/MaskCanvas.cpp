@@ -212,6 +212,23 @@ void MaskCanvas::writePatch(const QRect& imageRect, const QImage& patch) {
     emit maskChanged(imageRect);
 }
 
+void MaskCanvas::applyEdit(MaskEdit edit, int pixels) {
+    if (m_mask.isNull()) {
+        return;
+    }
+    const QImage before = m_mask.copy();
+    applyMaskEdit(MaskPixels{m_mask.bits(), m_mask.width(), m_mask.height(),
+                             static_cast<std::size_t>(m_mask.bytesPerLine())},
+                  edit, pixels);
+    static const char* const kNames[] = {"Invert mask", "Clear mask", "Grow mask", "Shrink mask",
+                                         "Feather mask"};
+    m_undo->push(new MaskStrokeCommand(
+        tr(kNames[static_cast<int>(edit)]), m_mask.rect(), before, m_mask.copy(),
+        [this](const QRect& r, const QImage& patch) { writePatch(r, patch); }));
+    repaintImageRect(m_mask.rect());
+    emit maskChanged(m_mask.rect());
+}
+
 void MaskCanvas::keyPressEvent(QKeyEvent* event) {
     if (event->matches(QKeySequence::Undo)) {
         m_undo->undo();

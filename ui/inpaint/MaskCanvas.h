@@ -1,5 +1,6 @@
 #pragma once
 
+#include "imaging/inpaint/MaskEdit.h"
 #include "inpaint/MaskBrush.h"
 
 #include <QColor>
@@ -47,6 +48,10 @@ public:
     void setOverlayColor(const QColor& color); // its alpha is the overlay's opacity
 
     QUndoStack* undoStack() const { return m_undo; }
+
+    // Invert, clear, grow, shrink or feather the whole mask (core's mask operations, so the
+    // editor and the compositor agree on every pixel) as one undo command.
+    void applyEdit(MaskEdit edit, int pixels = 0);
 
 signals:
     // Image pixels whose mask value changed (a dab, an undo, a redo).

@@ -1,12 +1,12 @@
 #include "imaging/inpaint/LocalInpaint.h"
 
 #include "imaging/inpaint/InpaintMask.h"
+#include "imaging/inpaint/PixelLayout.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 #include <opencv2/xphoto/inpainting.hpp>
-#include <vector>
 
 namespace ripen {
 namespace {
@@ -71,14 +71,7 @@ Result<cv::Mat> fillLocally(const cv::Mat& image, const cv::Mat& mask,
     }
     cv::Mat bgr;
     cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
-    cv::Mat filled = fillColour(bgr, marked, engine);
-    cv::Mat alpha;
-    cv::extractChannel(image, alpha, 3);
-    std::vector<cv::Mat> planes;
-    cv::split(filled, planes);
-    planes.push_back(alpha);
-    cv::merge(planes, filled);
-    return filled;
+    return matchChannelLayout(fillColour(bgr, marked, engine), image);
 } catch (const cv::Exception& e) {
     return fail(ErrorCode::Internal, std::string("local inpaint: ") + e.what());
 }

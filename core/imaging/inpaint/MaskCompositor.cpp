@@ -34,16 +34,8 @@ cv::Mat colourMatched(const cv::Mat& original, const cv::Mat& result, const cv::
     }
     cv::Mat cloned;
     cv::seamlessClone(sourceBgr, targetBgr, inner, center, cloned, cv::NORMAL_CLONE);
-    if (original.channels() == 4) {
-        cv::Mat alpha;
-        cv::extractChannel(result, alpha, 3);
-        std::vector<cv::Mat> planes;
-        cv::split(cloned, planes);
-        planes.push_back(alpha);
-        cv::merge(planes, cloned);
-    }
     cv::Mat matched = result.clone();
-    cloned.copyTo(matched, inner);
+    matchChannelLayout(cloned, result).copyTo(matched, inner);
     return matched;
 }
 

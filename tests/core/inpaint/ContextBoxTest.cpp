@@ -11,16 +11,6 @@
 using namespace ripen;
 using namespace ripen::test;
 
-namespace {
-
-cv::Mat rectMask(cv::Size size, cv::Rect marked) {
-    cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
-    mask(marked).setTo(cv::Scalar(255));
-    return mask;
-}
-
-} // namespace
-
 TEST_CASE("The context box pads the mask and its feather", "[inpaint][only-masked]") {
     const cv::Mat mask = rectMask({400, 300}, {100, 80, 50, 40});
     const ContextBox context = ContextBox::around(mask, 4, 10, 0);

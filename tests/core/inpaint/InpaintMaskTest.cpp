@@ -1,6 +1,7 @@
 // Reading a mask file: the conventions people paint in, and clear words for bad masks.
 #include "imaging/inpaint/InpaintMask.h"
 
+#include "support/MaskChecks.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 
@@ -10,19 +11,9 @@
 using namespace ripen;
 using namespace ripen::test;
 
-namespace {
-
-cv::Mat greyMask(cv::Size size, cv::Rect marked) {
-    cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
-    mask(marked).setTo(cv::Scalar(255));
-    return mask;
-}
-
-} // namespace
-
 TEST_CASE("A grey PNG mask reads white as change", "[inpaint][mask]") {
     TempDir dir;
-    writeTestImage(dir / "mask.png", greyMask({40, 30}, {10, 10, 5, 5}));
+    writeTestImage(dir / "mask.png", rectMask({40, 30}, {10, 10, 5, 5}));
     auto mask = loadInpaintMask(dir / "mask.png", {40, 30});
     REQUIRE(mask);
     CHECK(mask->type() == CV_8UC1);
@@ -53,7 +44,7 @@ TEST_CASE("An opaque RGBA mask reads its grey level", "[inpaint][mask]") {
 TEST_CASE("Bad masks are refused with what is wrong", "[inpaint][mask]") {
     TempDir dir;
     SECTION("another size names both sizes") {
-        writeTestImage(dir / "mask.png", greyMask({512, 512}, {1, 1, 9, 9}));
+        writeTestImage(dir / "mask.png", rectMask({512, 512}, {1, 1, 9, 9}));
         auto mask = loadInpaintMask(dir / "mask.png", {1024, 768});
         REQUIRE_FALSE(mask);
         CHECK(mask.error().code == ErrorCode::InvalidArgument);

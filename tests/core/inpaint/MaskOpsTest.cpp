@@ -1,23 +1,16 @@
 // Mask operations the compositor and the editor share: exact distances, no surprises.
 #include "imaging/inpaint/MaskOps.h"
 
+#include "support/MaskChecks.h"
+
 #include <catch2/catch.hpp>
 #include <opencv2/imgproc.hpp>
 
 using namespace ripen;
-
-namespace {
-
-cv::Mat squareMask(int side, cv::Rect square) {
-    cv::Mat mask = cv::Mat::zeros(side, side, CV_8UC1);
-    mask(square).setTo(cv::Scalar(255));
-    return mask;
-}
-
-} // namespace
+using namespace ripen::test;
 
 TEST_CASE("Invert swaps change and keep, clear marks nothing", "[inpaint][mask]") {
-    cv::Mat mask = squareMask(20, {5, 5, 4, 4});
+    cv::Mat mask = rectMask({20, 20}, {5, 5, 4, 4});
     mask.at<uchar>(0, 0) = 100;
     const cv::Mat inverted = invertMask(mask);
     CHECK(inverted.at<uchar>(6, 6) == 0);
@@ -31,7 +24,7 @@ TEST_CASE("Invert swaps change and keep, clear marks nothing", "[inpaint][mask]"
 }
 
 TEST_CASE("Grow and shrink move the edge by whole Euclidean pixels", "[inpaint][mask]") {
-    const cv::Mat mask = squareMask(60, {20, 20, 20, 20});
+    const cv::Mat mask = rectMask({60, 60}, {20, 20, 20, 20});
     const cv::Mat grown = growMask(mask, 5);
     CHECK(grown.at<uchar>(30, 15) == 255); // 5 px left of the edge
     CHECK(grown.at<uchar>(30, 14) == 0);   // 6 px
@@ -51,7 +44,7 @@ TEST_CASE("Grow and shrink move the edge by whole Euclidean pixels", "[inpaint][
 
 TEST_CASE("Feather is a monotone linear ramp of exactly the stated width", "[inpaint][mask]") {
     const int width = 8;
-    const cv::Mat mask = squareMask(80, {30, 30, 20, 20});
+    const cv::Mat mask = rectMask({80, 80}, {30, 30, 20, 20});
     const cv::Mat feathered = featherMask(mask, width);
     // Along a row leaving the square's left edge at x = 30.
     const int row = 40;
