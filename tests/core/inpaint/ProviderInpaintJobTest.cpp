@@ -9,6 +9,7 @@
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
 #include "providers/ProviderSupport.h"
+#include "providers/automatic1111/Automatic1111Provider.h"
 #include "providers/local/LocalProvider.h"
 #include "providers/openai/OpenAiImagesProvider.h"
 #include "providers/stability/StabilityProvider.h"
@@ -16,6 +17,7 @@
 #include "support/TempDir.h"
 #include "support/TestCredentials.h"
 #include "support/TestImages.h"
+#include "support/fakes/Automatic1111FakeServer.h"
 #include "support/fakes/OpenAiFakeServer.h"
 #include "support/fakes/StabilityFakeServer.h"
 
@@ -40,6 +42,7 @@ struct InpaintQueue {
     TempDir dir;
     OpenAiFakeServer openai;
     StabilityFakeServer stability;
+    Automatic1111FakeServer a1111;
     std::unique_ptr<Library> library;
     ProviderRegistry registry;
     TestCredentials credentials;
@@ -53,11 +56,13 @@ struct InpaintQueue {
     InpaintQueue() {
         ::setenv("RIPEN_OPENAI_BASE_URL", openai.baseUrl().c_str(), 1);
         ::setenv("RIPEN_STABILITY_BASE_URL", stability.baseUrl().c_str(), 1);
+        ::setenv("RIPEN_A1111_BASE_URL", a1111.baseUrl().c_str(), 1);
         credentials.values = {{"OPENAI_API_KEY", OpenAiFakeServer::kApiKey},
                               {"STABILITY_API_KEY", StabilityFakeServer::kApiKey}};
         registry.add(std::make_unique<OpenAiImagesProvider>(), {2, 600});
         registry.add(std::make_unique<StabilityProvider>(), {2, 600});
         registry.add(std::make_unique<LocalProvider>(), {1, 1000});
+        registry.add(std::make_unique<providers::automatic1111::Automatic1111Provider>(), {1, 600});
         auto opened = Library::open(dir / "library");
         REQUIRE(opened);
         library = std::move(*opened);
@@ -222,6 +227,26 @@ TEST_CASE("Stability inpaint and erase send white-means-change and are composite
     CHECK(changedOutside(out, q.original, changeableRegion(q.mask, 3)) == 0);
     CHECK(result.generation.params["engine"] == (erase ? "stability:erase" : "stability:inpaint"));
     CHECK(result.costCurrency == "credits");
+    q.checkOriginalUntouched();
+}
+
+TEST_CASE("A self-hosted AUTOMATIC1111 inpaint is composited the same way",
+          "[inpaint][jobs][automatic1111]") {
+    InpaintQueue q;
+    // The server answers a brighter picture of another size.
+    cv::Mat answer;
+    makeTestImage(512, 384, 4).convertTo(answer, -1, 1.0, 60);
+    q.a1111.setImage(encodeTestImage(answer, ".png"));
+    InpaintSettings settings;
+    settings.featherPixels = 2;
+    const Job job = q.run(q.request("automatic1111", Automatic1111FakeServer::kModelName,
+                                    JobKind::Inpaint, settings));
+    const cv::Mat out = q.pixels(q.resultAsset(job));
+    REQUIRE(out.size() == q.original.size());
+    CHECK(changedOutside(out, q.original, changeableRegion(q.mask, 2)) == 0);
+    CHECK(changedInside(out, q.original, q.mask) > 0);
+    REQUIRE(q.a1111.bodies().size() == 1);
+    CHECK(q.a1111.bodies()[0].contains("mask"));
     q.checkOriginalUntouched();
 }
 
