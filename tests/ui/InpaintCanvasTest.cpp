@@ -208,3 +208,43 @@ TEST_CASE("Invert, grow, shrink, feather and clear are undoable mask edits", "[u
     }
     CHECK(c.canvas.mask() == painted);
 }
+
+TEST_CASE("Shift-click draws a straight line from the last stroke", "[ui][inpaint]") {
+    Canvas c;
+    QTest::mouseClick(&c.canvas, Qt::LeftButton, Qt::NoModifier, {100, 100});
+    QTest::mouseClick(&c.canvas, Qt::LeftButton, Qt::ShiftModifier, {500, 300});
+    CHECK(c.at(300, 200) == 255); // on the line between the two clicks
+    CHECK(c.at(300, 100) == 0);
+    CHECK(c.canvas.undoStack()->count() == 2);
+}
+
+TEST_CASE("The wheel zooms around the pointer, space-drag pans, 1 and 0 set the view",
+          "[ui][inpaint]") {
+    Canvas c;
+    const QPointF pointer(300, 200);
+    const QPointF under = c.canvas.widgetToImage(pointer);
+    QWheelEvent wheel(pointer, c.canvas.mapToGlobal(pointer), {}, {0, 240}, Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(&c.canvas, &wheel);
+    CHECK(c.canvas.zoom() == Approx(1.5625));
+    const QPointF stays = c.canvas.imageToWidget(under);
+    CHECK(stays.x() == Approx(pointer.x()));
+    CHECK(stays.y() == Approx(pointer.y()));
+
+    QTest::keyPress(&c.canvas, Qt::Key_Space);
+    const QPointF before = c.canvas.imageToWidget({0, 0});
+    c.stroke({400, 400}, {450, 380}); // a drag with space held pans instead of painting
+    QTest::keyRelease(&c.canvas, Qt::Key_Space);
+    const QPointF after = c.canvas.imageToWidget({0, 0});
+    CHECK(after.x() - before.x() == Approx(50));
+    CHECK(after.y() - before.y() == Approx(-20));
+    CHECK(c.marked() == 0);
+
+    QTest::keyClick(&c.canvas, Qt::Key_0);
+    CHECK(c.canvas.zoom() == Approx(1.0)); // 800x600 in an 800x600 widget
+    QTest::keyClick(&c.canvas, Qt::Key_1);
+    CHECK(c.canvas.zoom() == Approx(1.0));
+    c.canvas.setView(0.5, {0, 0});
+    QTest::keyClick(&c.canvas, Qt::Key_1);
+    CHECK(c.canvas.zoom() == Approx(1.0));
+}

@@ -7,6 +7,7 @@
 #include <QPaintEvent>
 #include <QPainter>
 #include <QUndoStack>
+#include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -57,6 +58,22 @@ void MaskCanvas::setView(double zoom, QPointF origin) {
     m_zoom = std::clamp(zoom, 0.01, 16.0);
     m_origin = origin;
     update();
+}
+
+void MaskCanvas::zoomAround(QPointF anchor, double factor) {
+    const QPointF imagePoint = widgetToImage(anchor);
+    const double zoom = std::clamp(m_zoom * factor, 0.01, 16.0);
+    setView(zoom, anchor - imagePoint * zoom);
+}
+
+void MaskCanvas::fitToWidget() {
+    if (m_image.isNull() || width() <= 0 || height() <= 0) {
+        return;
+    }
+    const double zoom = std::min(static_cast<double>(width()) / m_image.width(),
+                                 static_cast<double>(height()) / m_image.height());
+    setView(zoom, QPointF((width() - m_image.width() * zoom) / 2,
+                          (height() - m_image.height() * zoom) / 2));
 }
 
 QPointF MaskCanvas::imageToWidget(QPointF imagePoint) const {
@@ -129,14 +146,29 @@ void MaskCanvas::mousePressEvent(QMouseEvent* event) {
         QWidget::mousePressEvent(event);
         return;
     }
+    if (m_spaceHeld) {
+        m_panFrom = event->position();
+        return;
+    }
     m_stroking = true;
     m_strokeRect = {};
     m_tilesBefore.clear();
-    m_lastPoint = widgetToImage(event->position());
-    paintStroke(m_lastPoint, m_lastPoint, true);
+    const QPointF point = widgetToImage(event->position());
+    if (event->modifiers().testFlag(Qt::ShiftModifier) && m_strokeEnd) {
+        paintStroke(*m_strokeEnd, point, false); // a straight line from the last stroke
+    } else {
+        paintStroke(point, point, true);
+    }
+    m_lastPoint = point;
 }
 
 void MaskCanvas::mouseMoveEvent(QMouseEvent* event) {
+    if (m_panFrom) {
+        const QPointF delta = event->position() - *m_panFrom;
+        m_panFrom = event->position();
+        setView(m_zoom, m_origin + delta);
+        return;
+    }
     if (!m_stroking) {
         return;
     }
@@ -146,9 +178,31 @@ void MaskCanvas::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void MaskCanvas::mouseReleaseEvent(QMouseEvent* event) {
-    if (event->button() == Qt::LeftButton && m_stroking) {
+    if (event->button() != Qt::LeftButton) {
+        return;
+    }
+    m_panFrom.reset();
+    if (m_stroking) {
+        m_strokeEnd = m_lastPoint;
         finishStroke();
     }
+}
+
+void MaskCanvas::wheelEvent(QWheelEvent* event) {
+    const int steps = event->angleDelta().y() / 120;
+    if (steps != 0) {
+        zoomAround(event->position(), std::pow(1.25, steps));
+    }
+    event->accept();
+}
+
+void MaskCanvas::keyReleaseEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = false;
+        m_panFrom.reset();
+        return;
+    }
+    QWidget::keyReleaseEvent(event);
 }
 
 void MaskCanvas::paintStroke(QPointF from, QPointF to, bool first) {
@@ -256,6 +310,15 @@ void MaskCanvas::keyPressEvent(QKeyEvent* event) {
         return;
     case Qt::Key_O:
         setOverlayVisible(!m_overlayVisible);
+        return;
+    case Qt::Key_1:
+        zoomAround(QPointF(width() / 2.0, height() / 2.0), 1.0 / m_zoom);
+        return;
+    case Qt::Key_0:
+        fitToWidget();
+        return;
+    case Qt::Key_Space:
+        m_spaceHeld = true;
         return;
     default:
         QWidget::keyPressEvent(event);

@@ -8,6 +8,7 @@
 #include <QPoint>
 #include <QWidget>
 #include <map>
+#include <optional>
 #include <utility>
 
 class QUndoStack;
@@ -20,9 +21,10 @@ namespace ripen::ui {
 // covers (never the whole image per mouse move), and each stroke is one undo command.
 // GUI thread only; the image is handed in decoded (decoding is the caller's worker's job).
 //
-// Mouse: left-drag paints with the current brush (or eraser). Keys: [ and ] resize the
-// brush, B brush, E eraser, O toggles the overlay, the platform's undo/redo keys step
-// through the strokes.
+// Mouse: left-drag paints with the current brush (or eraser), shift-click draws a straight
+// line from where the last stroke ended, the wheel zooms around the pointer, space-drag
+// pans. Keys: [ and ] resize the brush, B brush, E eraser, O toggles the overlay, 1 shows
+// 100%, 0 fits the image, the platform's undo/redo keys step through the strokes.
 class MaskCanvas final : public QWidget {
     Q_OBJECT
 public:
@@ -39,6 +41,9 @@ public:
 
     // Widget pixels per image pixel; the image's top-left is at `origin` (widget pixels).
     void setView(double zoom, QPointF origin);
+    // Zooms by `factor` keeping the image point under `anchor` (widget pixels) in place.
+    void zoomAround(QPointF anchor, double factor);
+    void fitToWidget();
     double zoom() const { return m_zoom; }
     QPointF imageToWidget(QPointF imagePoint) const;
     QPointF widgetToImage(QPointF widgetPoint) const;
@@ -64,6 +69,8 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void keyReleaseEvent(QKeyEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
 
 private:
     void paintStroke(QPointF from, QPointF to, bool first);
@@ -86,6 +93,10 @@ private:
     // as they were before it touched them (so undo costs the stroke's area, not the mask).
     bool m_stroking = false;
     QPointF m_lastPoint;
+    std::optional<QPointF> m_strokeEnd; // image point where the last stroke ended
+
+    bool m_spaceHeld = false;
+    std::optional<QPointF> m_panFrom; // widget point of the pan in progress
     QRect m_strokeRect;
     std::map<std::pair<int, int>, QImage> m_tilesBefore; // (column, row) -> tile
 };
