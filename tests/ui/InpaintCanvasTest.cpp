@@ -248,3 +248,32 @@ TEST_CASE("The wheel zooms around the pointer, space-drag pans, 1 and 0 set the 
     QTest::keyClick(&c.canvas, Qt::Key_1);
     CHECK(c.canvas.zoom() == Approx(1.0));
 }
+
+TEST_CASE("Rectangle and ellipse fill by dragging; M shows the mask alone", "[ui][inpaint]") {
+    Canvas c;
+    QTest::keyClick(&c.canvas, Qt::Key_R);
+    CHECK(c.canvas.tool() == MaskCanvas::Tool::Rectangle);
+    c.stroke({100, 100}, {200, 150});
+    CHECK(c.marked() == 100 * 50);
+    CHECK(c.at(100, 100) == 255);
+    CHECK(c.at(199, 149) == 255);
+    CHECK(c.at(200, 150) == 0);
+
+    QTest::keyClick(&c.canvas, Qt::Key_U);
+    c.stroke({300, 300}, {400, 400});
+    CHECK(c.at(350, 350) == 255);
+    CHECK(c.at(302, 302) == 0); // the corner of the box is outside the ellipse
+    CHECK(c.canvas.undoStack()->count() == 2);
+
+    QTest::keyClick(&c.canvas, Qt::Key_E); // the eraser applies to shapes too
+    c.stroke({120, 110}, {140, 140});
+    CHECK(c.at(130, 120) == 0);
+    CHECK(c.at(110, 120) == 255);
+    c.canvas.undoStack()->undo();
+    CHECK(c.at(130, 120) == 255);
+
+    QTest::keyClick(&c.canvas, Qt::Key_M);
+    const QImage shot = c.canvas.grab().toImage();
+    CHECK(QColor(shot.pixel(150, 120)) == QColor(255, 255, 255));
+    CHECK(QColor(shot.pixel(600, 100)) == QColor(0, 0, 0));
+}

@@ -135,6 +135,10 @@ void MaskCanvas::paintEvent(QPaintEvent* event) {
     const QRectF target(imageToWidget(source.topLeft()),
                         QSizeF(source.width() * m_zoom, source.height() * m_zoom));
     painter.setClipRect(dirty);
+    if (m_maskOnly) {
+        painter.drawImage(target, m_mask, source);
+        return;
+    }
     painter.drawImage(target, m_image, source);
     if (m_overlayVisible) {
         painter.drawImage(target, overlayFor(source));
@@ -148,6 +152,10 @@ void MaskCanvas::mousePressEvent(QMouseEvent* event) {
     }
     if (m_spaceHeld) {
         m_panFrom = event->position();
+        return;
+    }
+    if (m_tool != Tool::Brush) {
+        m_shapeFrom = widgetToImage(event->position());
         return;
     }
     m_stroking = true;
@@ -182,6 +190,12 @@ void MaskCanvas::mouseReleaseEvent(QMouseEvent* event) {
         return;
     }
     m_panFrom.reset();
+    if (m_shapeFrom) {
+        const QPointF to = widgetToImage(event->position());
+        fillShape(m_tool, QRectF(*m_shapeFrom, to).normalized().toAlignedRect());
+        m_shapeFrom.reset();
+        return;
+    }
     if (m_stroking) {
         m_strokeEnd = m_lastPoint;
         finishStroke();
@@ -244,8 +258,7 @@ void MaskCanvas::finishStroke() {
         return;
     }
     const QRect rect = m_strokeRect;
-    const QImage after = m_mask.copy(rect);
-    QImage before = after;
+    QImage before = m_mask.copy(rect); // the stroke's result, overwritten below where it changed
     for (const auto& [key, saved] : m_tilesBefore) {
         const QRect tile(key.first * kTile, key.second * kTile, saved.width(), saved.height());
         const QRect overlap = tile.intersected(rect);
@@ -255,15 +268,50 @@ void MaskCanvas::finishStroke() {
         }
     }
     m_tilesBefore.clear();
-    m_undo->push(new MaskStrokeCommand(
-        m_brush.erase ? tr("Erase mask") : tr("Paint mask"), rect, before, after,
-        [this](const QRect& r, const QImage& patch) { writePatch(r, patch); }));
+    pushEdit(m_brush.erase ? tr("Erase mask") : tr("Paint mask"), rect, before);
 }
 
 void MaskCanvas::writePatch(const QRect& imageRect, const QImage& patch) {
     copyRows(patch, patch.rect(), m_mask, imageRect.topLeft());
     repaintImageRect(imageRect);
     emit maskChanged(imageRect);
+}
+
+void MaskCanvas::setMaskOnly(bool maskOnly) {
+    m_maskOnly = maskOnly;
+    update();
+}
+
+void MaskCanvas::fillShape(Tool shape, const QRect& imageRect) {
+    const QRect rect = imageRect.intersected(m_mask.rect());
+    if (rect.isEmpty() || shape == Tool::Brush) {
+        return;
+    }
+    const QImage before = m_mask.copy(rect);
+    const uchar value = m_brush.erase ? 0 : 255;
+    const double cx = imageRect.x() + imageRect.width() / 2.0;
+    const double cy = imageRect.y() + imageRect.height() / 2.0;
+    const double rx = imageRect.width() / 2.0;
+    const double ry = imageRect.height() / 2.0;
+    for (int y = rect.top(); y <= rect.bottom(); ++y) {
+        uchar* row = m_mask.scanLine(y);
+        for (int x = rect.left(); x <= rect.right(); ++x) {
+            const double dx = (x + 0.5 - cx) / rx;
+            const double dy = (y + 0.5 - cy) / ry;
+            if (shape == Tool::Rectangle || dx * dx + dy * dy <= 1.0) {
+                row[x] = value;
+            }
+        }
+    }
+    pushEdit(shape == Tool::Rectangle ? tr("Rectangle fill") : tr("Ellipse fill"), rect, before);
+}
+
+void MaskCanvas::pushEdit(const QString& text, const QRect& rect, const QImage& before) {
+    m_undo->push(new MaskStrokeCommand(
+        text, rect, before, m_mask.copy(rect),
+        [this](const QRect& r, const QImage& patch) { writePatch(r, patch); }));
+    repaintImageRect(rect);
+    emit maskChanged(rect);
 }
 
 void MaskCanvas::applyEdit(MaskEdit edit, int pixels) {
@@ -276,11 +324,7 @@ void MaskCanvas::applyEdit(MaskEdit edit, int pixels) {
                   edit, pixels);
     static const char* const kNames[] = {"Invert mask", "Clear mask", "Grow mask", "Shrink mask",
                                          "Feather mask"};
-    m_undo->push(new MaskStrokeCommand(
-        tr(kNames[static_cast<int>(edit)]), m_mask.rect(), before, m_mask.copy(),
-        [this](const QRect& r, const QImage& patch) { writePatch(r, patch); }));
-    repaintImageRect(m_mask.rect());
-    emit maskChanged(m_mask.rect());
+    pushEdit(tr(kNames[static_cast<int>(edit)]), m_mask.rect(), before);
 }
 
 void MaskCanvas::keyPressEvent(QKeyEvent* event) {
@@ -303,6 +347,7 @@ void MaskCanvas::keyPressEvent(QKeyEvent* event) {
         setBrush(brush);
         return;
     case Qt::Key_B:
+        m_tool = Tool::Brush;
         setErasing(false);
         return;
     case Qt::Key_E:
@@ -319,6 +364,15 @@ void MaskCanvas::keyPressEvent(QKeyEvent* event) {
         return;
     case Qt::Key_Space:
         m_spaceHeld = true;
+        return;
+    case Qt::Key_R:
+        m_tool = Tool::Rectangle;
+        return;
+    case Qt::Key_U:
+        m_tool = Tool::Ellipse;
+        return;
+    case Qt::Key_M:
+        setMaskOnly(!m_maskOnly);
         return;
     default:
         QWidget::keyPressEvent(event);

@@ -23,11 +23,14 @@ namespace ripen::ui {
 //
 // Mouse: left-drag paints with the current brush (or eraser), shift-click draws a straight
 // line from where the last stroke ended, the wheel zooms around the pointer, space-drag
-// pans. Keys: [ and ] resize the brush, B brush, E eraser, O toggles the overlay, 1 shows
-// 100%, 0 fits the image, the platform's undo/redo keys step through the strokes.
+// pans. Keys: [ and ] resize the brush, B brush, E eraser (also for the shapes), R
+// rectangle and U ellipse fill by dragging, O toggles the overlay, M shows the mask alone,
+// 1 shows 100%, 0 fits the image, the platform's undo/redo keys step through the strokes.
 class MaskCanvas final : public QWidget {
     Q_OBJECT
 public:
+    enum class Tool { Brush, Rectangle, Ellipse };
+
     explicit MaskCanvas(QWidget* parent = nullptr);
 
     // A new image clears the mask and the undo history.
@@ -47,6 +50,17 @@ public:
     double zoom() const { return m_zoom; }
     QPointF imageToWidget(QPointF imagePoint) const;
     QPointF widgetToImage(QPointF widgetPoint) const;
+
+    Tool tool() const { return m_tool; }
+    void setTool(Tool tool) { m_tool = tool; }
+
+    // Fills (or with the eraser, clears) a rectangle or the ellipse inside it, in image
+    // pixels, as one undo command.
+    void fillShape(Tool shape, const QRect& imageRect);
+
+    // The mask alone, white on black, instead of the image under the overlay.
+    bool maskOnly() const { return m_maskOnly; }
+    void setMaskOnly(bool maskOnly);
 
     bool overlayVisible() const { return m_overlayVisible; }
     void setOverlayVisible(bool visible);
@@ -76,6 +90,7 @@ private:
     void paintStroke(QPointF from, QPointF to, bool first);
     void saveTilesBefore(const QRect& imageRect);
     void finishStroke();
+    void pushEdit(const QString& text, const QRect& rect, const QImage& before);
     void writePatch(const QRect& imageRect, const QImage& patch);
     void repaintImageRect(const QRect& imageRect);
     QImage overlayFor(const QRect& imageRect) const;
@@ -86,6 +101,9 @@ private:
     double m_zoom = 1.0;
     QPointF m_origin;
     bool m_overlayVisible = true;
+    bool m_maskOnly = false;
+    Tool m_tool = Tool::Brush;
+    std::optional<QPointF> m_shapeFrom; // image point where a shape drag began
     QColor m_overlayColor{255, 40, 60, 128};
     QUndoStack* m_undo;
 
