@@ -40,5 +40,6 @@ Command infoCommand();
 Command catalogCommand();
 Command reviewCommand();
 Command videoCommand();
+Command inpaintCommand();
 
 } // namespace ripen::cli

@@ -2,23 +2,14 @@
 #include "Command.h"
 #include "InputAssets.h"
 #include "QueueReporter.h"
+#include "Today.h"
 
 #include "jobs/JobStore.h"
 
-#include <ctime>
 #include <iostream>
 
 namespace ripen::cli {
 namespace {
-
-std::string today() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[16];
-    std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
-    return text;
-}
 
 // Reads the command line into a request; the error says which option is wrong.
 std::optional<std::string> buildRequest(const ArgParser& args, GenerationRequest& r) {
@@ -139,7 +130,7 @@ int runGenerate(const CommandContext& context, const ArgParser& args) {
         std::cerr << "ripen-cli generate: " << inputs.error().message << "\n";
         return kExitFailure;
     }
-    if (auto valid = services->models.validate(request, today()); !valid) {
+    if (auto valid = services->models.validate(request, todayUtc()); !valid) {
         std::cerr << "ripen-cli generate: " << valid.error().message << "\n";
         return kExitUsage;
     }

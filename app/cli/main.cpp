@@ -14,9 +14,9 @@ namespace {
 using namespace ripen::cli;
 
 std::vector<Command> allCommands() {
-    return {importCommand(), listCommand(),    exportCommand(), generateCommand(),
-            queueCommand(),  creditsCommand(), budgetCommand(), videoCommand(),
-            infoCommand(),   catalogCommand(), reviewCommand()};
+    return {importCommand(), listCommand(),    exportCommand(),  generateCommand(),
+            queueCommand(),  creditsCommand(), budgetCommand(),  inpaintCommand(),
+            videoCommand(),  infoCommand(),    catalogCommand(), reviewCommand()};
 }
 
 void printUsage(std::ostream& out) {

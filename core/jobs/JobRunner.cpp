@@ -4,6 +4,7 @@
 #include "common/Clock.h"
 #include "common/FileIo.h"
 #include "common/Sha256.h"
+#include "jobs/InpaintJob.h"
 
 #include <condition_variable>
 #include <list>
@@ -73,6 +74,13 @@ Asset provenanceFor(const Job& job, const nlohmann::json& result, const nlohmann
     a.generation.params["job_id"] = job.id;
     a.generation.params["job_key"] = job.key;
     a.generation.params["kind"] = std::string(toString(r.kind));
+    if (isMaskedEdit(r)) {
+        // An inpaint result is its own asset beside the image; the mask, engine and cost
+        // travel with it so the edit can be judged and repeated.
+        a.stage = Stage::Inpainted;
+        a.generation.params["mask"] = r.mask->stem().string();
+        a.generation.params["engine"] = r.model.empty() ? r.provider : r.provider + ":" + r.model;
+    }
     if (!r.aspectRatio.empty()) {
         a.generation.params["aspect_ratio"] = r.aspectRatio;
     }
@@ -288,7 +296,18 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
     if (claimed.step == JobStep::Submit) {
         (void)store.recordEndpoint(job.id, endpoint);
         emit({job.id, JobState::Submitting, "sending to " + provider->displayName(), {}, {}});
-        auto outcome = provider->submit(context, job.request);
+        GenerationRequest request = job.request;
+        if (isMaskedEdit(request)) {
+            auto prepared = maskedEditSubmission(request, workDir);
+            if (!prepared) {
+                providerAnswered();
+                (void)store.failJob(job.id, prepared.error().message, std::nullopt);
+                emit({job.id, JobState::Failed, prepared.error().message, {}, {}});
+                return;
+            }
+            request = std::move(*prepared);
+        }
+        auto outcome = provider->submit(context, request);
         providerAnswered();
         onResult(store, **library, job, *provider, outcome, false);
     } else {
@@ -326,11 +345,30 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
     std::vector<Asset> assets;
     AssetIngest ingest(library);
     NullProgress progress;
-    for (const auto& file : job.result.value("files", nlohmann::json::array())) {
-        const std::filesystem::path path = file.value("path", "");
+    const auto files = job.result.value("files", nlohmann::json::array());
+    const auto charged = m_priceBook.settle(job.request, usageFromJson(job.result));
+    for (const auto& file : files) {
+        std::filesystem::path path = file.value("path", "");
         Asset base = provenanceFor(job, job.result, file);
         base.parents = parentAssets(library.catalog(), job.request);
-        auto prepared = ingest.prepare(path, base, progress);
+        Result<Asset> prepared = fail(ErrorCode::Internal, "not prepared");
+        if (isMaskedEdit(job.request)) {
+            // What the provider returned never reaches the library as it is.
+            auto composited = compositeMaskedEditOutput(job.request, path);
+            if (charged && !files.empty()) {
+                base.costMicros = charged->amount / static_cast<Micros>(files.size());
+                base.costCurrency = charged->unit;
+                base.generation.params["cost_micros"] = base.costMicros;
+            }
+            if (composited) {
+                path = *composited;
+                prepared = ingest.prepare(path, base, progress);
+            } else {
+                prepared = std::unexpected(composited.error());
+            }
+        } else {
+            prepared = ingest.prepare(path, base, progress);
+        }
         if (prepared) {
             assets.push_back(std::move(*prepared));
             continue;
@@ -352,15 +390,13 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
             emit({job.id, JobState::Storing, prepared.error().message, {}, {}});
             return;
         }
-        auto charge = m_priceBook.settle(job.request, usageFromJson(job.result));
         const std::string reason = "the provider's result could not be stored: " +
                                    prepared.error().message;
-        (void)store.failJob(job.id, reason, charge ? std::optional<Estimate>(*charge) : std::nullopt);
+        (void)store.failJob(job.id, reason, charged ? std::optional<Estimate>(*charged) : std::nullopt);
         emit({job.id, JobState::Failed, reason, {}, {}});
         return;
     }
-    auto charge = m_priceBook.settle(job.request, usageFromJson(job.result));
-    const Estimate settled = charge ? *charge : Estimate{};
+    const Estimate settled = charged ? *charged : Estimate{};
     auto ids = store.complete(job.id, assets, settled);
     if (!ids) {
         (void)store.retryLater(job.id, unixMillis() + 30'000, ids.error().message, true);

@@ -3,11 +3,12 @@
 #include "common/FileIo.h"
 #include "imaging/ImageDecoder.h"
 #include "imaging/ImageLimits.h"
+#include "imaging/inpaint/InpaintMask.h"
+#include "imaging/inpaint/LocalInpaint.h"
 #include "providers/ProviderSupport.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/photo.hpp>
 
 namespace ripen {
 namespace {
@@ -47,40 +48,26 @@ cv::Mat classicUpscale(const cv::Mat& input, int factor) {
     return up;
 }
 
+// The engine fills the marked pixels; everything else is copied from the input here, and
+// the job runner composites the result through the feathered mask once more before it
+// becomes an asset, so neither step can change a pixel outside the mask.
 ProviderOutcome<cv::Mat> inpaint(const cv::Mat& input, const std::filesystem::path& maskPath,
-                                 bool navierStokes) {
-    auto mask = loadInput(maskPath, "mask");
+                                 const std::string& model) {
+    const auto engine = localInpaintEngine(model);
+    if (!engine) {
+        return std::unexpected(permanent("no local inpaint engine named '" + model +
+                                         "' (telea, navier-stokes, fsr-fast, fsr-best)"));
+    }
+    auto mask = loadMaskPlane(maskPath, input.size());
     if (!mask) {
-        return std::unexpected(mask.error());
+        return std::unexpected(permanent(mask.error().message));
     }
-    cv::Mat grey;
-    cv::cvtColor(*mask, grey, mask->channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
-    if (grey.size() != input.size()) {
-        return std::unexpected(permanent("the mask is " + std::to_string(grey.cols) + "x" +
-                                         std::to_string(grey.rows) + " but the image is " +
-                                         std::to_string(input.cols) + "x" +
-                                         std::to_string(input.rows)));
+    auto filled = fillLocally(input, *mask, *engine);
+    if (!filled) {
+        return std::unexpected(permanent(filled.error().message));
     }
-    cv::Mat binary;
-    cv::threshold(grey, binary, 127, 255, cv::THRESH_BINARY);
-    // cv::inpaint takes 8-bit BGR; an alpha channel is set aside and put back unchanged.
-    cv::Mat bgr = input;
-    cv::Mat alpha;
-    if (input.channels() == 4) {
-        cv::extractChannel(input, alpha, 3);
-        cv::cvtColor(input, bgr, cv::COLOR_BGRA2BGR);
-    }
-    cv::Mat filled;
-    cv::inpaint(bgr, binary, filled, 5, navierStokes ? cv::INPAINT_NS : cv::INPAINT_TELEA);
-    // The guarantee users rely on: outside the mask, every pixel is the original's.
-    cv::Mat result = bgr.clone();
-    filled.copyTo(result, binary);
-    if (!alpha.empty()) {
-        std::vector<cv::Mat> planes;
-        cv::split(result, planes);
-        planes.push_back(alpha);
-        cv::merge(planes, result);
-    }
+    cv::Mat result = input.clone();
+    filled->copyTo(result, *mask != 0);
     return result;
 }
 
@@ -119,7 +106,7 @@ ProviderOutcome<ProviderResult> LocalProvider::submit(const ProviderContext& con
         if (!request.mask) {
             return std::unexpected(permanent("inpaint needs a mask (white = the region to fill)"));
         }
-        auto filled = inpaint(*input, *request.mask, request.model == "navier-stokes");
+        auto filled = inpaint(*input, *request.mask, request.model);
         if (!filled) {
             return std::unexpected(filled.error());
         }

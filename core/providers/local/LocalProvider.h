@@ -9,8 +9,9 @@ namespace ripen {
 // progress and cancel as a paid one. Models (resources/models.json):
 //   "classic-upscale"  Lanczos resample by upscaleFactor (2, 3, 4, 8) plus an edge-aware
 //                      detail pass (unsharp mask limited to edges, so flat areas gain no noise)
-//   "telea", "navier-stokes"  inpaint/erase of the masked region (OpenCV photo module);
-//                      pixels outside the mask are bit-identical to the input.
+//   "telea", "navier-stokes", "fsr-fast", "fsr-best"  inpaint/erase of the masked
+//                      region (OpenCV photo and xphoto, see LocalInpaint.h); pixels outside
+//                      the mask are bit-identical to the input.
 class LocalProvider final : public Provider {
 public:
     std::string id() const override { return "local"; }
