@@ -319,6 +319,9 @@ TEST_CASE("The inspector shows how an asset was made, its lineage, and saves not
     CHECK(
         inspector.fieldText(QStringLiteral("parents")).contains(QStringLiteral("render_1001.png")));
     CHECK(inspector.fieldText(QStringLiteral("tags")) == QStringLiteral("landscape, cool"));
+    CHECK(inspector.fieldText(QStringLiteral("cost")) == QStringLiteral("0.134 USD"));
+    CHECK(inspector.fieldText(QStringLiteral("parameters"))
+              .contains(QStringLiteral("\"imageSize\": \"2K\"")));
 
     // Notes are saved through the bridge.
     inspector.notesEditor().setPlainText(QStringLiteral("client prefers this crop"));
@@ -474,6 +477,14 @@ TEST_CASE("The export dialog writes the selection, PNG pixels exact", "[ui][expo
 TEST_CASE("Curation views render for people to look at", "[ui][screenshot]") {
     CurationFixture f(24, 384, {1440, 900});
     f.gallery().culling().setAutoAdvance(false);
+    {
+        auto library = ripen::Library::open(f.dir / "library");
+        REQUIRE(library);
+        REQUIRE((*library)->catalog().addParent(f.idAt(1), f.idAt(5), "edit"));
+        REQUIRE((*library)->catalog().addParent(f.idAt(9), f.idAt(1), "upscale"));
+        REQUIRE(
+            (*library)->catalog().setNotes(f.idAt(1), "Client liked the moon; try a warmer sky."));
+    }
     f.select({1});
     REQUIRE(waitUntil([&] { return !f.window->inspector().isLoading(); }));
     f.shoot(*f.window, QStringLiteral("curation-gallery.png"));

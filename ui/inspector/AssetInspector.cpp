@@ -107,8 +107,8 @@ AssetInspector::AssetInspector(CoreBridge& bridge, QWidget* parent)
     }
     pageLayout->addLayout(m_form);
 
-    auto* paramsLabel = new QLabel(tr("Parameters"), page);
-    pageLayout->addWidget(paramsLabel);
+    m_paramsLabel = new QLabel(tr("Parameters"), page);
+    pageLayout->addWidget(m_paramsLabel);
     m_params->setObjectName(QStringLiteral("inspectorParameters"));
     m_params->setReadOnly(true);
     m_params->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -292,10 +292,11 @@ void AssetInspector::show(const AssetDetails& details) {
     }
     set(QStringLiteral("tags"),
         tags.isEmpty() ? QStringLiteral("—") : tags.join(QStringLiteral(", ")));
-    m_params->setPlainText(g.params.empty()
-                               ? tr("No other parameters")
-                               : QString::fromStdString(g.params.dump(
-                                     2, ' ', false, nlohmann::json::error_handler_t::replace)));
+    // Only what the source reported beyond the fields above; nothing to show is no box.
+    m_paramsLabel->setVisible(!g.params.empty());
+    m_params->setVisible(!g.params.empty());
+    m_params->setPlainText(QString::fromStdString(
+        g.params.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
     m_savedNotes = QString::fromStdString(asset.notes);
     m_notes->setPlainText(m_savedNotes);
     m_notesState->clear();

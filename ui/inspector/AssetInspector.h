@@ -59,6 +59,7 @@ private:
     QScrollArea* m_scroll;
     QFormLayout* m_form;
     QLabel* m_title;
+    QLabel* m_paramsLabel;
     QPlainTextEdit* m_params;
     QPlainTextEdit* m_notes;
     QPushButton* m_saveNotes;

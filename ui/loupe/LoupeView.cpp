@@ -109,12 +109,17 @@ void LoupeView::updateCaption() {
         return;
     }
     const QSize pixels = current.data(GalleryModel::PixelSizeRole).toSize();
-    m_caption->setText(tr("%1   ·   %2 × %3 px   ·   %4 of %5   ·   Z: 100%   Esc: grid")
-                           .arg(current.data(Qt::DisplayRole).toString())
-                           .arg(pixels.width())
-                           .arg(pixels.height())
-                           .arg(current.row() + 1)
-                           .arg(m_gallery.model().rowCount()));
+    const int stars = current.data(GalleryModel::RatingRole).toInt();
+    const auto flag = static_cast<ripen::Flag>(current.data(GalleryModel::FlagRole).toInt());
+    QStringList parts{current.data(Qt::DisplayRole).toString(),
+                      tr("%1 × %2 px").arg(pixels.width()).arg(pixels.height()),
+                      tr("%1 of %2").arg(current.row() + 1).arg(m_gallery.model().rowCount()),
+                      QString(stars, QChar(0x2605)) + QString(5 - stars, QChar(0x2606))};
+    if (flag != ripen::Flag::None) {
+        parts << (flag == ripen::Flag::Pick ? tr("Picked") : tr("Rejected"));
+    }
+    parts << tr("Z: fit or 100%   Esc: grid");
+    m_caption->setText(parts.join(QStringLiteral("   ·   ")));
 }
 
 void LoupeView::step(int delta) {
