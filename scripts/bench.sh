@@ -24,7 +24,7 @@ done
 
 ./scripts/setup.sh
 # Only the bench targets: the ci preset also configures the GUI, which the benches don't need.
-./scripts/build.sh ci --target bench_import bench_query bench_scheduler
+./scripts/build.sh ci --target bench_import bench_query bench_scheduler bench_gallery
 
 echo "# Ripen benchmarks"
 echo
@@ -40,3 +40,6 @@ echo
 echo
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_scheduler "${size_args[@]}" ${BENCH_SCHEDULER_ARGS:-}
+echo
+# shellcheck disable=SC2086
+./build/ci/bench/bench_gallery "${size_args[@]}" ${BENCH_GALLERY_ARGS:-}
