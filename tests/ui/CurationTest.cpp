@@ -500,4 +500,17 @@ TEST_CASE("Curation views render for people to look at", "[ui][screenshot]") {
     auto& compare = f.window->curationViews().compare();
     REQUIRE(waitUntil([&] { return !compare.isLoading(); }));
     f.shoot(*f.window, QStringLiteral("compare.png"));
+
+    f.select({2});
+    f.window->curationViews().openCompare();
+    REQUIRE(compare.isShowingEmptyState());
+    f.shoot(*f.window, QStringLiteral("compare-empty.png"));
+
+    f.window->curationViews().showGrid();
+    f.gallery().filterBar().setMinimumRating(3);
+    f.gallery().filterBar().setColorLabel(ripen::ColorLabel::Green);
+    f.shoot(*f.window, QStringLiteral("filters.png"));
+    f.gallery().filterBar().setStage(ripen::Stage::Final);
+    REQUIRE(waitUntil([&] { return f.gallery().isShowingEmptyState(); }));
+    f.shoot(*f.window, QStringLiteral("filters-no-match.png"));
 }

@@ -113,7 +113,7 @@ AssetInspector::AssetInspector(CoreBridge& bridge, QWidget* parent)
     m_params->setReadOnly(true);
     m_params->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_params->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_params->setFixedHeight(14 * Theme::kGrid);
+    m_params->setFixedHeight(11 * Theme::kGrid);
     pageLayout->addWidget(m_params);
 
     auto* notesLabel = new QLabel(tr("Notes"), page);
