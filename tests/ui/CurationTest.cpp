@@ -320,6 +320,13 @@ TEST_CASE("The inspector shows how an asset was made, its lineage, and saves not
         inspector.fieldText(QStringLiteral("parents")).contains(QStringLiteral("render_1001.png")));
     CHECK(inspector.fieldText(QStringLiteral("tags")) == QStringLiteral("landscape, cool"));
     CHECK(inspector.fieldText(QStringLiteral("cost")) == QStringLiteral("0.134 USD"));
+    // Culling the current asset shows in the inspector once the catalog has it.
+    window.gallery().culling().setAutoAdvance(false);
+    QTest::keyClick(&window.gallery().grid(), Qt::Key_P);
+    QTest::keyClick(&window.gallery().grid(), Qt::Key_2);
+    REQUIRE(waitUntil([&] { return !window.gallery().model().isSavingCuration(); }));
+    CHECK(inspector.fieldText(QStringLiteral("culling"))
+              .startsWith(QStringLiteral("★★☆☆☆ · Picked")));
     CHECK(inspector.fieldText(QStringLiteral("parameters"))
               .contains(QStringLiteral("\"imageSize\": \"2K\"")));
 

@@ -16,6 +16,7 @@
 #include <QScrollArea>
 #include <QStackedWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace ripen::ui {
 
@@ -55,6 +56,22 @@ QString moneyText(std::int64_t micros, const std::string& currency) {
         .arg(fraction, QString::fromStdString(currency));
 }
 
+// "★★★☆☆ · Picked · Green": the culling state in one line.
+QString cullingText(const ripen::Asset& asset) {
+    QStringList parts{QString(asset.rating, QChar(0x2605)) +
+                      QString(5 - asset.rating, QChar(0x2606))};
+    if (asset.flag != ripen::Flag::None) {
+        parts << (asset.flag == ripen::Flag::Pick ? QObject::tr("Picked")
+                                                  : QObject::tr("Rejected"));
+    }
+    if (asset.colorLabel != ripen::ColorLabel::None) {
+        QString label = QString::fromUtf8(ripen::toString(asset.colorLabel));
+        label[0] = label[0].toUpper();
+        parts << label;
+    }
+    return parts.join(QStringLiteral(" · "));
+}
+
 QString orDash(const std::string& text) {
     return text.empty() ? QStringLiteral("—") : QString::fromStdString(text);
 }
@@ -89,6 +106,7 @@ AssetInspector::AssetInspector(CoreBridge& bridge, QWidget* parent)
     addField(QStringLiteral("image"), tr("Image"));
     addField(QStringLiteral("created"), tr("Created"));
     addField(QStringLiteral("imported"), tr("Imported"));
+    addField(QStringLiteral("culling"), tr("Rating"));
     addField(QStringLiteral("prompt"), tr("Prompt"));
     addField(QStringLiteral("negativePrompt"), tr("Negative"));
     addField(QStringLiteral("provider"), tr("Provider"));
@@ -162,6 +180,15 @@ AssetInspector::AssetInspector(CoreBridge& bridge, QWidget* parent)
                     m_notesState->setText(m_notes->toPlainText() == notes ? tr("Saved")
                                                                           : tr("Edited"));
                     m_saveNotes->setEnabled(m_notes->toPlainText() != notes);
+                }
+            });
+    // Culling keys change what the rating line says once the write is confirmed.
+    connect(&m_bridge, &CoreBridge::curationApplied, this,
+            [this](quint64, const CurationChange& change) {
+                if (m_shown && std::find(change.ids.begin(), change.ids.end(), m_shown->asset.id) !=
+                                   change.ids.end()) {
+                    change.applyTo(m_shown->asset);
+                    setField(QStringLiteral("culling"), cullingText(m_shown->asset));
                 }
             });
     connect(&m_bridge, &CoreBridge::requestFailed, this,
@@ -259,12 +286,9 @@ void AssetInspector::show(const AssetDetails& details) {
     const ripen::Asset& asset = details.record.asset;
     const ripen::GenerationMetadata& g = asset.generation;
     const QLocale locale;
+    m_shown = details.record;
     const auto set = [this](const QString& field, const QString& text) {
-        for (QLabel* label : findChildren<QLabel*>()) {
-            if (label->property(kFieldProperty).toString() == field) {
-                label->setText(text);
-            }
-        }
+        setField(field, text);
     };
     m_title->setText(nameOf(asset));
     set(QStringLiteral("image"), tr("%1 × %2 px · %3 · %4")
@@ -274,6 +298,7 @@ void AssetInspector::show(const AssetDetails& details) {
                                           locale.formattedDataSize(asset.byteSize)));
     set(QStringLiteral("created"), dateText(asset.createdAtMs));
     set(QStringLiteral("imported"), dateText(asset.importedAtMs));
+    set(QStringLiteral("culling"), cullingText(asset));
     set(QStringLiteral("prompt"), orDash(g.prompt));
     set(QStringLiteral("negativePrompt"), orDash(g.negativePrompt));
     set(QStringLiteral("provider"), orDash(g.provider));
@@ -304,7 +329,16 @@ void AssetInspector::show(const AssetDetails& details) {
     m_stack->setCurrentWidget(m_scroll);
 }
 
+void AssetInspector::setField(const QString& field, const QString& text) {
+    for (QLabel* label : findChildren<QLabel*>()) {
+        if (label->property(kFieldProperty).toString() == field) {
+            label->setText(text);
+        }
+    }
+}
+
 void AssetInspector::showEmpty(const QString& title, const QString& body) {
+    m_shown.reset();
     m_empty->setContent(title, body);
     m_stack->setCurrentWidget(m_empty);
 }

@@ -3,6 +3,7 @@
 #include "AssetDetails.h"
 
 #include <QWidget>
+#include <optional>
 
 class QFormLayout;
 class QLabel;
@@ -17,11 +18,11 @@ class CoreBridge;
 class EmptyStateWidget;
 
 // The asset inspector (a dock beside the gallery): what the file is (size, format, bytes,
-// dates), how it was made (prompt, negative prompt, provider, model and version, seed,
-// parameters as indented JSON, cost), its lineage as links (clicking one emits
-// assetActivated), its tags and its notes, which can be edited and saved. The details are
-// loaded through the bridge, off the GUI thread, whenever showAsset names another asset;
-// unsaved notes are saved before the inspector moves on.
+// dates), its rating, flag and label (kept current as culling keys are confirmed), how it was made
+// (prompt, negative prompt, provider, model and version, seed, parameters as indented JSON, cost),
+// its lineage as links (clicking one emits assetActivated), its tags and its notes, which can be
+// edited and saved. The details are loaded through the bridge, off the GUI thread, whenever
+// showAsset names another asset; unsaved notes are saved before the inspector moves on.
 //
 // Thread affinity: GUI thread.
 class AssetInspector final : public QWidget {
@@ -51,6 +52,7 @@ private:
     QLabel* addField(const QString& name, const QString& label);
     void show(const AssetDetails& details);
     void showEmpty(const QString& title, const QString& body);
+    void setField(const QString& field, const QString& text);
     QString lineageLinks(const AssetRecords& records) const;
 
     CoreBridge& m_bridge;
@@ -68,6 +70,7 @@ private:
     quint64 m_request = 0;
     quint64 m_notesRequest = 0;
     QString m_savedNotes;
+    std::optional<AssetRecord> m_shown; // the asset on screen
 };
 
 } // namespace ripen::ui
