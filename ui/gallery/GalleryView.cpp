@@ -72,7 +72,10 @@ GalleryView::GalleryView(CoreBridge& bridge, QWidget* parent)
 
     // The grid.
     m_grid->setObjectName(QStringLiteral("galleryGrid"));
-    m_grid->setViewMode(QListView::IconMode);
+    // List mode wrapping left to right lays out as a grid; icon mode keeps a free-placement
+    // record per item and relayouts them all on every page, which stalled scrolling a
+    // 10,000-asset library (bench_gallery: p99 35 ms in icon mode, 12 ms in list mode).
+    m_grid->setViewMode(QListView::ListMode);
     m_grid->setMovement(QListView::Static);
     m_grid->setResizeMode(QListView::Adjust);
     m_grid->setFlow(QListView::LeftToRight);
