@@ -268,7 +268,7 @@ void MainWindow::installCuration() {
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
     m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
     m_inspectorDock->setWidget(m_inspector);
-    m_inspectorDock->setMinimumWidth(34 * Theme::kGrid);
+    m_inspectorDock->setMinimumWidth(30 * Theme::kGrid);
     addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
     connect(m_gallery, &GalleryView::currentAssetChanged, m_inspector, &AssetInspector::showAsset);
     connect(m_inspector, &AssetInspector::assetActivated, this, [this](qint64 id) {

@@ -52,7 +52,7 @@ template <class T> std::optional<T> enumData(const QComboBox* combo) {
 } // namespace
 
 FilterBar::FilterBar(CoreBridge& bridge, QWidget* parent)
-    : QWidget(parent), m_bridge(bridge), m_clear(new QPushButton(tr("Clear Filters"), this)) {
+    : QWidget(parent), m_bridge(bridge), m_clear(new QPushButton(tr("Clear"), this)) {
     setObjectName(QStringLiteral("filterBar"));
     setAttribute(Qt::WA_StyledBackground);
     auto* layout = new QHBoxLayout(this);
@@ -60,7 +60,7 @@ FilterBar::FilterBar(CoreBridge& bridge, QWidget* parent)
     layout->setSpacing(Theme::kGrid);
 
     m_stage = addCombo(QStringLiteral("filterStage"), tr("Show assets at this production stage"));
-    m_stage->addItem(tr("Any stage"));
+    m_stage->addItem(tr("Stage"));
     for (int s = static_cast<int>(ripen::Stage::None); s <= static_cast<int>(ripen::Stage::Clip);
          ++s) {
         m_stage->addItem(stageName(static_cast<ripen::Stage>(s)), s);
@@ -68,20 +68,20 @@ FilterBar::FilterBar(CoreBridge& bridge, QWidget* parent)
 
     m_rating =
         addCombo(QStringLiteral("filterRating"), tr("Show assets with at least this rating"));
-    m_rating->addItem(tr("Any rating"));
+    m_rating->addItem(tr("Rating"));
     for (int stars = 1; stars <= 5; ++stars) {
-        m_rating->addItem(QString(stars, QChar(0x2605)) + (stars < 5 ? tr(" or more") : QString()),
-                          stars);
+        m_rating->addItem(
+            QString(stars, QChar(0x2605)) + (stars < 5 ? QStringLiteral("+") : QString()), stars);
     }
 
     m_flag = addCombo(QStringLiteral("filterFlag"), tr("Show picks, rejects or unflagged assets"));
-    m_flag->addItem(tr("Any flag"));
+    m_flag->addItem(tr("Flag"));
     m_flag->addItem(tr("Picked"), static_cast<int>(ripen::Flag::Pick));
     m_flag->addItem(tr("Rejected"), static_cast<int>(ripen::Flag::Reject));
     m_flag->addItem(tr("Unflagged"), static_cast<int>(ripen::Flag::None));
 
     m_label = addCombo(QStringLiteral("filterLabel"), tr("Show assets with this colour label"));
-    m_label->addItem(tr("Any label"));
+    m_label->addItem(tr("Label"));
     const std::pair<ripen::ColorLabel, QString> labels[] = {
         {ripen::ColorLabel::Red, tr("Red")},       {ripen::ColorLabel::Yellow, tr("Yellow")},
         {ripen::ColorLabel::Green, tr("Green")},   {ripen::ColorLabel::Blue, tr("Blue")},
@@ -94,11 +94,16 @@ FilterBar::FilterBar(CoreBridge& bridge, QWidget* parent)
 
     m_provider = addCombo(QStringLiteral("filterProvider"), tr("Show assets from this provider"));
     m_model = addCombo(QStringLiteral("filterModel"), tr("Show assets made by this model"));
+    // Provider and model names can be long: these two boxes stay a fixed width.
+    for (QComboBox* named : {m_provider, m_model}) {
+        named->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        named->setMinimumContentsLength(10);
+    }
     setChoices(FilterChoices{});
 
     m_date = addCombo(QStringLiteral("filterDate"),
                       tr("Show assets added to the library in this period"));
-    m_date->addItem(tr("Any date"), static_cast<int>(DateRange::Any));
+    m_date->addItem(tr("Date"), static_cast<int>(DateRange::Any));
     m_date->addItem(tr("Added today"), static_cast<int>(DateRange::Today));
     m_date->addItem(tr("Past 7 days"), static_cast<int>(DateRange::Week));
     m_date->addItem(tr("Past 30 days"), static_cast<int>(DateRange::Month));
@@ -107,12 +112,13 @@ FilterBar::FilterBar(CoreBridge& bridge, QWidget* parent)
     m_clear->setObjectName(QStringLiteral("filterClear"));
     m_clear->setFlat(true);
     m_clear->setMinimumWidth(6 * Theme::kGrid);
-    m_clear->setEnabled(false);
+    m_clear->setToolTip(tr("Show every asset again"));
+    m_clear->hide();
     connect(m_clear, &QPushButton::clicked, this, &FilterBar::clear);
     // Connected once every box exists, since isActive() reads them all.
     for (QComboBox* combo : {m_stage, m_rating, m_flag, m_label, m_provider, m_model, m_date}) {
         connect(combo, &QComboBox::currentIndexChanged, this, [this] {
-            m_clear->setEnabled(isActive());
+            m_clear->setVisible(isActive());
             if (!m_quiet) {
                 emit filtersChanged();
             }
@@ -152,8 +158,8 @@ void FilterBar::setChoices(const FilterChoices& choices) {
     const bool wasQuiet = std::exchange(m_quiet, true);
     m_provider->clear();
     m_model->clear();
-    m_provider->addItem(tr("Any provider"));
-    m_model->addItem(tr("Any model"));
+    m_provider->addItem(tr("Provider"));
+    m_model->addItem(tr("Model"));
     QSet<QString> providers;
     QSet<QString> models;
     for (const auto& source : choices.sources) {
@@ -230,7 +236,7 @@ void FilterBar::clear() {
         combo->setCurrentIndex(0);
     }
     m_quiet = false;
-    m_clear->setEnabled(false);
+    m_clear->hide();
     emit filtersChanged();
 }
 

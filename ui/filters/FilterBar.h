@@ -14,7 +14,8 @@ class CoreBridge;
 
 // The smart filters above the gallery grid: stage, minimum rating, flag, colour label,
 // provider, model and a date range (when the asset entered the library). Each is a combo
-// box whose first entry means "any"; changing one emits filtersChanged. The provider and
+// box whose first entry, the filter's name, means "any"; changing one emits filtersChanged
+// and a Clear button shows while any filter is set. The provider and
 // model lists come from the catalog through the bridge (refreshChoices).
 //
 // Thread affinity: GUI thread.
