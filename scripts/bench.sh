@@ -31,7 +31,7 @@ done
 ./scripts/setup.sh
 # Only the bench targets: the ci preset also configures the GUI, which the benches don't need.
 ./scripts/build.sh ci --target bench_import bench_query bench_scheduler bench_credits bench_video \
-    bench_inpaint bench_brush
+    bench_inpaint bench_brush bench_gallery
 
 echo "# Ripen benchmarks"
 echo
@@ -59,3 +59,6 @@ echo
 echo
 # shellcheck disable=SC2086
 QT_QPA_PLATFORM=offscreen ./build/ci/bench/bench_brush "${size_args[@]}" ${BENCH_BRUSH_ARGS:-}
+echo
+# shellcheck disable=SC2086
+QT_QPA_PLATFORM=offscreen ./build/ci/bench/bench_gallery "${size_args[@]}" ${BENCH_GALLERY_ARGS:-}

@@ -70,16 +70,23 @@ CoreBridge::CoreBridge(std::filesystem::path libraryRoot, QObject* parent)
     : QObject(parent), m_root(std::move(libraryRoot)), m_reader(std::make_shared<ReaderState>()) {
     m_readerPool.setMaxThreadCount(1);
     m_importPool.setMaxThreadCount(1);
+    m_exportPool.setMaxThreadCount(1);
     // Registered so that receivers may also connect with Qt::QueuedConnection.
     qRegisterMetaType<ripen::ui::AssetRecords>();
     qRegisterMetaType<ripen::ui::LibraryOverview>();
     qRegisterMetaType<ripen::Error>();
     qRegisterMetaType<ripen::ImportOutcome>();
     qRegisterMetaType<ripen::ImportSummary>();
+    qRegisterMetaType<ripen::ui::CurationChange>();
+    qRegisterMetaType<ripen::ui::AssetDetails>();
+    qRegisterMetaType<ripen::ui::FilterChoices>();
+    qRegisterMetaType<ripen::ui::ExportSummary>();
 }
 
 CoreBridge::~CoreBridge() {
     cancelImport();
+    cancelExport();
+    m_exportPool.waitForDone();
     m_importPool.waitForDone();
     m_readerPool.waitForDone();
     m_reader.reset();
@@ -263,6 +270,186 @@ void CoreBridge::importPaths(const QStringList& paths, const ripen::ImportOption
 void CoreBridge::cancelImport() {
     for (const auto& cancel : m_importCancels) {
         cancel->store(true);
+    }
+}
+
+CoreBridge::RequestId CoreBridge::applyCuration(const CurationChange& change) {
+    const RequestId id = m_nextRequest++;
+    runOnReader(
+        [root = m_root, change](ReaderState& state) -> Result<CurationChange> {
+            auto library = requireLibrary(state.library, root);
+            if (!library) {
+                return std::unexpected(library.error());
+            }
+            auto& catalog = (*library)->catalog();
+            Status written = change.rating ? catalog.setRating(change.ids, *change.rating)
+                             : change.flag ? catalog.setFlag(change.ids, *change.flag)
+                             : change.colorLabel
+                                 ? catalog.setColorLabel(change.ids, *change.colorLabel)
+                                 : Status{};
+            if (!written) {
+                return std::unexpected(written.error());
+            }
+            return change;
+        },
+        [this, id](Result<CurationChange> result) {
+            if (!result) {
+                emit requestFailed(id, result.error());
+                return;
+            }
+            emit curationApplied(id, *result);
+        });
+    return id;
+}
+
+CoreBridge::RequestId CoreBridge::loadAssetDetails(ripen::AssetId assetId) {
+    const RequestId id = m_nextRequest++;
+    runOnReader(
+        [root = m_root, assetId](ReaderState& state) -> Result<AssetDetails> {
+            auto library = requireLibrary(state.library, root);
+            if (!library) {
+                return std::unexpected(library.error());
+            }
+            auto& catalog = (*library)->catalog();
+            auto asset = catalog.asset(assetId);
+            if (!asset) {
+                return std::unexpected(asset.error());
+            }
+            auto childIds = catalog.children(assetId);
+            if (!childIds) {
+                return std::unexpected(childIds.error());
+            }
+            const auto rowsOf =
+                [&](const std::vector<ripen::AssetId>& ids) -> Result<AssetRecords> {
+                std::vector<ripen::Asset> assets;
+                for (const ripen::AssetId related : ids) {
+                    auto row = catalog.asset(related);
+                    if (!row) {
+                        return std::unexpected(row.error());
+                    }
+                    assets.push_back(std::move(*row));
+                }
+                return toRecords(**library, std::move(assets));
+            };
+            auto parents = rowsOf(asset->parents);
+            auto children = rowsOf(*childIds);
+            if (!parents || !children) {
+                return std::unexpected(!parents ? parents.error() : children.error());
+            }
+            AssetDetails details;
+            details.record = std::move(toRecords(**library, {std::move(*asset)}).front());
+            details.parents = std::move(*parents);
+            details.children = std::move(*children);
+            return details;
+        },
+        [this, id](Result<AssetDetails> result) {
+            if (!result) {
+                emit requestFailed(id, result.error());
+                return;
+            }
+            emit assetDetailsReady(id, *result);
+        });
+    return id;
+}
+
+CoreBridge::RequestId CoreBridge::saveNotes(ripen::AssetId assetId, const QString& notes) {
+    const RequestId id = m_nextRequest++;
+    runOnReader(
+        [root = m_root, assetId, text = notes.toStdString()](ReaderState& state) -> Status {
+            auto library = requireLibrary(state.library, root);
+            if (!library) {
+                return std::unexpected(library.error());
+            }
+            return (*library)->catalog().setNotes(assetId, text);
+        },
+        [this, id, assetId, notes](Status result) {
+            if (!result) {
+                emit requestFailed(id, result.error());
+                return;
+            }
+            emit notesSaved(id, assetId, notes);
+        });
+    return id;
+}
+
+CoreBridge::RequestId CoreBridge::loadFilterChoices() {
+    const RequestId id = m_nextRequest++;
+    runOnReader(
+        [root = m_root](ReaderState& state) -> Result<FilterChoices> {
+            auto library = requireLibrary(state.library, root);
+            if (!library) {
+                return std::unexpected(library.error());
+            }
+            auto sources = (*library)->catalog().generationSources();
+            if (!sources) {
+                return std::unexpected(sources.error());
+            }
+            return FilterChoices{std::move(*sources)};
+        },
+        [this, id](Result<FilterChoices> result) {
+            if (!result) {
+                emit requestFailed(id, result.error());
+                return;
+            }
+            emit filterChoicesReady(id, *result);
+        });
+    return id;
+}
+
+void CoreBridge::exportAssets(const std::vector<ripen::AssetId>& ids, const QString& folder,
+                              const ripen::ExportOptions& options) {
+    if (m_exportCancel) {
+        return; // the dialog allows one export at a time
+    }
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_exportCancel = cancel;
+    (void)QtConcurrent::run(&m_exportPool, [this, root = m_root, ids,
+                                            target = PathText::toPath(folder), options, cancel] {
+        QueuedProgressSink progress(this, cancel,
+                                    [this](qint64 done, qint64 total, const QString& message) {
+                                        emit exportProgress(done, total, message);
+                                    });
+        ExportSummary summary;
+        try {
+            auto library = ripen::Library::open(root);
+            if (!library) {
+                summary.failures << QString::fromStdString(library.error().message);
+            } else {
+                ripen::Exporter exporter(**library);
+                const auto total = static_cast<std::int64_t>(ids.size());
+                for (std::int64_t done = 0; done < total; ++done) {
+                    if (progress.cancelled()) {
+                        summary.cancelled = true;
+                        break;
+                    }
+                    const ripen::AssetId id = ids[static_cast<std::size_t>(done)];
+                    progress.report(done, total, "asset " + std::to_string(id));
+                    auto written = exporter.exportAsset(id, target, options);
+                    if (written) {
+                        summary.written << PathText::fromPath(*written);
+                    } else {
+                        summary.failures << QString::fromStdString(written.error().message);
+                    }
+                }
+                progress.report(total, total, "done");
+            }
+        } catch (const std::exception& e) {
+            summary.failures
+                << QStringLiteral("export stopped: %1").arg(QString::fromUtf8(e.what()));
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, summary] {
+                m_exportCancel.reset();
+                emit exportFinished(summary);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void CoreBridge::cancelExport() {
+    if (m_exportCancel) {
+        m_exportCancel->store(true);
     }
 }
 

@@ -1,8 +1,13 @@
 #pragma once
 
+#include "AssetDetails.h"
 #include "AssetRecord.h"
+#include "CurationChange.h"
+#include "ExportSummary.h"
+#include "FilterChoices.h"
 #include "LibraryOverview.h"
 #include "catalog/AssetQuery.h"
+#include "catalog/Exporter.h"
 #include "catalog/Importer.h"
 #include "common/Error.h"
 
@@ -46,7 +51,9 @@ public:
     bool isOpen() const { return m_open; }
     bool isImporting() const { return m_importsPending > 0; }
     // Whether any request is still being worked on (for tests and the screenshot tool).
-    bool isBusy() const { return m_requestsPending > 0 || m_importsPending > 0; }
+    bool isBusy() const {
+        return m_requestsPending > 0 || m_importsPending > 0 || m_exportCancel != nullptr;
+    }
 
     // Opens (creating if missing) the library; answers libraryOpened or libraryOpenFailed.
     void openLibrary();
@@ -62,6 +69,24 @@ public:
     void importPaths(const QStringList& paths, const ripen::ImportOptions& options = {});
     // Asks the running and queued imports to stop after the current file.
     void cancelImport();
+
+    // Curation. Writes run on the reader lane (the one connection that also answers the
+    // queries, so a query sent after a write sees it), one catalog transaction each.
+    // Answers curationApplied with the same change once it is committed, or requestFailed.
+    RequestId applyCuration(const CurationChange& change);
+    // Answers assetDetailsReady or requestFailed.
+    RequestId loadAssetDetails(ripen::AssetId id);
+    // Answers notesSaved or requestFailed.
+    RequestId saveNotes(ripen::AssetId id, const QString& notes);
+    // Answers filterChoicesReady or requestFailed.
+    RequestId loadFilterChoices();
+    // Exports the assets into `folder` on the export lane (its own connection). Emits
+    // exportProgress while it runs and exportFinished at the end; one export at a time.
+    void exportAssets(const std::vector<ripen::AssetId>& ids, const QString& folder,
+                      const ripen::ExportOptions& options);
+    // Asks a running export to stop after the current file.
+    void cancelExport();
+    bool isExporting() const { return m_exportCancel != nullptr; }
 
 signals:
     void libraryOpened(const ripen::ui::LibraryOverview& overview);
@@ -80,6 +105,13 @@ signals:
     // The catalog changed under the current views (an import added assets).
     void libraryChanged();
 
+    void curationApplied(quint64 request, const ripen::ui::CurationChange& change);
+    void assetDetailsReady(quint64 request, const ripen::ui::AssetDetails& details);
+    void notesSaved(quint64 request, qint64 assetId, const QString& notes);
+    void filterChoicesReady(quint64 request, const ripen::ui::FilterChoices& choices);
+    void exportProgress(qint64 done, qint64 total, const QString& message);
+    void exportFinished(const ripen::ui::ExportSummary& summary);
+
 private:
     struct ReaderState;
     template <class Work, class Done> void runOnReader(Work work, Done done);
@@ -88,6 +120,8 @@ private:
     std::shared_ptr<ReaderState> m_reader; // touched only by reader-lane tasks
     QThreadPool m_readerPool;
     QThreadPool m_importPool;
+    QThreadPool m_exportPool;
+    std::shared_ptr<std::atomic<bool>> m_exportCancel;               // set while an export runs
     std::vector<std::shared_ptr<std::atomic<bool>>> m_importCancels; // queued or running
     RequestId m_nextRequest = 1;
     int m_requestsPending = 0;

@@ -1,14 +1,19 @@
 #include "MainWindow.h"
 
 #include "CoreBridge.h"
+#include "export/ExportDialog.h"
+#include "gallery/CullingController.h"
 #include "gallery/GalleryView.h"
 #include "import/ImportStatusWidget.h"
+#include "inspector/AssetInspector.h"
+#include "loupe/CurationViews.h"
 #include "sidebar/LibrarySidebar.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -84,6 +89,7 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
     statusBar()->addPermanentWidget(m_libraryPath);
     m_assetCount->setText(tr("Opening library…"));
 
+    installCuration();
     createMenus();
 
     connect(m_sidebar, &LibrarySidebar::scopeChanged, m_gallery, &GalleryView::setScope);
@@ -92,6 +98,7 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
         showOverview(overview);
         m_importFiles->setEnabled(true);
         m_importFolder->setEnabled(true);
+        m_export->setEnabled(true);
         m_gallery->setLibraryReady(true);
     });
     connect(&m_bridge, &CoreBridge::libraryOpenFailed, this, [this](const ripen::Error&) {
@@ -111,6 +118,9 @@ void MainWindow::createMenus() {
     m_importFiles->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     m_importFolder = file->addAction(tr("Import &Folder…"), this, &MainWindow::chooseFolder);
     m_importFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+    m_export = file->addAction(tr("&Export…"), this, &MainWindow::exportSelection);
+    m_export->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_export->setEnabled(false);
     // Imports wait for the library: the reader lane opens it first.
     m_importFiles->setEnabled(false);
     m_importFolder->setEnabled(false);
@@ -129,13 +139,16 @@ void MainWindow::createMenus() {
         themes->addAction(action);
     }
     (Theme::current() == ThemeMode::Light ? m_lightTheme : m_darkTheme)->setChecked(true);
+    view->addSeparator();
+    view->addAction(m_inspectorDock->toggleViewAction());
+    createCurationMenu();
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(tr("&About Ripen"), this, &MainWindow::showAbout);
     about->setMenuRole(QAction::AboutRole);
 
     for (QAction* action :
-         {m_importFiles, m_importFolder, quit, m_darkTheme, m_lightTheme, about}) {
+         {m_importFiles, m_importFolder, m_export, quit, m_darkTheme, m_lightTheme, about}) {
         setToolTipWithShortcut(action);
     }
     file->setToolTipsVisible(true);
@@ -172,7 +185,7 @@ QString MainWindow::assetCountText() const {
 }
 
 bool MainWindow::isBusy() const {
-    return m_bridge.isBusy() || m_gallery->isBusy();
+    return m_bridge.isBusy() || m_gallery->isBusy() || m_curationViews->isBusy();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -248,6 +261,58 @@ void MainWindow::showAbout() {
            "(installed in /usr/share/doc/ripen).</p>")
             .arg(QApplication::applicationVersion().toHtmlEscaped(),
                  m_bridge.libraryRootText().toHtmlEscaped()));
+}
+
+// The curation side of the window: the loupe and compare views in the stack, the asset
+// inspector dock following the gallery's current asset.
+void MainWindow::installCuration() {
+    m_curationViews = new CurationViews(*m_gallery, *m_views, this);
+    m_inspector = new AssetInspector(m_bridge, this);
+    m_inspectorDock = new QDockWidget(tr("Inspector"), this);
+    m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
+    m_inspectorDock->setWidget(m_inspector);
+    m_inspectorDock->setMinimumWidth(30 * Theme::kGrid);
+    addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
+    connect(m_gallery, &GalleryView::currentAssetChanged, m_inspector, &AssetInspector::showAsset);
+    connect(m_inspector, &AssetInspector::assetActivated, this, [this](qint64 id) {
+        if (!m_gallery->selectAsset(id)) {
+            statusBar()->showMessage(
+                tr("Asset %1 is not in the gallery's current view; clear the search and "
+                   "filters to find it.")
+                    .arg(id),
+                6000);
+        }
+    });
+}
+
+void MainWindow::createCurationMenu() {
+    QMenu* photo = menuBar()->addMenu(tr("&Photo"));
+    photo->addAction(tr("Open in Loupe\tEnter"), m_curationViews, &CurationViews::openLoupe);
+    photo->addAction(tr("Compare Selected\tC"), m_curationViews, &CurationViews::openCompare);
+    photo->addAction(tr("Back to Grid\tEsc"), m_curationViews, &CurationViews::showGrid);
+    photo->addSeparator();
+    const QList<QAction*> commands = m_gallery->culling().actions();
+    for (qsizetype i = 0; i < commands.size(); ++i) {
+        photo->addAction(commands[i]);
+        if (i == 2 || i == 8) { // after the flags, after the stars
+            photo->addSeparator();
+        }
+    }
+    photo->addSeparator();
+    photo->addAction(m_gallery->culling().autoAdvanceAction());
+    photo->setToolTipsVisible(true);
+}
+
+void MainWindow::exportSelection() {
+    const std::vector<ripen::AssetId> ids = m_gallery->selectedAssetIds();
+    if (ids.empty()) {
+        QMessageBox::information(this, tr("Export"),
+                                 tr("Select the assets to export in the gallery first."));
+        return;
+    }
+    auto* dialog = new ExportDialog(m_bridge, ids, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 } // namespace ripen::ui

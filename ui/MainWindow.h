@@ -6,13 +6,16 @@
 #include <QMainWindow>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QSplitter;
 class QStackedWidget;
 
 namespace ripen::ui {
 
+class AssetInspector;
 class CoreBridge;
+class CurationViews;
 class GalleryView;
 class ImportStatusWidget;
 class LibrarySidebar;
@@ -40,6 +43,11 @@ public:
     GalleryView& gallery() { return *m_gallery; }
     LibrarySidebar& sidebar() { return *m_sidebar; }
     ImportStatusWidget& importStatus() { return *m_importStatus; }
+    AssetInspector& inspector() { return *m_inspector; }
+    CurationViews& curationViews() { return *m_curationViews; }
+    QStackedWidget& views() { return *m_views; }
+    // File > Export… for the gallery's selection.
+    void exportSelection();
     QString assetCountText() const;
     // Requests, rows or thumbnails still on their way.
     bool isBusy() const;
@@ -57,6 +65,8 @@ private:
     void chooseFolder();
     void setTheme(ThemeMode mode);
     void showAbout();
+    void installCuration();
+    void createCurationMenu();
 
     CoreBridge& m_bridge;
     LibrarySidebar* m_sidebar;
@@ -71,6 +81,10 @@ private:
     QAction* m_darkTheme = nullptr;
     QAction* m_lightTheme = nullptr;
     bool m_persistent = false;
+    AssetInspector* m_inspector = nullptr;
+    QDockWidget* m_inspectorDock = nullptr;
+    CurationViews* m_curationViews = nullptr;
+    QAction* m_export = nullptr;
 };
 
 } // namespace ripen::ui

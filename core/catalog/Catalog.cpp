@@ -505,6 +505,19 @@ Result<std::vector<Client>> Catalog::clients() {
     });
 }
 
+Result<std::vector<GenerationSource>> Catalog::generationSources() {
+    auto stmt = m_db.prepare(R"sql(
+        SELECT provider, model_id, count(*) FROM assets
+        WHERE provider <> '' OR model_id <> ''
+        GROUP BY provider, model_id ORDER BY provider COLLATE NOCASE, model_id COLLATE NOCASE)sql");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    return stmt->collect<GenerationSource>([](const sqlite::Statement& s) {
+        return GenerationSource{s.text(0), s.text(1), s.int64(2)};
+    });
+}
+
 Status Catalog::verifyIntegrity() {
     return checkIntegrity(m_db);
 }

@@ -27,6 +27,13 @@ struct Client {
     std::int64_t assetCount = 0;
 };
 
+// A provider and model that made assets in the catalog (either may be empty).
+struct GenerationSource {
+    std::string provider;
+    std::string modelId;
+    std::int64_t assetCount = 0;
+};
+
 // The asset catalog: one SQLite database (WAL, foreign keys, FULL sync) holding assets,
 // projects, clients, tags and lineage. Every public write is one transaction.
 //
@@ -60,6 +67,9 @@ public:
     Result<std::int64_t> ensureClient(const std::string& name);
     Result<std::vector<Project>> projects();
     Result<std::vector<Client>> clients();
+    // Every distinct (provider, model) pair among the assets, ordered by provider then
+    // model; assets with neither are left out.
+    Result<std::vector<GenerationSource>> generationSources();
 
     // PRAGMA integrity_check and foreign_key_check; an error lists what is wrong.
     Status verifyIntegrity();

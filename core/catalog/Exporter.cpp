@@ -5,6 +5,8 @@
 #include "common/FileIo.h"
 #include "common/Sha256.h"
 #include "common/TextEncoding.h"
+#include "imaging/ImageDecoder.h"
+#include "imaging/ImageEncoder.h"
 #include "imaging/ImageLimits.h"
 #include "imaging/PngChunks.h"
 
@@ -87,8 +89,7 @@ Status copyVerified(const std::filesystem::path& blob, const Asset& asset,
     return out->commit();
 }
 
-Status writeWithProvenance(const std::filesystem::path& blob, const Asset& asset,
-                           const std::filesystem::path& target) {
+Result<std::string> readVerified(const std::filesystem::path& blob, const Asset& asset) {
     auto bytes = readFileBounded(blob, kMaxImageFileBytes);
     if (!bytes) {
         return std::unexpected(bytes.error());
@@ -96,20 +97,65 @@ Status writeWithProvenance(const std::filesystem::path& blob, const Asset& asset
     if (Sha256::ofBytes(*bytes) != asset.sha256) {
         return std::unexpected(blobDamaged(asset));
     }
-    auto tagged =
-        PngChunks::withTextChunk(*bytes, "parameters", A1111Parameters::format(asset.generation));
-    if (!tagged) {
-        return std::unexpected(withContext(tagged.error(), "writing metadata"));
+    return std::move(*bytes);
+}
+
+// Whether the pixels must be encoded again: for another format, or for a TIFF resolution
+// (PNG and JPEG state theirs in a header that can be rewritten alone; WebP has none).
+bool needsReencode(const Asset& asset, const std::string& format, const ExportOptions& options) {
+    return format != asset.format || (options.dpi > 0 && format == "tiff");
+}
+
+bool needsResolution(const std::string& format, const ExportOptions& options) {
+    return options.dpi > 0 && (format == "png" || format == "jpeg");
+}
+
+// The file's bytes as they should be written: re-encoded only where needsReencode says,
+// then the resolution and the provenance, each touching only what it must.
+Result<std::string> exportedBytes(std::string bytes, const Asset& asset, const std::string& format,
+                                  const ExportOptions& options) {
+    const bool convert = needsReencode(asset, format, options);
+    if (convert) {
+        auto image = decodeImage(bytes);
+        if (!image) {
+            return std::unexpected(image.error());
+        }
+        auto encoded = encodeImage(*image, EncodeOptions{format, options.quality, options.dpi});
+        if (!encoded) {
+            return std::unexpected(encoded.error());
+        }
+        bytes = std::move(*encoded);
+    } else if (needsResolution(format, options)) {
+        auto stated = withResolution(bytes, format, options.dpi);
+        if (!stated) {
+            return std::unexpected(stated.error());
+        }
+        bytes = std::move(*stated);
     }
-    return writeFileAtomically(target, *tagged);
+    if (!options.writeMetadata || asset.generation.empty()) {
+        return bytes;
+    }
+    const std::string parameters = A1111Parameters::format(asset.generation);
+    if (format == "png") {
+        auto tagged = PngChunks::withTextChunk(bytes, "parameters", parameters);
+        if (!tagged) {
+            return std::unexpected(withContext(tagged.error(), "writing metadata"));
+        }
+        return std::move(*tagged);
+    }
+    if (format == "jpeg" && convert) {
+        return withJpegComment(bytes, parameters);
+    }
+    return bytes;
 }
 
 } // namespace
 
 Exporter::Exporter(Library& library) : m_library(library) {}
 
-Result<std::filesystem::path> Exporter::resolveDestination(const Asset& asset,
-                                                           const std::filesystem::path& destination) {
+Result<std::filesystem::path>
+Exporter::resolveDestination(const Asset& asset, const std::string& format,
+                             const std::filesystem::path& destination) {
     std::error_code ec;
     std::filesystem::path target = destination;
     if (std::filesystem::is_directory(destination, ec)) {
@@ -117,7 +163,7 @@ Result<std::filesystem::path> Exporter::resolveDestination(const Asset& asset,
         if (stem.empty() || !isValidUtf8(stem)) {
             stem = "asset-" + std::to_string(asset.id);
         }
-        target = destination / (stem + "." + preferredExtension(asset.format));
+        target = destination / (stem + "." + preferredExtension(format));
         if (std::filesystem::exists(target, ec)) {
             return fail(ErrorCode::InvalidArgument,
                         escapeInvalidUtf8(target.native()) +
@@ -127,16 +173,17 @@ Result<std::filesystem::path> Exporter::resolveDestination(const Asset& asset,
     }
     const std::string ext = lowerExtension(target);
     if (ext.empty()) {
-        target += "." + preferredExtension(asset.format);
-    } else if (!extensionFits(ext, asset.format)) {
+        target += "." + preferredExtension(format);
+    } else if (!extensionFits(ext, format)) {
         return fail(ErrorCode::InvalidArgument,
-                    "asset " + std::to_string(asset.id) + " is a " + asset.format +
-                        " file; export keeps the format, so name the file ." +
-                        preferredExtension(asset.format) + " instead of ." + ext);
+                    "asset " + std::to_string(asset.id) + " is exported as a " + format +
+                        " file, so name the file ." + preferredExtension(format) + " instead of ." +
+                        ext);
     }
     if (!target.parent_path().empty() && !std::filesystem::is_directory(target.parent_path(), ec)) {
-        return fail(ErrorCode::NotFound,
-                    "folder " + escapeInvalidUtf8(target.parent_path().native()) + " does not exist");
+        return fail(ErrorCode::NotFound, "folder " +
+                                             escapeInvalidUtf8(target.parent_path().native()) +
+                                             " does not exist");
     }
     return target;
 }
@@ -148,17 +195,38 @@ Result<std::filesystem::path> Exporter::exportAsset(AssetId id,
     if (!asset) {
         return std::unexpected(asset.error());
     }
-    auto target = resolveDestination(*asset, destination);
+    const std::string format = options.format.empty() ? asset->format : options.format;
+    const bool reencode = needsReencode(*asset, format, options);
+    if (reencode && asset->kind != AssetKind::Image) {
+        return fail(ErrorCode::Unsupported, "asset " + std::to_string(id) + " is a " +
+                                                asset->format + " video; it exports as it is");
+    }
+    auto target = resolveDestination(*asset, format, destination);
     if (!target) {
         return std::unexpected(target.error());
     }
     const auto blob = m_library.blobFile(*asset);
-    const bool provenance =
-        options.writeMetadata && asset->format == "png" && !asset->generation.empty();
-    auto written = provenance ? writeWithProvenance(blob, *asset, *target)
-                              : copyVerified(blob, *asset, *target);
+    const bool provenance = options.writeMetadata && !asset->generation.empty() &&
+                            (format == "png" || (format == "jpeg" && reencode));
+    const bool rewrite = provenance || reencode || needsResolution(format, options);
+    const auto write = [&]() -> Status {
+        if (!rewrite) {
+            return copyVerified(blob, *asset, *target);
+        }
+        auto bytes = readVerified(blob, *asset);
+        if (!bytes) {
+            return std::unexpected(bytes.error());
+        }
+        auto exported = exportedBytes(std::move(*bytes), *asset, format, options);
+        if (!exported) {
+            return std::unexpected(exported.error());
+        }
+        return writeFileAtomically(*target, *exported);
+    };
+    auto written = write();
     if (!written) {
-        return std::unexpected(withContext(written.error(), "exporting asset " + std::to_string(id)));
+        return std::unexpected(
+            withContext(written.error(), "exporting asset " + std::to_string(id)));
     }
     return *target;
 }

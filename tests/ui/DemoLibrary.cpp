@@ -125,6 +125,11 @@ std::vector<ripen::AssetId> addGeneratedAssets(ripen::Library& library, int coun
         asset.generation.modelId = kModels[slot % kModels.size()];
         asset.generation.provider = "google";
         asset.generation.seed = 4242 + i;
+        asset.generation.params = {{"aspectRatio", i % 3 == 0   ? "16:10"
+                                                   : i % 3 == 1 ? "3:4"
+                                                                : "1:1"},
+                                   {"imageSize", "2K"}};
+        asset.costMicros = 134'000;
         asset.tags = {"landscape", i % 2 == 0 ? "warm" : "cool"};
         asset.createdAtMs = 1'760'000'000'000 + i * 60'000;
         asset.importedAtMs = asset.createdAtMs;

@@ -52,6 +52,7 @@ GalleryModel::GalleryModel(CoreBridge& bridge, ThumbnailCache& thumbnails, QObje
     connect(&m_bridge, &CoreBridge::assetsReady, this, &GalleryModel::onAssetsReady);
     connect(&m_bridge, &CoreBridge::assetCountReady, this, &GalleryModel::onCountReady);
     connect(&m_bridge, &CoreBridge::requestFailed, this, &GalleryModel::onRequestFailed);
+    connect(&m_bridge, &CoreBridge::curationApplied, this, &GalleryModel::onCurationApplied);
     connect(&m_thumbnails, &ThumbnailCache::thumbnailReady, this,
             &GalleryModel::onThumbnailChanged);
     connect(&m_thumbnails, &ThumbnailCache::thumbnailFailed, this,
@@ -66,6 +67,7 @@ void GalleryModel::setQuery(const ripen::AssetQuery& query) {
     m_query.offset = 0;
     m_records.clear();
     m_rowByKey.clear();
+    m_rowById.clear();
     m_pageRequest = 0; // answers to older requests are ignored from now on
     m_countRequest = 0;
     m_totalCount = -1;
@@ -86,6 +88,32 @@ const AssetRecord* GalleryModel::recordAt(int row) const {
         return nullptr;
     }
     return &m_records[static_cast<std::size_t>(row)];
+}
+
+int GalleryModel::rowOf(ripen::AssetId id) const {
+    return m_rowById.value(id, -1);
+}
+
+void GalleryModel::applyCuration(const CurationChange& change) {
+    if (change.ids.empty()) {
+        return;
+    }
+    m_curationRequests.insert(m_bridge.applyCuration(change));
+}
+
+void GalleryModel::onCurationApplied(quint64 request, const CurationChange& change) {
+    m_curationRequests.remove(request);
+    // Every confirmed write updates the rows, whoever asked (the inspector, say).
+    for (const ripen::AssetId id : change.ids) {
+        const int row = rowOf(id);
+        if (row < 0) {
+            continue;
+        }
+        change.applyTo(m_records[static_cast<std::size_t>(row)].asset);
+        const QModelIndex changed = index(row);
+        emit dataChanged(changed, changed, {RatingRole, FlagRole, ColorLabelRole, Qt::ToolTipRole});
+    }
+    emit curationApplied(change);
 }
 
 int GalleryModel::rowCount(const QModelIndex& parent) const {
@@ -197,6 +225,7 @@ void GalleryModel::onAssetsReady(quint64 request, const AssetRecords& records) {
         for (const AssetRecord& record : records) {
             m_rowByKey.insert(QString::fromStdString(record.asset.sha256),
                               static_cast<int>(m_records.size()));
+            m_rowById.insert(record.asset.id, static_cast<int>(m_records.size()));
             m_records.push_back(record);
         }
         endInsertRows();
@@ -219,6 +248,10 @@ void GalleryModel::onCountReady(quint64 request, qint64 count) {
 }
 
 void GalleryModel::onRequestFailed(quint64 request, const ripen::Error& error) {
+    if (m_curationRequests.remove(request)) {
+        emit curationFailed(QString::fromStdString(error.message));
+        return;
+    }
     if (request == 0 || (request != m_pageRequest && request != m_countRequest)) {
         return;
     }

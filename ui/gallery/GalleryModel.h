@@ -1,12 +1,14 @@
 #pragma once
 
 #include "AssetRecord.h"
+#include "CurationChange.h"
 #include "catalog/AssetQuery.h"
 #include "common/Error.h"
 
 #include <QAbstractListModel>
 #include <QHash>
 #include <QPixmap>
+#include <QSet>
 #include <cstdint>
 
 namespace ripen::ui {
@@ -54,6 +56,13 @@ public:
     // False until the first page of the current query has arrived.
     bool hasLoaded() const { return m_loaded; }
     const AssetRecord* recordAt(int row) const;
+    // The row showing asset `id`, or -1 when it is not loaded.
+    int rowOf(ripen::AssetId id) const;
+
+    // Sends a culling change to the catalog. The rows change when the bridge confirms the
+    // write (dataChanged for each); a failed write leaves them and emits curationFailed.
+    void applyCuration(const CurationChange& change);
+    bool isSavingCuration() const { return !m_curationRequests.isEmpty(); }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -66,6 +75,9 @@ signals:
     void loadingChanged(bool loading);
     void totalCountChanged(qint64 count);
     void loadFailed(const QString& message);
+    void curationFailed(const QString& message);
+    // A confirmed change was applied to the loaded rows it names.
+    void curationApplied(const ripen::ui::CurationChange& change);
 
 private:
     void requestPage(int size);
@@ -73,14 +85,17 @@ private:
     void onCountReady(quint64 request, qint64 count);
     void onRequestFailed(quint64 request, const ripen::Error& error);
     void onThumbnailChanged(const QString& key);
+    void onCurationApplied(quint64 request, const ripen::ui::CurationChange& change);
     void setLoading(bool wasLoading);
 
     CoreBridge& m_bridge;
     ThumbnailCache& m_thumbnails;
     ripen::AssetQuery m_query;
     AssetRecords m_records;
-    QHash<QString, int> m_rowByKey; // SHA-256 -> row, for thumbnail repaints
-    quint64 m_pageRequest = 0;      // in flight, 0 when none
+    QHash<QString, int> m_rowByKey;   // SHA-256 -> row, for thumbnail repaints
+    QHash<qint64, int> m_rowById;     // asset id -> row, for curation updates
+    QSet<quint64> m_curationRequests; // writes in flight
+    quint64 m_pageRequest = 0;        // in flight, 0 when none
     int m_pageRequested = 0;
     quint64 m_countRequest = 0;
     qint64 m_totalCount = -1;

@@ -8,12 +8,15 @@
 class QLabel;
 class QLineEdit;
 class QListView;
+class QSlider;
 class QStackedWidget;
 
 namespace ripen::ui {
 
 class CoreBridge;
+class CullingController;
 class EmptyStateWidget;
+class FilterBar;
 class GalleryDelegate;
 class GalleryModel;
 class ThumbnailCache;
@@ -28,6 +31,8 @@ class GalleryView final : public QWidget {
     Q_OBJECT
 public:
     static constexpr int kSearchDebounceMs = 250;
+    static constexpr const char* kThumbnailSizeSetting = "gallery/thumbnailSize";
+    static constexpr int kSmallestThumbnail = 96; // px, the slider's range
 
     explicit GalleryView(CoreBridge& bridge, QWidget* parent = nullptr);
     ~GalleryView() override;
@@ -42,6 +47,18 @@ public:
     GalleryModel& model() { return *m_model; }
     QListView& grid() { return *m_grid; }
     QLineEdit& searchField() { return *m_search; }
+    FilterBar& filterBar() { return *m_filters; }
+    CullingController& culling() { return *m_culling; }
+    QSlider& thumbnailSizeSlider() { return *m_sizeSlider; }
+    // The square a thumbnail is fitted into at least, in px (the slider's value).
+    int thumbnailSize() const;
+    void setThumbnailSize(int side);
+    // The asset in the grid's current row, or 0.
+    ripen::AssetId currentAssetId() const;
+    // The selected assets in grid order (the current one when nothing is selected).
+    std::vector<ripen::AssetId> selectedAssetIds() const;
+    // Makes the asset current and selected when its row is loaded; false otherwise.
+    bool selectAsset(ripen::AssetId id);
     const EmptyStateWidget& emptyState() const { return *m_empty; }
     bool isShowingEmptyState() const;
     // Rows or thumbnails still on their way (for tests and the screenshot tool).
@@ -50,6 +67,12 @@ public:
 signals:
     // The empty state's "Import Files…" button.
     void importRequested();
+    // The current asset changed (0: none).
+    void currentAssetChanged(qint64 assetId);
+    // Enter or a double-click on a cell: show that asset large.
+    void openRequested(int row);
+    // C: compare the selected assets.
+    void compareRequested();
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -58,12 +81,17 @@ private:
     void applyQuery();
     void updateGridSize();
     void updateState();
+    void showCurationError(const QString& message);
 
     CoreBridge& m_bridge;
     ThumbnailCache* m_thumbnails;
     GalleryModel* m_model;
     QLineEdit* m_search;
     QLabel* m_count;
+    QSlider* m_sizeSlider;
+    FilterBar* m_filters;
+    QLabel* m_error;
+    CullingController* m_culling;
     QStackedWidget* m_stack;
     QListView* m_grid;
     EmptyStateWidget* m_empty;

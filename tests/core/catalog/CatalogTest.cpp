@@ -253,3 +253,27 @@ TEST_CASE("A library folder is created with its catalog and store", "[catalog]")
     REQUIRE(*stmt->step());
     CHECK(stmt->text(0) == "wal");
 }
+
+TEST_CASE("The catalog lists the providers and models that made its assets", "[catalog]") {
+    TempDir dir;
+    auto catalog = openCatalog(dir);
+    const std::vector<std::pair<std::string, std::string>> made{{"google", "gemini-3-pro-image"},
+                                                                {"openai", "gpt-image-1"},
+                                                                {"google", "gemini-3-pro-image"},
+                                                                {"google", "imagen-4"},
+                                                                {"", ""}};
+    for (std::size_t i = 0; i < made.size(); ++i) {
+        Asset a = sampleAsset(static_cast<int>(i));
+        a.generation.provider = made[i].first;
+        a.generation.modelId = made[i].second;
+        REQUIRE(catalog->addAsset(a));
+    }
+    auto sources = catalog->generationSources();
+    REQUIRE(sources);
+    REQUIRE(sources->size() == 3);
+    CHECK((*sources)[0].provider == "google");
+    CHECK((*sources)[0].modelId == "gemini-3-pro-image");
+    CHECK((*sources)[0].assetCount == 2);
+    CHECK((*sources)[1].modelId == "imagen-4");
+    CHECK((*sources)[2].provider == "openai");
+}
