@@ -3,6 +3,7 @@
 #include "PathText.h"
 #include "catalog/Library.h"
 #include "internal/QueuedProgressSink.h"
+#include "queue/JobLane.h"
 
 #include <QMetaObject>
 #include <QtConcurrent/QtConcurrentRun>
@@ -76,6 +77,8 @@ CoreBridge::CoreBridge(std::filesystem::path libraryRoot, QObject* parent)
     qRegisterMetaType<ripen::Error>();
     qRegisterMetaType<ripen::ImportOutcome>();
     qRegisterMetaType<ripen::ImportSummary>();
+    m_jobs = std::make_unique<JobLane>(m_root);
+    connect(m_jobs.get(), &JobLane::assetsAdded, this, &CoreBridge::libraryChanged);
 }
 
 CoreBridge::~CoreBridge() {

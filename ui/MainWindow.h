@@ -6,6 +6,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QSplitter;
 class QStackedWidget;
@@ -16,6 +17,10 @@ class CoreBridge;
 class GalleryView;
 class ImportStatusWidget;
 class LibrarySidebar;
+class GenerationPanel;
+class JobStatusWidget;
+class KeyStore;
+class QueueView;
 
 // The main window arranges and nothing more: the sidebar, a stack of views (the gallery
 // now; inpaint, review, motion, recipes and credits plug in later), the status bar and
@@ -41,6 +46,15 @@ public:
     LibrarySidebar& sidebar() { return *m_sidebar; }
     ImportStatusWidget& importStatus() { return *m_importStatus; }
     QString assetCountText() const;
+    GenerationPanel& generationPanel() { return *m_generationPanel; }
+    QueueView& queueView() { return *m_queueView; }
+    JobStatusWidget& jobStatus() { return *m_jobStatus; }
+    // Where Settings keeps provider keys; without one the key rows are disabled. Keys it
+    // loads or saves go to the job queue.
+    void setKeyStore(KeyStore* keys);
+    void showSettings();
+    // Re-runs the selected gallery asset's recipe on its provider's pro model.
+    void promoteSelected();
     // Requests, rows or thumbnails still on their way.
     bool isBusy() const;
 
@@ -57,6 +71,8 @@ private:
     void chooseFolder();
     void setTheme(ThemeMode mode);
     void showAbout();
+    void createProductionDocks();
+    void createProductionMenu();
 
     CoreBridge& m_bridge;
     LibrarySidebar* m_sidebar;
@@ -71,6 +87,12 @@ private:
     QAction* m_darkTheme = nullptr;
     QAction* m_lightTheme = nullptr;
     bool m_persistent = false;
+    GenerationPanel* m_generationPanel = nullptr;
+    QueueView* m_queueView = nullptr;
+    JobStatusWidget* m_jobStatus = nullptr;
+    QDockWidget* m_generationDock = nullptr;
+    QDockWidget* m_queueDock = nullptr;
+    KeyStore* m_keyStore = nullptr;
 };
 
 } // namespace ripen::ui
