@@ -11,6 +11,7 @@
 #include "queue/QueueView.h"
 #include "settings/KeyStore.h"
 #include "settings/SettingsDialog.h"
+#include "welcome/WelcomeDialog.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -306,6 +307,10 @@ void MainWindow::createProductionMenu() {
         setToolTipWithShortcut(action);
     }
     jobs->setToolTipsVisible(true);
+    QMenu* help = menuBar()->actions().constLast()->menu();
+    auto* welcome = new QAction(tr("&Welcome"), help);
+    connect(welcome, &QAction::triggered, this, &MainWindow::showWelcome);
+    help->insertAction(help->actions().value(0), welcome);
 }
 
 void MainWindow::setKeyStore(KeyStore* keys) {
@@ -323,6 +328,14 @@ void MainWindow::setKeyStore(KeyStore* keys) {
 void MainWindow::showSettings() {
     SettingsDialog dialog(m_bridge.jobs(), m_keyStore, this);
     dialog.exec();
+}
+
+void MainWindow::showWelcome() {
+    auto* welcome = new WelcomeDialog(m_bridge.jobs().providers(), this);
+    welcome->setAttribute(Qt::WA_DeleteOnClose);
+    connect(welcome, &WelcomeDialog::settingsRequested, this, &MainWindow::showSettings,
+            Qt::QueuedConnection);
+    welcome->open();
 }
 
 void MainWindow::promoteSelected() {

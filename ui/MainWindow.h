@@ -53,6 +53,8 @@ public:
     // loads or saves go to the job queue.
     void setKeyStore(KeyStore* keys);
     void showSettings();
+    // The first-run welcome (providers and keys); main shows it once, Help any time.
+    void showWelcome();
     // Re-runs the selected gallery asset's recipe on its provider's pro model.
     void promoteSelected();
     // Requests, rows or thumbnails still on their way.

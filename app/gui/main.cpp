@@ -12,6 +12,7 @@
 #include "shared/BuiltInProviders.h"
 #include "theme/Theme.h"
 #include "tools/WidgetScreenshot.h"
+#include "welcome/WelcomeDialog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -163,6 +164,13 @@ int main(int argc, char** argv) {
         window.resize(options.screenshotSize);
     } else {
         window.restoreSettings();
+        // First run: a short welcome once the keys are known (it says which providers work).
+        QObject::connect(&keys, &ripen::ui::KeyStore::loaded, &window, [&window] {
+            if (!ripen::ui::WelcomeDialog::wasShown()) {
+                ripen::ui::WelcomeDialog::markShown();
+                window.showWelcome();
+            }
+        });
     }
     window.show();
     // Opening runs on the bridge's reader lane; the window shows "Opening library…" meanwhile.

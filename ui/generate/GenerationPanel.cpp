@@ -101,6 +101,7 @@ GenerationPanel::GenerationPanel(JobLane& lane, QWidget* parent)
         tr("Queue the jobs (%1)").arg(m_generate->shortcut().toString(QKeySequence::NativeText)));
 
     auto* shape = new QFormLayout;
+    m_shape = shape;
     shape->setContentsMargins(0, 0, 0, 0);
     shape->setHorizontalSpacing(Theme::kGrid);
     shape->setVerticalSpacing(Theme::kGrid);
@@ -108,6 +109,7 @@ GenerationPanel::GenerationPanel(JobLane& lane, QWidget* parent)
     shape->addRow(tr("Provider"), m_provider);
     shape->addRow(tr("Model"), m_model);
     shape->addRow(QString(), m_providerNote);
+    shape->setRowVisible(m_providerNote, false);
     shape->addRow(tr("Aspect"), m_aspect);
     shape->addRow(tr("Size"), m_size);
     shape->addRow(tr("Count"), m_count);
@@ -275,7 +277,7 @@ void GenerationPanel::populateModels() {
         }
     }
     m_providerNote->setText(note);
-    m_providerNote->setVisible(!note.isEmpty());
+    m_shape->setRowVisible(m_providerNote, !note.isEmpty());
     populateShape();
 }
 

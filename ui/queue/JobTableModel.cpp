@@ -10,6 +10,17 @@
 
 namespace ripen::ui {
 
+namespace {
+
+// States whose stored error is what the user needs to read (the provider's words, or why
+// the charge is unknown) instead of the prompt.
+bool stoppedWithError(ripen::JobState state) {
+    return state == ripen::JobState::Failed || state == ripen::JobState::Interrupted ||
+           state == ripen::JobState::Canceled;
+}
+
+} // namespace
+
 JobTableModel::JobTableModel(JobLane& lane, QObject* parent)
     : QAbstractTableModel(parent), m_lane(lane) {
     connect(&m_lane, &JobLane::jobsChanged, this, &JobTableModel::sync);
@@ -90,7 +101,7 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
         return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole:
         if (index.column() == MessageColumn && !job->error.empty() &&
-            (job->state == ripen::JobState::Failed || job->state == ripen::JobState::Interrupted)) {
+            job->state != ripen::JobState::Canceled && stoppedWithError(job->state)) {
             return QBrush(Theme::labelColor(ripen::ColorLabel::Red));
         }
         return {};
@@ -128,7 +139,7 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
     case CostColumn:
         return costText(*job);
     case MessageColumn: {
-        if (!job->error.empty() && ripen::isFinal(job->state)) {
+        if (!job->error.empty() && stoppedWithError(job->state)) {
             return QString::fromStdString(job->error);
         }
         const QString message = m_lane.messageOf(job->id);

@@ -30,7 +30,7 @@ void setToolTipWithShortcut(QAction* action, const QString& what) {
 QueueView::QueueView(JobLane& lane, QWidget* parent)
     : QWidget(parent), m_lane(lane), m_model(new JobTableModel(lane, this)),
       m_toolBar(new QToolBar(this)), m_table(new QTableView(this)), m_summary(new QLabel(this)),
-      m_error(new QLabel(this)) {
+      m_error(new QLabel(this)), m_empty(new QLabel(this)) {
     setObjectName(QStringLiteral("queueView"));
     createActions();
 
@@ -49,7 +49,7 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     header->setStretchLastSection(true);
     m_table->setColumnWidth(JobTableModel::IdColumn, 6 * Theme::kGrid);
     m_table->setColumnWidth(JobTableModel::ModelColumn, 26 * Theme::kGrid);
-    m_table->setColumnWidth(JobTableModel::StateColumn, 16 * Theme::kGrid);
+    m_table->setColumnWidth(JobTableModel::StateColumn, 26 * Theme::kGrid);
     m_table->setColumnWidth(JobTableModel::ProgressColumn, 9 * Theme::kGrid);
     m_table->setColumnWidth(JobTableModel::CostColumn, 11 * Theme::kGrid);
 
@@ -73,12 +73,29 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     layout->addWidget(bar);
     layout->addWidget(m_error);
     layout->addWidget(m_table, 1);
+    layout->addWidget(m_empty, 1);
+    m_empty->setObjectName(QStringLiteral("queueEmpty"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
+    m_empty->setText(
+        tr("No jobs yet. Write a prompt in Generate and press Generate (%1); "
+           "each image becomes a job here, with its state and cost.")
+            .arg(QKeySequence(Qt::CTRL | Qt::Key_Return).toString(QKeySequence::NativeText)));
 
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &QueueView::updateActions);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &QueueView::updateActions);
     connect(m_model, &QAbstractItemModel::modelReset, this, &QueueView::updateActions);
     connect(&m_lane, &JobLane::jobsChanged, this, &QueueView::updateSummary);
+    const auto showTableOrEmpty = [this] {
+        const bool empty = m_model->rowCount() == 0;
+        m_table->setVisible(!empty);
+        m_empty->setVisible(empty);
+    };
+    connect(m_model, &QAbstractItemModel::modelReset, this, showTableOrEmpty);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, showTableOrEmpty);
+    showTableOrEmpty();
     connect(&m_lane, &JobLane::jobUpdated, this, &QueueView::updateSummary);
     connect(&m_lane, &JobLane::pausedChanged, this, [this](bool paused) {
         m_pause->setChecked(paused);

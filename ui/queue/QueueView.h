@@ -50,6 +50,7 @@ private:
     QTableView* m_table;
     QLabel* m_summary;
     QLabel* m_error;
+    QLabel* m_empty; // shown instead of the table while there are no jobs
     QAction* m_pause = nullptr;
     QAction* m_cancel = nullptr;
     QAction* m_retry = nullptr;

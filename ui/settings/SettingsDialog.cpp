@@ -37,7 +37,7 @@ QString joined(const std::vector<std::string>& values) {
 QSpinBox* limitSpin(int builtIn, int maximum, const QString& unit, QWidget* parent) {
     auto* spin = new QSpinBox(parent);
     spin->setRange(0, maximum);
-    spin->setSpecialValueText(QObject::tr("Default (%1)").arg(builtIn));
+    spin->setSpecialValueText(QObject::tr("Default: %1%2").arg(builtIn).arg(unit));
     spin->setSuffix(unit);
     spin->setAlignment(Qt::AlignRight);
     return spin;
@@ -100,6 +100,11 @@ QWidget* SettingsDialog::createProvidersPage() {
     auto* scroll = new QScrollArea(page);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setObjectName(QStringLiteral("providerScroll"));
+    // The groups sit on the page's own colour, not on the scroll area's darker base.
+    scroll->setStyleSheet(QStringLiteral("QScrollArea#providerScroll, "
+                                         "QScrollArea#providerScroll > QWidget > QWidget "
+                                         "{ background: transparent; }"));
     auto* groups = new QWidget(scroll);
     auto* groupsLayout = new QVBoxLayout(groups);
     groupsLayout->setContentsMargins(0, 0, Theme::kGrid, 0);
@@ -170,6 +175,7 @@ void SettingsDialog::addProviderGroup(QVBoxLayout* layout, const JobLane::Provid
         forget->setText(tr("Forget"));
         forget->setToolTip(tr("Remove the stored %1").arg(QString::fromStdString(key.name)));
         forget->setEnabled(m_keys != nullptr && m_keys->keys().contains(key.name));
+        m_forgetButtons[key.name] = forget;
         connect(forget, &QToolButton::clicked, this, [this, field, forget, name = key.name] {
             m_forget[name] = true;
             field->clear();
@@ -302,6 +308,7 @@ void SettingsDialog::apply() {
         }
         for (const auto& [name, field] : m_keyFields) {
             field->setPlaceholderText(keyPlaceholder(name));
+            m_forgetButtons.at(name)->setEnabled(m_keys->keys().contains(name));
         }
     }
     JobLane::ProviderOverrides overrides;

@@ -10,6 +10,7 @@ class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class QToolButton;
 class QVBoxLayout;
 
 namespace ripen::ui {
@@ -66,6 +67,7 @@ private:
     QLineEdit* m_library = nullptr;
     std::map<std::string, QLineEdit*> m_keyFields;
     std::map<std::string, bool> m_forget;
+    std::map<std::string, QToolButton*> m_forgetButtons;
     std::map<std::string, ProviderRows> m_rows;
     JobLane::ProviderOverrides m_overrides;
     bool m_foundLocalServer = false;
