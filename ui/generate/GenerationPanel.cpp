@@ -101,15 +101,12 @@ GenerationPanel::GenerationPanel(JobLane& lane, QWidget* parent)
         tr("Queue the jobs (%1)").arg(m_generate->shortcut().toString(QKeySequence::NativeText)));
 
     auto* shape = new QFormLayout;
-    m_shape = shape;
     shape->setContentsMargins(0, 0, 0, 0);
     shape->setHorizontalSpacing(Theme::kGrid);
     shape->setVerticalSpacing(Theme::kGrid);
     shape->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     shape->addRow(tr("Provider"), m_provider);
     shape->addRow(tr("Model"), m_model);
-    shape->addRow(QString(), m_providerNote);
-    shape->setRowVisible(m_providerNote, false);
     shape->addRow(tr("Aspect"), m_aspect);
     shape->addRow(tr("Size"), m_size);
     shape->addRow(tr("Count"), m_count);
@@ -124,6 +121,9 @@ GenerationPanel::GenerationPanel(JobLane& lane, QWidget* parent)
     layout->addWidget(m_negative);
     layout->addSpacing(Theme::kGrid);
     layout->addLayout(shape);
+    // Under the form at full width, so a long "set … or add a key in Settings" wraps whole.
+    layout->addWidget(m_providerNote);
+    m_providerNote->hide();
     layout->addSpacing(Theme::kGrid);
     layout->addWidget(sectionLabel(tr("References"), this));
     layout->addWidget(m_references);
@@ -247,7 +247,11 @@ void GenerationPanel::populateProviders() {
         m_provider->setItemData(m_provider->count() - 1, QString::fromStdString(info.id),
                                 kProviderRole);
     }
-    const int found = m_provider->findData(QString::fromStdString(previous), kProviderRole);
+    // Keep the user's choice; at first, Google's image models (the draft-to-pro line).
+    int found = m_provider->findData(QString::fromStdString(previous), kProviderRole);
+    if (found < 0) {
+        found = m_provider->findData(QStringLiteral("google"), kProviderRole);
+    }
     m_provider->setCurrentIndex(std::max(found, 0));
     populateModels();
 }
@@ -277,7 +281,7 @@ void GenerationPanel::populateModels() {
         }
     }
     m_providerNote->setText(note);
-    m_shape->setRowVisible(m_providerNote, !note.isEmpty());
+    m_providerNote->setVisible(!note.isEmpty());
     populateShape();
 }
 

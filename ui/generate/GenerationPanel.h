@@ -12,7 +12,6 @@
 #include <string>
 
 class QComboBox;
-class QFormLayout;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
@@ -90,7 +89,6 @@ private:
     QComboBox* m_provider;
     QComboBox* m_model;
     QLabel* m_providerNote;
-    QFormLayout* m_shape = nullptr; // its note row shows only when there is something to set
     QComboBox* m_aspect;
     QComboBox* m_size;
     QSpinBox* m_count;

@@ -97,11 +97,13 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     connect(m_model, &QAbstractItemModel::rowsInserted, this, showTableOrEmpty);
     showTableOrEmpty();
     connect(&m_lane, &JobLane::jobUpdated, this, &QueueView::updateSummary);
-    connect(&m_lane, &JobLane::pausedChanged, this, [this](bool paused) {
+    const auto showPaused = [this](bool paused) {
         m_pause->setChecked(paused);
         m_pause->setText(paused ? tr("Resume All") : tr("Pause All"));
         updateSummary();
-    });
+    };
+    connect(&m_lane, &JobLane::pausedChanged, this, showPaused);
+    showPaused(m_lane.isPaused());
     connect(&m_lane, &JobLane::actionFailed, this, [this](const ripen::Error& error) {
         m_error->setText(QString::fromStdString(error.message));
         m_error->show();
