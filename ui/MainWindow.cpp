@@ -3,25 +3,26 @@
 #include "CoreBridge.h"
 #include "gallery/GalleryModel.h"
 #include "gallery/GalleryView.h"
-#include "import/ImportStatusWidget.h"
-#include "sidebar/LibrarySidebar.h"
 #include "generate/GenerationPanel.h"
+#include "import/ImportStatusWidget.h"
 #include "queue/JobLane.h"
 #include "queue/JobStatusWidget.h"
 #include "queue/QueueView.h"
 #include "settings/KeyStore.h"
 #include "settings/SettingsDialog.h"
+#include "sidebar/LibrarySidebar.h"
+#include "welcome/DemoLibraryMaker.h"
 #include "welcome/WelcomeDialog.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QCloseEvent>
-#include <QDragEnterEvent>
 #include <QDockWidget>
+#include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QListView>
 #include <QFileDialog>
 #include <QLabel>
+#include <QListView>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -302,15 +303,19 @@ void MainWindow::createProductionMenu() {
     promote->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
     jobs->addSeparator();
     jobs->addAction(m_queueView->pauseAction());
-    for (QAction* action : {promote, m_generationDock->toggleViewAction(),
-                            m_queueDock->toggleViewAction()}) {
+    for (QAction* action :
+         {promote, m_generationDock->toggleViewAction(), m_queueDock->toggleViewAction()}) {
         setToolTipWithShortcut(action);
     }
     jobs->setToolTipsVisible(true);
     QMenu* help = menuBar()->actions().constLast()->menu();
     auto* welcome = new QAction(tr("&Welcome"), help);
     connect(welcome, &QAction::triggered, this, &MainWindow::showWelcome);
+    auto* demo = new QAction(tr("Create &Demo Library"), help);
+    demo->setToolTip(tr("Ripen draws a dozen landscapes and imports them"));
+    connect(demo, &QAction::triggered, this, &MainWindow::createDemoLibrary);
     help->insertAction(help->actions().value(0), welcome);
+    help->insertAction(help->actions().value(1), demo);
 }
 
 void MainWindow::setKeyStore(KeyStore* keys) {
@@ -320,9 +325,8 @@ void MainWindow::setKeyStore(KeyStore* keys) {
     }
     connect(keys, &KeyStore::keysChanged, this,
             [this, keys] { m_bridge.jobs().setKeys(keys->keys()); });
-    connect(keys, &KeyStore::saved, this, [this](bool, const QString& message) {
-        statusBar()->showMessage(message, 8000);
-    });
+    connect(keys, &KeyStore::saved, this,
+            [this](bool, const QString& message) { statusBar()->showMessage(message, 8000); });
 }
 
 void MainWindow::showSettings() {
@@ -335,7 +339,26 @@ void MainWindow::showWelcome() {
     welcome->setAttribute(Qt::WA_DeleteOnClose);
     connect(welcome, &WelcomeDialog::settingsRequested, this, &MainWindow::showSettings,
             Qt::QueuedConnection);
+    connect(welcome, &WelcomeDialog::demoRequested, this, &MainWindow::createDemoLibrary);
     welcome->open();
+}
+
+void MainWindow::createDemoLibrary() {
+    if (m_demoMaker == nullptr) {
+        m_demoMaker = new DemoLibraryMaker(this);
+        connect(m_demoMaker, &DemoLibraryMaker::finished, this,
+                [this](const QStringList& files, const QString& error) {
+                    if (!error.isEmpty()) {
+                        statusBar()->showMessage(error, 8000);
+                        return;
+                    }
+                    importPaths(files);
+                });
+    }
+    // The drawn files are a cache: the import copies them into the library's blobs.
+    m_demoMaker->make(QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                      QStringLiteral("/demo-library"));
+    statusBar()->showMessage(tr("Drawing the demo library…"), 5000);
 }
 
 void MainWindow::promoteSelected() {

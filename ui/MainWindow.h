@@ -14,6 +14,7 @@ class QStackedWidget;
 namespace ripen::ui {
 
 class CoreBridge;
+class DemoLibraryMaker;
 class GalleryView;
 class ImportStatusWidget;
 class LibrarySidebar;
@@ -55,6 +56,8 @@ public:
     void showSettings();
     // The first-run welcome (providers and keys); main shows it once, Help any time.
     void showWelcome();
+    // Draws the demo images off the GUI thread and imports them.
+    void createDemoLibrary();
     // Re-runs the selected gallery asset's recipe on its provider's pro model.
     void promoteSelected();
     // Requests, rows or thumbnails still on their way.
@@ -95,6 +98,7 @@ private:
     QDockWidget* m_generationDock = nullptr;
     QDockWidget* m_queueDock = nullptr;
     KeyStore* m_keyStore = nullptr;
+    DemoLibraryMaker* m_demoMaker = nullptr;
 };
 
 } // namespace ripen::ui

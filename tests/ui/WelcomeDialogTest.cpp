@@ -1,7 +1,11 @@
 #include "welcome/WelcomeDialog.h"
 
+#include "CoreBridge.h"
 #include "ProductionTestSupport.h"
 #include "UiTestSupport.h"
+#include "catalog/AssetQuery.h"
+#include "support/TempDir.h"
+#include "welcome/DemoLibraryMaker.h"
 
 #include <QPushButton>
 #include <QSettings>
@@ -33,4 +37,43 @@ TEST_CASE("The welcome explains providers and keys and says which providers are 
     WelcomeDialog::markShown();
     CHECK(WelcomeDialog::wasShown());
     QSettings().remove(QStringLiteral("welcome"));
+}
+
+TEST_CASE("The demo library is drawn by Ripen and imports with its prompts and licence",
+          "[ui][welcome]") {
+    ripen::test::uiApp();
+    ripen::test::TempDir dir;
+    ripen::ui::DemoLibraryMaker maker;
+    QSignalSpy drawn(&maker, &ripen::ui::DemoLibraryMaker::finished);
+    const QString folder = QString::fromStdString((dir / "demo").string());
+    maker.make(folder, 3, QSize(160, 120));
+    REQUIRE(drawn.wait(20000));
+    CHECK(drawn.at(0).at(1).toString().isEmpty());
+    const QStringList files = drawn.at(0).at(0).toStringList();
+    REQUIRE(files.size() == 3);
+    // Different scenes, not one image three times.
+    CHECK(QImage(files[0]) != QImage(files[1]));
+    CHECK(QImage(files[0]).size() == QSize(160, 120));
+
+    ripen::ui::CoreBridge bridge(dir / "library");
+    QSignalSpy opened(&bridge, &ripen::ui::CoreBridge::libraryOpened);
+    bridge.openLibrary();
+    REQUIRE(opened.wait(10000));
+    QSignalSpy imported(&bridge, &ripen::ui::CoreBridge::importFinished);
+    bridge.importPaths({folder});
+    REQUIRE(imported.wait(20000));
+    CHECK(imported.at(0).at(0).value<ripen::ImportSummary>().imported == 3);
+    QSignalSpy ready(&bridge, &ripen::ui::CoreBridge::assetsReady);
+    ripen::AssetQuery query;
+    query.search = "ridges";
+    bridge.queryAssets(query);
+    REQUIRE(ready.wait(10000));
+    const auto records = ready.at(0).at(1).value<ripen::ui::AssetRecords>();
+    REQUIRE(records.size() == 3);
+    for (const auto& record : records) {
+        CHECK(record.asset.generation.provider == "ripen");
+        CHECK(record.asset.generation.modelId == "ripen-demo-landscape");
+        CHECK(record.asset.generation.params.value("Licence", "") == "CC0, drawn by Ripen");
+    }
+    CHECK(records[0].asset.generation.prompt != records[1].asset.generation.prompt);
 }

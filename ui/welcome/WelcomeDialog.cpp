@@ -43,7 +43,8 @@ QString describeProviders(const std::vector<JobLane::ProviderInfo>& providers) {
 
 WelcomeDialog::WelcomeDialog(const std::vector<JobLane::ProviderInfo>& providers, QWidget* parent)
     : QDialog(parent), m_providers(new QLabel(this)),
-      m_settings(new QPushButton(tr("Open Settings…"), this)) {
+      m_settings(new QPushButton(tr("Open Settings…"), this)),
+      m_demo(new QPushButton(tr("Create Demo Library"), this)) {
     setObjectName(QStringLiteral("welcomeDialog"));
     setWindowTitle(tr("Welcome to Ripen"));
     auto* title = new QLabel(tr("Welcome to Ripen"), this);
@@ -70,7 +71,14 @@ WelcomeDialog::WelcomeDialog(const std::vector<JobLane::ProviderInfo>& providers
     m_providers->setText(describeProviders(providers));
 
     auto* buttons = new QDialogButtonBox(this);
+    buttons->addButton(m_demo, QDialogButtonBox::ActionRole);
     buttons->addButton(m_settings, QDialogButtonBox::ActionRole);
+    m_demo->setToolTip(tr("Ripen draws a dozen landscapes (CC0) and imports them, so culling "
+                          "and references can be tried without a key"));
+    connect(m_demo, &QPushButton::clicked, this, [this] {
+        accept();
+        emit demoRequested();
+    });
     QPushButton* start = buttons->addButton(tr("Start"), QDialogButtonBox::AcceptRole);
     start->setDefault(true);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
