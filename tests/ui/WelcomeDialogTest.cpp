@@ -7,6 +7,7 @@
 #include "support/TempDir.h"
 #include "welcome/DemoLibraryMaker.h"
 
+#include <QPainter>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -76,4 +77,13 @@ TEST_CASE("The demo library is drawn by Ripen and imports with its prompts and l
         CHECK(record.asset.generation.params.value("Licence", "") == "CC0, drawn by Ripen");
     }
     CHECK(records[0].asset.generation.prompt != records[1].asset.generation.prompt);
+    // For people to look at: a strip of the scenes as the demo library draws them.
+    QImage strip(4 * 320, 240, QImage::Format_RGB32);
+    QPainter painter(&strip);
+    for (int i = 0; i < 4; ++i) {
+        painter.drawImage(i * 320, 0,
+                          ripen::ui::DemoLibraryMaker::drawScene(i * 5 % 12, QSize(320, 240)));
+    }
+    painter.end();
+    CHECK(strip.save(ripen::test::screenshotDir() + QStringLiteral("/demo-scenes.png")));
 }
