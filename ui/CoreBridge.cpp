@@ -3,6 +3,7 @@
 #include "PathText.h"
 #include "catalog/Library.h"
 #include "internal/QueuedProgressSink.h"
+#include "queue/JobLane.h"
 
 #include <QMetaObject>
 #include <QtConcurrent/QtConcurrentRun>
@@ -81,6 +82,8 @@ CoreBridge::CoreBridge(std::filesystem::path libraryRoot, QObject* parent)
     qRegisterMetaType<ripen::ui::AssetDetails>();
     qRegisterMetaType<ripen::ui::FilterChoices>();
     qRegisterMetaType<ripen::ui::ExportSummary>();
+    m_jobs = std::make_unique<JobLane>(m_root);
+    connect(m_jobs.get(), &JobLane::assetsAdded, this, &CoreBridge::libraryChanged);
 }
 
 CoreBridge::~CoreBridge() {

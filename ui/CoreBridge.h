@@ -22,6 +22,8 @@
 
 namespace ripen::ui {
 
+class JobLane;
+
 // The UI's only door into core. It owns the library root and runs every piece of core
 // work on worker threads, each with its own core connection (a Catalog is one SQLite
 // connection, used by one thread at a time):
@@ -87,6 +89,9 @@ public:
     // Asks a running export to stop after the current file.
     void cancelExport();
     bool isExporting() const { return m_exportCancel != nullptr; }
+    // The job queue (generation, its runner and the ledger), on its own worker lanes. A job
+    // that stores assets emits libraryChanged, as an import does.
+    JobLane& jobs() { return *m_jobs; }
 
 signals:
     void libraryOpened(const ripen::ui::LibraryOverview& overview);
@@ -127,6 +132,7 @@ private:
     int m_requestsPending = 0;
     int m_importsPending = 0;
     bool m_open = false;
+    std::unique_ptr<JobLane> m_jobs;
 };
 
 } // namespace ripen::ui

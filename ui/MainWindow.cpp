@@ -3,11 +3,20 @@
 #include "CoreBridge.h"
 #include "export/ExportDialog.h"
 #include "gallery/CullingController.h"
+#include "gallery/GalleryModel.h"
 #include "gallery/GalleryView.h"
+#include "generate/GenerationPanel.h"
 #include "import/ImportStatusWidget.h"
 #include "inspector/AssetInspector.h"
 #include "loupe/CurationViews.h"
+#include "queue/JobLane.h"
+#include "queue/JobStatusWidget.h"
+#include "queue/QueueView.h"
+#include "settings/KeyStore.h"
+#include "settings/SettingsDialog.h"
 #include "sidebar/LibrarySidebar.h"
+#include "welcome/DemoLibraryMaker.h"
+#include "welcome/WelcomeDialog.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -18,6 +27,7 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QLabel>
+#include <QListView>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -90,7 +100,9 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
     m_assetCount->setText(tr("Opening library…"));
 
     installCuration();
+    createProductionDocks();
     createMenus();
+    createProductionMenu();
 
     connect(m_sidebar, &LibrarySidebar::scopeChanged, m_gallery, &GalleryView::setScope);
     connect(m_gallery, &GalleryView::importRequested, this, &MainWindow::chooseFiles);
@@ -125,6 +137,11 @@ void MainWindow::createMenus() {
     m_importFiles->setEnabled(false);
     m_importFolder->setEnabled(false);
     file->addSeparator();
+    QAction* settings = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    settings->setMenuRole(QAction::PreferencesRole);
+    setToolTipWithShortcut(settings);
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -141,6 +158,8 @@ void MainWindow::createMenus() {
     (Theme::current() == ThemeMode::Light ? m_lightTheme : m_darkTheme)->setChecked(true);
     view->addSeparator();
     view->addAction(m_inspectorDock->toggleViewAction());
+    view->addAction(m_generationDock->toggleViewAction());
+    view->addAction(m_queueDock->toggleViewAction());
     createCurationMenu();
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -247,6 +266,121 @@ void MainWindow::setTheme(ThemeMode mode) {
     QPalette dim = m_libraryPath->palette();
     dim.setColor(QPalette::WindowText, Theme::palette(mode).color(QPalette::PlaceholderText));
     m_libraryPath->setPalette(dim);
+}
+
+// The production docks (generation panel on the right, queue at the bottom) and the
+// status bar's job figures; gallery items can be dragged onto the panel as references.
+void MainWindow::createProductionDocks() {
+    JobLane& lane = m_bridge.jobs();
+    m_generationPanel = new GenerationPanel(lane, this);
+    m_queueView = new QueueView(lane, this);
+    m_jobStatus = new JobStatusWidget(lane, this);
+    m_generationDock = new QDockWidget(tr("Generate"), this);
+    m_generationDock->setObjectName(QStringLiteral("generationDock"));
+    m_generationDock->setWidget(m_generationPanel);
+    m_generationDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    addDockWidget(Qt::RightDockWidgetArea, m_generationDock);
+    m_queueDock = new QDockWidget(tr("Queue"), this);
+    m_queueDock->setObjectName(QStringLiteral("queueDock"));
+    m_queueDock->setWidget(m_queueView);
+    m_queueDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
+    addDockWidget(Qt::BottomDockWidgetArea, m_queueDock);
+    resizeDocks({m_generationDock}, {40 * Theme::kGrid}, Qt::Horizontal);
+    resizeDocks({m_queueDock}, {22 * Theme::kGrid}, Qt::Vertical);
+    // Left of the import progress and the library path (index 1: after the asset count).
+    statusBar()->insertPermanentWidget(1, m_jobStatus);
+
+    m_gallery->grid().setDragEnabled(true);
+    m_gallery->grid().setDragDropMode(QAbstractItemView::DragOnly);
+
+    const auto showProjects = [this](const LibraryOverview& overview) {
+        QStringList names;
+        for (const auto& project : overview.projects) {
+            names << QString::fromStdString(project.name);
+        }
+        m_generationPanel->setProjects(names);
+    };
+    connect(&m_bridge, &CoreBridge::libraryOpened, this, showProjects);
+    connect(&m_bridge, &CoreBridge::overviewReady, this,
+            [showProjects](quint64, const LibraryOverview& overview) { showProjects(overview); });
+}
+
+void MainWindow::createProductionMenu() {
+    auto* jobs = new QMenu(tr("&Jobs"), this);
+    // Before the Help menu, which createMenus() added last.
+    menuBar()->insertMenu(menuBar()->actions().constLast(), jobs);
+    QAction* promote =
+        jobs->addAction(tr("&Promote Selected to Pro Model"), this, &MainWindow::promoteSelected);
+    promote->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    jobs->addSeparator();
+    jobs->addAction(m_queueView->pauseAction());
+    for (QAction* action :
+         {promote, m_generationDock->toggleViewAction(), m_queueDock->toggleViewAction()}) {
+        setToolTipWithShortcut(action);
+    }
+    jobs->setToolTipsVisible(true);
+    QMenu* help = menuBar()->actions().constLast()->menu();
+    auto* welcome = new QAction(tr("&Welcome"), help);
+    connect(welcome, &QAction::triggered, this, &MainWindow::showWelcome);
+    auto* demo = new QAction(tr("Create &Demo Library"), help);
+    demo->setToolTip(tr("Ripen draws a dozen landscapes and imports them"));
+    connect(demo, &QAction::triggered, this, &MainWindow::createDemoLibrary);
+    help->insertAction(help->actions().value(0), welcome);
+    help->insertAction(help->actions().value(1), demo);
+}
+
+void MainWindow::setKeyStore(KeyStore* keys) {
+    m_keyStore = keys;
+    if (keys == nullptr) {
+        return;
+    }
+    connect(keys, &KeyStore::keysChanged, this,
+            [this, keys] { m_bridge.jobs().setKeys(keys->keys()); });
+    connect(keys, &KeyStore::saved, this,
+            [this](bool, const QString& message) { statusBar()->showMessage(message, 8000); });
+}
+
+void MainWindow::showSettings() {
+    SettingsDialog dialog(m_bridge.jobs(), m_keyStore, this);
+    dialog.exec();
+}
+
+void MainWindow::showWelcome() {
+    auto* welcome = new WelcomeDialog(m_bridge.jobs().providers(), this);
+    welcome->setAttribute(Qt::WA_DeleteOnClose);
+    connect(welcome, &WelcomeDialog::settingsRequested, this, &MainWindow::showSettings,
+            Qt::QueuedConnection);
+    connect(welcome, &WelcomeDialog::demoRequested, this, &MainWindow::createDemoLibrary);
+    welcome->open();
+}
+
+void MainWindow::createDemoLibrary() {
+    if (m_demoMaker == nullptr) {
+        m_demoMaker = new DemoLibraryMaker(this);
+        connect(m_demoMaker, &DemoLibraryMaker::finished, this,
+                [this](const QStringList& files, const QString& error) {
+                    if (!error.isEmpty()) {
+                        statusBar()->showMessage(error, 8000);
+                        return;
+                    }
+                    importPaths(files);
+                });
+    }
+    // The drawn files are a cache: the import copies them into the library's blobs.
+    m_demoMaker->make(QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                      QStringLiteral("/demo-library"));
+    statusBar()->showMessage(tr("Drawing the demo library…"), 5000);
+}
+
+void MainWindow::promoteSelected() {
+    const QModelIndexList selected = m_gallery->grid().selectionModel()->selectedIndexes();
+    if (selected.isEmpty()) {
+        statusBar()->showMessage(tr("Select a concept in the gallery to promote it"), 5000);
+        return;
+    }
+    m_generationDock->show();
+    m_generationDock->raise();
+    m_generationPanel->promote(selected.front().data(GalleryModel::AssetIdRole).toLongLong());
 }
 
 void MainWindow::showAbout() {

@@ -16,9 +16,14 @@ namespace ripen::ui {
 class AssetInspector;
 class CoreBridge;
 class CurationViews;
+class DemoLibraryMaker;
 class GalleryView;
 class ImportStatusWidget;
 class LibrarySidebar;
+class GenerationPanel;
+class JobStatusWidget;
+class KeyStore;
+class QueueView;
 
 // The main window arranges and nothing more: the sidebar, a stack of views (the gallery
 // now; inpaint, review, motion, recipes and credits plug in later), the status bar and
@@ -49,6 +54,19 @@ public:
     // File > Export… for the gallery's selection.
     void exportSelection();
     QString assetCountText() const;
+    GenerationPanel& generationPanel() { return *m_generationPanel; }
+    QueueView& queueView() { return *m_queueView; }
+    JobStatusWidget& jobStatus() { return *m_jobStatus; }
+    // Where Settings keeps provider keys; without one the key rows are disabled. Keys it
+    // loads or saves go to the job queue.
+    void setKeyStore(KeyStore* keys);
+    void showSettings();
+    // The first-run welcome (providers and keys); main shows it once, Help any time.
+    void showWelcome();
+    // Draws the demo images off the GUI thread and imports them.
+    void createDemoLibrary();
+    // Re-runs the selected gallery asset's recipe on its provider's pro model.
+    void promoteSelected();
     // Requests, rows or thumbnails still on their way.
     bool isBusy() const;
 
@@ -67,6 +85,8 @@ private:
     void showAbout();
     void installCuration();
     void createCurationMenu();
+    void createProductionDocks();
+    void createProductionMenu();
 
     CoreBridge& m_bridge;
     LibrarySidebar* m_sidebar;
@@ -85,6 +105,13 @@ private:
     QDockWidget* m_inspectorDock = nullptr;
     CurationViews* m_curationViews = nullptr;
     QAction* m_export = nullptr;
+    GenerationPanel* m_generationPanel = nullptr;
+    QueueView* m_queueView = nullptr;
+    JobStatusWidget* m_jobStatus = nullptr;
+    QDockWidget* m_generationDock = nullptr;
+    QDockWidget* m_queueDock = nullptr;
+    KeyStore* m_keyStore = nullptr;
+    DemoLibraryMaker* m_demoMaker = nullptr;
 };
 
 } // namespace ripen::ui

@@ -6,12 +6,18 @@
 #include "MainWindow.h"
 #include "PathText.h"
 #include "catalog/Library.h"
+#include "queue/JobLane.h"
+#include "settings/KeyStore.h"
+#include "settings/ProviderSettings.h"
+#include "shared/BuiltInProviders.h"
 #include "theme/Theme.h"
 #include "tools/WidgetScreenshot.h"
+#include "welcome/WelcomeDialog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QSettings>
 #include <QTextStream>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +34,13 @@ struct Options {
     std::optional<ripen::ui::ThemeMode> theme;
 };
 
+// The library chosen in Settings, else the standard location.
+QString defaultLibrary() {
+    const QString chosen = ripen::ui::ProviderSettings::defaultLibrary(QSettings());
+    return chosen.isEmpty() ? ripen::ui::PathText::fromPath(ripen::Library::defaultLocation())
+                            : chosen;
+}
+
 // Parses argv; exits for --help, --version and usage errors.
 Options parseOptions(const QCoreApplication& app) {
     QCommandLineParser parser;
@@ -38,7 +51,7 @@ Options parseOptions(const QCoreApplication& app) {
     const QCommandLineOption library(
         QStringLiteral("library"),
         QApplication::translate("main", "Open the library in DIR (created if missing)."),
-        QStringLiteral("DIR"), ripen::ui::PathText::fromPath(ripen::Library::defaultLocation()));
+        QStringLiteral("DIR"), defaultLibrary());
     QCommandLineOption theme(QStringLiteral("theme"),
                              QApplication::translate("main", "Use the dark or light theme."),
                              QStringLiteral("dark|light"));
@@ -113,7 +126,27 @@ int main(int argc, char** argv) {
         screenshotMode ? ripen::ui::ThemeMode::Dark : ripen::ui::Theme::loadSetting()));
 
     ripen::ui::CoreBridge bridge(ripen::ui::PathText::toPath(options.library));
+    // The job queue runs the built-in providers with the settings' URLs and limits, and
+    // starts once the library is open and the keys are loaded (a job must not fail for a
+    // key that was still on its way from the keychain).
+    ripen::ui::JobLane& jobs = bridge.jobs();
+    jobs.setRegistryFactory(&ripen::app::registerBuiltInProviders);
+    jobs.setProviderOverrides(ripen::ui::ProviderSettings::load(QSettings()));
+    // The screenshot tool never asks the keychain (it may prompt) and never stores keys.
+    ripen::ui::KeyStore keys(screenshotMode ? ripen::ui::KeyStore::Backend::NoKeychain
+                                            : ripen::ui::KeyStore::Backend::SystemKeychain);
+    if (screenshotMode) {
+        jobs.pauseAll(); // a screenshot sends no paid request
+    }
+    const auto startJobs = [&jobs, &keys, &bridge] {
+        if (keys.isLoaded() && bridge.isOpen()) {
+            jobs.start();
+        }
+    };
+    QObject::connect(&keys, &ripen::ui::KeyStore::loaded, &jobs, startJobs);
+    QObject::connect(&bridge, &ripen::ui::CoreBridge::libraryOpened, &jobs, startJobs);
     ripen::ui::MainWindow window(bridge);
+    window.setKeyStore(&keys);
     ripen::ui::WidgetScreenshot shot(
         window, [&window] { return window.isBusy(); }, options.screenshot);
 
@@ -139,9 +172,17 @@ int main(int argc, char** argv) {
         window.resize(options.screenshotSize);
     } else {
         window.restoreSettings();
+        // First run: a short welcome once the keys are known (it says which providers work).
+        QObject::connect(&keys, &ripen::ui::KeyStore::loaded, &window, [&window] {
+            if (!ripen::ui::WelcomeDialog::wasShown()) {
+                ripen::ui::WelcomeDialog::markShown();
+                window.showWelcome();
+            }
+        });
     }
     window.show();
     // Opening runs on the bridge's reader lane; the window shows "Opening library…" meanwhile.
     bridge.openLibrary();
+    keys.load();
     return QApplication::exec();
 }

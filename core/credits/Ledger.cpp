@@ -142,6 +142,20 @@ Result<Micros> Ledger::totalReservedUsd() {
                            "-usd_micros END), 0) FROM ledger_daily WHERE kind IN ('reserve', 'release')");
 }
 
+Result<Micros> Ledger::chargedUsdSince(std::int64_t sinceMs) {
+    auto stmt = m_db.prepare(
+        "SELECT coalesce(sum(usd_micros), 0) FROM ledger WHERE kind = 'charge' AND at >= ?");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    stmt->bind(1, sinceMs);
+    auto row = stmt->step();
+    if (!row) {
+        return std::unexpected(row.error());
+    }
+    return *row ? stmt->int64(0) : Micros{0};
+}
+
 Result<std::vector<Ledger::SpendLine>> Ledger::spendBy(const std::string& dimension) {
     std::string key;
     if (dimension == "provider") {

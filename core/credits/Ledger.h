@@ -64,6 +64,8 @@ public:
 
     Result<Micros> totalChargedUsd();
     Result<Micros> totalReservedUsd();
+    // Charges recorded at or after `sinceMs` (Unix milliseconds), e.g. since local midnight.
+    Result<Micros> chargedUsdSince(std::int64_t sinceMs);
     // Charges grouped by "provider", "model", "project" or "client".
     Result<std::vector<SpendLine>> spendBy(const std::string& dimension);
 

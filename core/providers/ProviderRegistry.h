@@ -25,14 +25,21 @@ public:
     Provider* find(const std::string& id) const;
     std::vector<Provider*> all() const;
     ProviderLimits limits(const std::string& id) const;
-    // The base URLs to use: the provider's environment variable (comma-separated, e.g.
-    // RIPEN_COMFYUI_BASE_URL=http://a:8188,http://b:8188) or its defaults.
+    // The base URLs to use: those set with setBaseUrls (the GUI's settings), else the
+    // provider's environment variable (comma-separated, e.g.
+    // RIPEN_COMFYUI_BASE_URL=http://a:8188,http://b:8188), else its defaults.
     std::vector<std::string> endpoints(const std::string& id) const;
+
+    // Settings a user chose for a registered provider (ignored for unknown ids). Call
+    // before the registry is handed to a runner: the runner reads them once.
+    void setLimits(const std::string& id, ProviderLimits limits);
+    void setBaseUrls(const std::string& id, std::vector<std::string> urls);
 
 private:
     struct Entry {
         std::unique_ptr<Provider> provider;
         ProviderLimits limits;
+        std::vector<std::string> baseUrls; // chosen in settings; empty: environment or defaults
     };
     std::map<std::string, Entry> m_entries;
 };

@@ -2,9 +2,11 @@
 
 #include "CoreBridge.h"
 #include "gallery/ThumbnailCache.h"
+#include "generate/AssetDragData.h"
 
 #include <QFileInfo>
 #include <QLocale>
+#include <QMimeData>
 #include <QSize>
 
 namespace ripen::ui {
@@ -172,7 +174,22 @@ Qt::ItemFlags GalleryModel::flags(const QModelIndex& index) const {
     if (!index.isValid()) {
         return Qt::NoItemFlags;
     }
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren |
+           Qt::ItemIsDragEnabled;
+}
+
+QStringList GalleryModel::mimeTypes() const {
+    return {AssetDragData::mimeType()};
+}
+
+QMimeData* GalleryModel::mimeData(const QModelIndexList& indexes) const {
+    std::vector<AssetDragData::Item> items;
+    for (const QModelIndex& index : indexes) {
+        if (const AssetRecord* record = index.isValid() ? recordAt(index.row()) : nullptr) {
+            items.push_back({record->asset.id, record->blobFile});
+        }
+    }
+    return items.empty() ? nullptr : AssetDragData::encode(items);
 }
 
 QHash<int, QByteArray> GalleryModel::roleNames() const {

@@ -70,6 +70,10 @@ public:
     QHash<int, QByteArray> roleNames() const override;
     bool canFetchMore(const QModelIndex& parent) const override;
     void fetchMore(const QModelIndex& parent) override;
+    // Dragged assets travel as AssetDragData (ids and blob files), e.g. to the generation
+    // panel's references.
+    QStringList mimeTypes() const override;
+    QMimeData* mimeData(const QModelIndexList& indexes) const override;
 
 signals:
     void loadingChanged(bool loading);

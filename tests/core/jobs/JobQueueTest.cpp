@@ -1,6 +1,7 @@
 // The queue end to end against a loopback server speaking OpenAI's Images protocol: the
 // real provider code, the real HTTP client, the real catalog.
 #include "catalog/Library.h"
+#include "common/Clock.h"
 #include "common/ResourceLocator.h"
 #include "common/Sha256.h"
 #include "credits/Ledger.h"
@@ -126,6 +127,9 @@ TEST_CASE("Queued jobs become assets with provenance and settle their reservatio
     Ledger ledger(f.library->catalog().database());
     CHECK(*ledger.totalReservedUsd() == 0);
     CHECK(*ledger.totalChargedUsd() == 3 * 42'240);
+    // Today's spend as the status bar reads it: charges from a moment on.
+    CHECK(*ledger.chargedUsdSince(0) == 3 * 42'240);
+    CHECK(*ledger.chargedUsdSince(unixMillis() + 60'000) == 0);
     // Every request carried the key in its header, never in the URL.
     for (const auto& request : f.server.requestsTo("/v1/images/generations")) {
         CHECK(request.header("Authorization") ==
@@ -317,4 +321,22 @@ TEST_CASE("Higher priority is claimed first, then the oldest", "[jobs]") {
         order.push_back((*claimed)->job.id);
     }
     CHECK(order == std::vector<JobId>{ids[2], ids[0], ids[1]});
+}
+
+TEST_CASE("Base URLs and limits chosen in settings win over the environment", "[jobs]") {
+    ::setenv("RIPEN_OPENAI_BASE_URL", "http://127.0.0.1:1", 1);
+    ProviderRegistry registry;
+    registry.add(std::make_unique<OpenAiImagesProvider>(), {4, 50});
+    CHECK(registry.endpoints("openai") == std::vector<std::string>{"http://127.0.0.1:1"});
+    registry.setBaseUrls("openai", {"http://farm-a:8080/", "", "http://farm-b:8080"});
+    CHECK(registry.endpoints("openai") ==
+          std::vector<std::string>{"http://farm-a:8080", "http://farm-b:8080"});
+    registry.setLimits("openai", {1, 5});
+    CHECK(registry.limits("openai").concurrencyPerEndpoint == 1);
+    CHECK(registry.limits("openai").requestsPerMinute == 5);
+    registry.setBaseUrls("openai", {});
+    CHECK(registry.endpoints("openai") == std::vector<std::string>{"http://127.0.0.1:1"});
+    registry.setBaseUrls("unknown", {"http://x"}); // ignored
+    CHECK(registry.endpoints("unknown").empty());
+    ::unsetenv("RIPEN_OPENAI_BASE_URL");
 }

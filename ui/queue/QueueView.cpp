@@ -1,0 +1,227 @@
+#include "queue/QueueView.h"
+
+#include "queue/JobLane.h"
+#include "queue/JobTableModel.h"
+#include "theme/Theme.h"
+
+#include <QAction>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace ripen::ui {
+
+namespace {
+
+void setToolTipWithShortcut(QAction* action, const QString& what) {
+    QString text = what;
+    if (!action->shortcut().isEmpty()) {
+        text += QStringLiteral(" (%1)").arg(action->shortcut().toString(QKeySequence::NativeText));
+    }
+    action->setToolTip(text);
+}
+
+} // namespace
+
+QueueView::QueueView(JobLane& lane, QWidget* parent)
+    : QWidget(parent), m_lane(lane), m_model(new JobTableModel(lane, this)),
+      m_toolBar(new QToolBar(this)), m_table(new QTableView(this)), m_summary(new QLabel(this)),
+      m_error(new QLabel(this)), m_empty(new QLabel(this)) {
+    setObjectName(QStringLiteral("queueView"));
+    createActions();
+
+    m_table->setObjectName(QStringLiteral("queueTable"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setShowGrid(false);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(3 * Theme::kGrid);
+    QHeaderView* header = m_table->horizontalHeader();
+    header->setHighlightSections(false);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setStretchLastSection(true);
+    m_table->setColumnWidth(JobTableModel::IdColumn, 6 * Theme::kGrid);
+    m_table->setColumnWidth(JobTableModel::ModelColumn, 26 * Theme::kGrid);
+    m_table->setColumnWidth(JobTableModel::StateColumn, 26 * Theme::kGrid);
+    m_table->setColumnWidth(JobTableModel::ProgressColumn, 9 * Theme::kGrid);
+    m_table->setColumnWidth(JobTableModel::CostColumn, 11 * Theme::kGrid);
+
+    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_toolBar->setIconSize(QSize(2 * Theme::kGrid, 2 * Theme::kGrid));
+    m_summary->setObjectName(QStringLiteral("queueSummary"));
+    m_error->setObjectName(QStringLiteral("queueError"));
+    m_error->setWordWrap(true);
+    m_error->hide();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto* bar = new QWidget(this);
+    bar->setObjectName(QStringLiteral("queueBar"));
+    auto* barLayout = new QHBoxLayout(bar);
+    barLayout->setContentsMargins(Theme::kGrid / 2, 0, Theme::kGrid, 0);
+    barLayout->addWidget(m_toolBar);
+    barLayout->addStretch(1);
+    barLayout->addWidget(m_summary);
+    layout->addWidget(bar);
+    layout->addWidget(m_error);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_empty, 1);
+    m_empty->setObjectName(QStringLiteral("queueEmpty"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
+    m_empty->setText(
+        tr("No jobs yet. Write a prompt in Generate and press Generate (%1); "
+           "each image becomes a job here, with its state and cost.")
+            .arg(QKeySequence(Qt::CTRL | Qt::Key_Return).toString(QKeySequence::NativeText)));
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &QueueView::updateActions);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &QueueView::updateActions);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &QueueView::updateActions);
+    connect(&m_lane, &JobLane::jobsChanged, this, &QueueView::updateSummary);
+    const auto showTableOrEmpty = [this] {
+        const bool empty = m_model->rowCount() == 0;
+        m_table->setVisible(!empty);
+        m_empty->setVisible(empty);
+    };
+    connect(m_model, &QAbstractItemModel::modelReset, this, showTableOrEmpty);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, showTableOrEmpty);
+    showTableOrEmpty();
+    connect(&m_lane, &JobLane::jobUpdated, this, &QueueView::updateSummary);
+    const auto showPaused = [this](bool paused) {
+        m_pause->setChecked(paused);
+        m_pause->setText(paused ? tr("Resume All") : tr("Pause All"));
+        updateSummary();
+    };
+    connect(&m_lane, &JobLane::pausedChanged, this, showPaused);
+    showPaused(m_lane.isPaused());
+    connect(&m_lane, &JobLane::actionFailed, this, [this](const ripen::Error& error) {
+        m_error->setText(QString::fromStdString(error.message));
+        m_error->show();
+    });
+    updateActions();
+    updateSummary();
+}
+
+void QueueView::createActions() {
+    m_pause = m_toolBar->addAction(tr("Pause All"));
+    m_pause->setCheckable(true);
+    m_pause->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_pause->setShortcutContext(Qt::WindowShortcut);
+    setToolTipWithShortcut(m_pause, tr("Pause or resume sending new requests; results already "
+                                       "paid for are still saved"));
+    connect(m_pause, &QAction::triggered, this,
+            [this](bool paused) { paused ? m_lane.pauseAll() : m_lane.resumeAll(); });
+    m_toolBar->addSeparator();
+
+    m_cancel = m_toolBar->addAction(tr("Cancel"), this, &QueueView::cancelSelected);
+    m_cancel->setShortcut(QKeySequence::Delete);
+    m_retry = m_toolBar->addAction(tr("Retry"), this, &QueueView::retrySelected);
+    m_retry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_raise = m_toolBar->addAction(tr("Priority +"), this, [this] { shiftPriority(+1); });
+    m_raise->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Up));
+    m_lower = m_toolBar->addAction(tr("Priority −"), this, [this] { shiftPriority(-1); });
+    m_lower->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Down));
+    // Job shortcuts act on the table's selection, so they apply only while the queue has focus.
+    for (QAction* action : {m_cancel, m_retry, m_raise, m_lower}) {
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        addAction(action);
+    }
+    setToolTipWithShortcut(m_cancel, tr("Cancel the selected jobs; a job already at the provider "
+                                        "may still be charged"));
+    setToolTipWithShortcut(m_retry, tr("Queue the selected failed, canceled or interrupted jobs "
+                                       "again"));
+    setToolTipWithShortcut(m_raise, tr("Run the selected queued jobs earlier"));
+    setToolTipWithShortcut(m_lower, tr("Run the selected queued jobs later"));
+}
+
+std::vector<ripen::Job> QueueView::selectedJobs() const {
+    std::vector<ripen::Job> jobs;
+    QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    std::ranges::sort(rows, {}, &QModelIndex::row);
+    for (const QModelIndex& index : rows) {
+        if (const ripen::Job* job = m_model->jobAt(index.row())) {
+            jobs.push_back(*job);
+        }
+    }
+    return jobs;
+}
+
+void QueueView::updateActions() {
+    bool cancelable = false;
+    bool retryable = false;
+    bool queued = false;
+    for (const auto& job : selectedJobs()) {
+        cancelable = cancelable || !ripen::isFinal(job.state);
+        retryable = retryable || job.state == ripen::JobState::Failed ||
+                    job.state == ripen::JobState::Canceled ||
+                    job.state == ripen::JobState::Interrupted;
+        queued = queued || job.state == ripen::JobState::Queued;
+    }
+    m_cancel->setEnabled(cancelable);
+    m_retry->setEnabled(retryable);
+    m_raise->setEnabled(queued);
+    m_lower->setEnabled(queued);
+}
+
+void QueueView::cancelSelected() {
+    for (const auto& job : selectedJobs()) {
+        if (!ripen::isFinal(job.state)) {
+            m_lane.cancel(job.id);
+        }
+    }
+}
+
+void QueueView::retrySelected() {
+    std::vector<ripen::Job> jobs = selectedJobs();
+    std::erase_if(jobs, [](const ripen::Job& job) {
+        return job.state != ripen::JobState::Failed && job.state != ripen::JobState::Canceled &&
+               job.state != ripen::JobState::Interrupted;
+    });
+    const auto interrupted =
+        std::ranges::count(jobs, ripen::JobState::Interrupted, &ripen::Job::state);
+    if (interrupted > 0) {
+        const auto answer = QMessageBox::warning(
+            this, tr("Retry Interrupted Jobs"),
+            tr("%n job(s) were at the provider when Ripen stopped, and may already have been "
+               "charged. Retrying sends them again and may charge them twice.",
+               nullptr, static_cast<int>(interrupted)),
+            QMessageBox::Retry | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Retry) {
+            return;
+        }
+    }
+    m_error->hide();
+    for (const auto& job : jobs) {
+        m_lane.retry(job.id);
+    }
+}
+
+void QueueView::shiftPriority(int delta) {
+    for (const auto& job : selectedJobs()) {
+        if (job.state == ripen::JobState::Queued) {
+            m_lane.setPriority(job.id, job.priority + delta);
+        }
+    }
+}
+
+void QueueView::updateSummary() {
+    const int active = m_lane.activeCount();
+    const int queued = m_lane.queuedCount();
+    QString text = tr("%1 running · %2 waiting").arg(active).arg(queued);
+    if (m_lane.isPaused()) {
+        text += tr(" · paused");
+    }
+    m_summary->setText(text);
+}
+
+} // namespace ripen::ui
