@@ -53,28 +53,11 @@ Micros sum(const std::vector<SpendQuery::Line>& lines) {
     return total;
 }
 
-// Where the report's asset and job queries filter: scope columns and period.
-std::string scopeWhere(const SpendScope& s, const char* timeColumn) {
-    std::string sql;
-    if (s.projectId) {
-        sql += " AND project_id = " + std::to_string(*s.projectId);
-    }
-    if (s.clientId) {
-        sql += " AND client_id = " + std::to_string(*s.clientId);
-    }
-    const std::int64_t from =
-        s.from ? *s.from * kMillisPerDay : std::numeric_limits<std::int64_t>::min();
-    const std::int64_t to =
-        s.to ? (*s.to + 1) * kMillisPerDay - 1 : std::numeric_limits<std::int64_t>::max();
-    return sql + " AND " + timeColumn + " BETWEEN " + std::to_string(from) + " AND " +
-           std::to_string(to);
-}
-
 Status addDetails(sqlite::Database& db, ClientReport& report) {
     const SpendScope& s = report.overview.scope;
     auto picks = db.prepare("SELECT id, stage, provider, model_id, imported_at FROM assets "
                             "WHERE flag = 'pick'" +
-                            scopeWhere(s, "imported_at") + " ORDER BY id");
+                            spendScopeSql(s, "", "imported_at", false) + " ORDER BY id");
     if (!picks) {
         return std::unexpected(picks.error());
     }
@@ -90,7 +73,7 @@ Status addDetails(sqlite::Database& db, ClientReport& report) {
         db.prepare("SELECT count(*), coalesce(sum(attempts), 0), "
                    "coalesce(sum(state = 'succeeded'), 0), coalesce(sum(state = 'failed'), 0), "
                    "coalesce(sum(state = 'canceled'), 0) FROM jobs WHERE 1" +
-                   scopeWhere(s, "created_at"));
+                   spendScopeSql(s, "", "created_at", false));
     if (!jobs) {
         return std::unexpected(jobs.error());
     }

@@ -1,6 +1,5 @@
 #include "credits/SpendQuery.h"
 
-#include <limits>
 #include <map>
 
 namespace ripen {
@@ -40,38 +39,27 @@ std::string bucketSql(SpendBucket bucket) {
     return "d.day";
 }
 
-// The WHERE clause for `scope` (binds numbered from 1 in the order they are pushed).
-std::string whereSql(const SpendScope& scope, bool withPeriod, std::vector<std::int64_t>& binds) {
+} // namespace
+
+std::string spendScopeSql(const SpendScope& s, const std::string& alias,
+                          const std::string& timeColumn, bool perDay) {
     std::string sql;
-    if (withPeriod) {
-        sql += " AND d.day BETWEEN ? AND ?";
-        binds.push_back(scope.from.value_or(std::numeric_limits<std::int64_t>::min()));
-        binds.push_back(scope.to.value_or(std::numeric_limits<std::int64_t>::max()));
+    if (s.projectId) {
+        sql += " AND " + alias + "project_id = " + std::to_string(*s.projectId);
     }
-    if (scope.projectId) {
-        sql += " AND d.project_id = ?";
-        binds.push_back(*scope.projectId);
+    if (s.clientId) {
+        sql += " AND " + alias + "client_id = " + std::to_string(*s.clientId);
     }
-    if (scope.clientId) {
-        sql += " AND d.client_id = ?";
-        binds.push_back(*scope.clientId);
+    if (s.from) {
+        sql += " AND " + alias + timeColumn +
+               " >= " + std::to_string(perDay ? *s.from : *s.from * kMillisPerDay);
+    }
+    if (s.to) {
+        sql += " AND " + alias + timeColumn +
+               " <= " + std::to_string(perDay ? *s.to : (*s.to + 1) * kMillisPerDay - 1);
     }
     return sql;
 }
-
-Result<sqlite::Statement> prepareBound(sqlite::Database& db, const std::string& sql,
-                                       const std::vector<std::int64_t>& binds) {
-    auto stmt = db.prepare(sql);
-    if (!stmt) {
-        return std::unexpected(stmt.error());
-    }
-    for (std::size_t i = 0; i < binds.size(); ++i) {
-        stmt->bind(static_cast<int>(i) + 1, binds[i]);
-    }
-    return stmt;
-}
-
-} // namespace
 
 Result<SpendGrouping> spendGroupingFromString(const std::string& text) {
     for (auto g : {SpendGrouping::Provider, SpendGrouping::Model, SpendGrouping::Project,
@@ -134,15 +122,12 @@ SpendQuery::SpendQuery(sqlite::Database& db) : m_db(db) {}
 
 Result<std::vector<SpendQuery::Point>>
 SpendQuery::series(const SpendScope& scope, SpendBucket bucket, SpendGrouping grouping) {
-    std::vector<std::int64_t> binds;
-    const std::string where = whereSql(scope, true, binds);
+    const std::string where = spendScopeSql(scope, "d.", "day", true);
     // Group by the roll-up's own columns first, so names are looked up once per group.
-    auto stmt = prepareBound(m_db,
-                             "SELECT " + bucketSql(bucket) + ", " + groupSql(grouping) +
-                                 ", sum(d.usd_micros), sum(d.entries) FROM ledger_daily d "
-                                 "WHERE d.kind IN ('charge', 'adjust')" +
-                                 where + " GROUP BY 1, 2 ORDER BY 1, 2",
-                             binds);
+    auto stmt = m_db.prepare("SELECT " + bucketSql(bucket) + ", " + groupSql(grouping) +
+                             ", sum(d.usd_micros), sum(d.entries) FROM ledger_daily d "
+                             "WHERE d.kind IN ('charge', 'adjust')" +
+                             where + " GROUP BY 1, 2 ORDER BY 1, 2");
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
@@ -153,18 +138,18 @@ SpendQuery::series(const SpendScope& scope, SpendBucket bucket, SpendGrouping gr
 
 Result<std::vector<SpendQuery::Line>> SpendQuery::lines(const SpendScope& scope,
                                                         SpendGrouping grouping, bool reservations) {
-    std::vector<std::int64_t> binds;
-    const std::string where = whereSql(scope, !reservations, binds);
+    // An open reservation counts whenever it was made.
+    const std::string where = spendScopeSql(
+        reservations ? SpendScope{.projectId = scope.projectId, .clientId = scope.clientId} : scope,
+        "d.", "day", true);
     const std::string sign = reservations ? "CASE d.kind WHEN 'reserve' THEN 1 ELSE -1 END * " : "";
-    auto stmt = prepareBound(
-        m_db,
+    auto stmt = m_db.prepare(
         "SELECT " + groupSql(grouping) + ", sum(" + sign + "d.usd_micros), sum(" + sign +
-            "d.amount_micros), min(d.unit), max(d.unit), sum(" +
-            (reservations ? sign + "d.entries" : std::string("d.entries")) +
-            ") FROM ledger_daily d WHERE " +
-            (reservations ? "d.kind IN ('reserve', 'release')" : "d.kind IN ('charge', 'adjust')") +
-            where + " GROUP BY 1 ORDER BY 2 DESC, 1",
-        binds);
+        "d.amount_micros), min(d.unit), max(d.unit), sum(" +
+        (reservations ? sign + "d.entries" : std::string("d.entries")) +
+        ") FROM ledger_daily d WHERE " +
+        (reservations ? "d.kind IN ('reserve', 'release')" : "d.kind IN ('charge', 'adjust')") +
+        where + " GROUP BY 1 ORDER BY 2 DESC, 1");
     if (!stmt) {
         return std::unexpected(stmt.error());
     }

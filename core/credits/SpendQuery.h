@@ -21,6 +21,12 @@ struct SpendScope {
     std::optional<CalendarDay> to{};
 };
 
+// " AND ..." conditions limiting rows of the table aliased `alias` ("d.", "" for none) to
+// `scope`: its project_id, client_id, and the period on `timeColumn`, which counts days
+// (`perDay`) or unix ms. Ids and bounds are typed integers, written into the SQL directly.
+std::string spendScopeSql(const SpendScope& scope, const std::string& alias,
+                          const std::string& timeColumn, bool perDay);
+
 enum class SpendGrouping { Provider, Model, Project, Client, Stage };
 enum class SpendBucket { Day, Week, Month };
 

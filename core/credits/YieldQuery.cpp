@@ -6,29 +6,6 @@
 namespace ripen {
 namespace {
 
-// The filters of `scope` on a table alias: its project, client and period (`time` is the
-// column holding the period, `perDay` whether it counts days or unix ms). Ids and bounds
-// come from typed values, never from text, so they are written into the SQL directly.
-std::string scopeFilter(const SpendScope& s, const std::string& alias, const std::string& time,
-                        bool perDay) {
-    std::string sql;
-    if (s.projectId) {
-        sql += " AND " + alias + "project_id = " + std::to_string(*s.projectId);
-    }
-    if (s.clientId) {
-        sql += " AND " + alias + "client_id = " + std::to_string(*s.clientId);
-    }
-    if (s.from) {
-        sql += " AND " + alias + time +
-               " >= " + std::to_string(perDay ? *s.from : *s.from * kMillisPerDay);
-    }
-    if (s.to) {
-        sql += " AND " + alias + time +
-               " <= " + std::to_string(perDay ? *s.to : (*s.to + 1) * kMillisPerDay - 1);
-    }
-    return sql;
-}
-
 // Charges of the jobs outside each scope behind its picks: walk up from the picks to
 // every ancestor, take the jobs that made them outside the scope, and their batches.
 constexpr const char* kLineageSql = R"sql(
@@ -98,16 +75,16 @@ Result<std::vector<YieldQuery::Yield>> YieldQuery::grouped(const SpendScope& sco
                      ", d.job_stage, sum(d.usd_micros), "
                      "sum(d.entries) FROM ledger_daily d WHERE d.kind IN ('charge', "
                      "'adjust') AND d." +
-                     col + " <> 0" + scopeFilter(scope, "d.", "day", true) + " GROUP BY 1, 2");
+                     col + " <> 0" + spendScopeSql(scope, "d.", "day", true) + " GROUP BY 1, 2");
     auto lineage = m_db.prepare(withPart(
         withPart(withPart(kLineageSql, "{col}", col), "{picks}",
-                 scopeFilter(scope, "a.", "imported_at", false)),
-        "{charges}", scopeFilter({.from = scope.from, .to = scope.to}, "l.", "at", false)));
+                 spendScopeSql(scope, "a.", "imported_at", false)),
+        "{charges}", spendScopeSql({.from = scope.from, .to = scope.to}, "l.", "at", false)));
     auto flags = m_db.prepare("SELECT a." + col +
                               ", sum(a.flag = 'pick'), sum(a.flag = 'reject') "
                               "FROM assets a WHERE a.flag IN ('pick', 'reject') AND a." +
                               col + " IS NOT NULL" +
-                              scopeFilter(scope, "a.", "imported_at", false) + " GROUP BY 1");
+                              spendScopeSql(scope, "a.", "imported_at", false) + " GROUP BY 1");
     auto names = m_db.prepare(byProject ? "SELECT id, name FROM projects ORDER BY id"
                                         : "SELECT id, name FROM clients ORDER BY id");
     for (const auto* stmt : {&inside, &lineage, &flags, &names}) {
