@@ -214,7 +214,7 @@ int run(int argc, char** argv) {
                       rb::formatDuration(a), rb::formatFixed(kMoveFrames / r, 1),
                       rb::formatFixed(kMoveFrames / a, 1), rb::ratioText(r, a)});
     }
-    std::cout << moves.toMarkdown() << "\n";
+    std::cout << moves.toMarkdown() << "\n" << std::flush; // the cut below takes minutes
 
     std::cout << "## Cut: 60 s 1080p30 clip (keyframe every second) into 2 s segments, " << runs
               << " run(s), medians\n\n";

@@ -119,6 +119,9 @@ Status H264Mp4Writer::openEncoder() {
     enc->pix_fmt = AV_PIX_FMT_YUV420P;
     enc->time_base = AVRational{1, cfg.fps};
     enc->framerate = AVRational{cfg.fps, 1};
+    // libavcodec's default is one thread; 0 lets x264 pick (frame threads on every core), as
+    // the ffmpeg command line does. Memory stays bounded by x264's own lookahead.
+    enc->thread_count = 0;
     enc->gop_size = cfg.keyframeIntervalFrames > 0 ? cfg.keyframeIntervalFrames : cfg.fps;
     enc->color_range = AVCOL_RANGE_MPEG;
     enc->colorspace = AVCOL_SPC_BT709;
