@@ -1,6 +1,7 @@
 #include "CoreBridge.h"
 
 #include "PathText.h"
+#include "catalog/CatalogBackup.h"
 #include "catalog/Library.h"
 #include "internal/QueuedProgressSink.h"
 #include "queue/JobLane.h"
@@ -142,7 +143,21 @@ void CoreBridge::openLibrary() {
             }
             m_open = true;
             emit libraryOpened(*result);
+            backUpCatalogIfDue();
         });
+}
+
+// A verified catalog backup a day, on the import lane so neither the GUI nor the queries
+// wait for it.
+void CoreBridge::backUpCatalogIfDue() {
+    m_importPool.start([this, root = m_root] {
+        auto backup = ripen::CatalogBackup::takeIfDue(root, ripen::CatalogBackup::kIntervalMs);
+        if (!backup) {
+            QMetaObject::invokeMethod(
+                this, [this, error = backup.error()] { emit backupFailed(error); },
+                Qt::QueuedConnection);
+        }
+    });
 }
 
 CoreBridge::RequestId CoreBridge::queryAssets(const ripen::AssetQuery& query) {

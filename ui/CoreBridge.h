@@ -96,6 +96,8 @@ public:
 signals:
     void libraryOpened(const ripen::ui::LibraryOverview& overview);
     void libraryOpenFailed(const ripen::Error& error);
+    // The daily catalog backup could not be taken (a damaged catalog, a full disk).
+    void backupFailed(const ripen::Error& error);
 
     void assetsReady(quint64 request, const ripen::ui::AssetRecords& records);
     void assetCountReady(quint64 request, qint64 count);
@@ -118,6 +120,7 @@ signals:
     void exportFinished(const ripen::ui::ExportSummary& summary);
 
 private:
+    void backUpCatalogIfDue();
     struct ReaderState;
     template <class Work, class Done> void runOnReader(Work work, Done done);
 

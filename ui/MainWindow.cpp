@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "CoreBridge.h"
+#include "credits/CreditsDashboard.h"
 #include "export/ExportDialog.h"
 #include "gallery/CullingController.h"
 #include "gallery/GalleryModel.h"
@@ -101,6 +102,7 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
 
     installCuration();
     createProductionDocks();
+    installCreditsView();
     createMenus();
     createProductionMenu();
 
@@ -118,9 +120,16 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
     });
     connect(&m_bridge, &CoreBridge::overviewReady, this,
             [this](quint64, const LibraryOverview& overview) { showOverview(overview); });
+    connect(&m_bridge, &CoreBridge::backupFailed, this, [this](const ripen::Error& error) {
+        statusBar()->showMessage(
+            tr("No catalog backup today: %1").arg(QString::fromStdString(error.message)));
+    });
     connect(&m_bridge, &CoreBridge::libraryChanged, this, [this] {
         m_bridge.loadOverview();
         m_gallery->reload();
+        if (m_views->currentWidget() == m_credits) {
+            m_credits->refresh();
+        }
     });
 }
 
@@ -147,6 +156,14 @@ void MainWindow::createMenus() {
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* galleryView =
+        view->addAction(tr("&Gallery"), this, [this] { m_views->setCurrentWidget(m_gallery); });
+    galleryView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    QAction* creditsView = view->addAction(tr("&Credits"), this, &MainWindow::showCredits);
+    creditsView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
+    setToolTipWithShortcut(galleryView);
+    setToolTipWithShortcut(creditsView);
+    view->addSeparator();
     auto* themes = new QActionGroup(this);
     m_darkTheme = view->addAction(tr("&Dark Theme"), this, [this] { setTheme(ThemeMode::Dark); });
     m_lightTheme =
@@ -447,6 +464,19 @@ void MainWindow::exportSelection() {
     auto* dialog = new ExportDialog(m_bridge, ids, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
+}
+
+// The credit dashboard loads on its own worker (its own library connection), so it is
+// refreshed only when shown and when jobs land while it is shown.
+void MainWindow::installCreditsView() {
+    m_credits = new CreditsDashboard(this);
+    m_credits->setLibraryRoot(m_bridge.libraryRoot());
+    m_views->addWidget(m_credits);
+}
+
+void MainWindow::showCredits() {
+    m_views->setCurrentWidget(m_credits);
+    m_credits->refresh();
 }
 
 } // namespace ripen::ui

@@ -15,6 +15,7 @@ namespace ripen::ui {
 
 class AssetInspector;
 class CoreBridge;
+class CreditsDashboard;
 class CurationViews;
 class DemoLibraryMaker;
 class GalleryView;
@@ -86,6 +87,8 @@ private:
     void installCuration();
     void createCurationMenu();
     void createProductionDocks();
+    void installCreditsView();
+    void showCredits();
     void createProductionMenu();
 
     CoreBridge& m_bridge;
@@ -112,6 +115,7 @@ private:
     QDockWidget* m_queueDock = nullptr;
     KeyStore* m_keyStore = nullptr;
     DemoLibraryMaker* m_demoMaker = nullptr;
+    CreditsDashboard* m_credits = nullptr;
 };
 
 } // namespace ripen::ui

@@ -5,12 +5,6 @@
 #include <iostream>
 
 namespace ripen::cli {
-namespace {
-
-constexpr std::int64_t kBackupIntervalMs = 24LL * 60 * 60 * 1000;
-
-} // namespace
-
 std::unique_ptr<Library> openLibraryOrReport(const std::filesystem::path& root) {
     auto library = Library::open(root);
     if (!library) {
@@ -23,7 +17,7 @@ std::unique_ptr<Library> openLibraryOrReport(const std::filesystem::path& root) 
         return nullptr;
     }
     // A verified backup a day: a damaged catalog then costs at most a day of curation.
-    if (auto backup = CatalogBackup::takeIfDue(root, kBackupIntervalMs); !backup) {
+    if (auto backup = CatalogBackup::takeIfDue(root, CatalogBackup::kIntervalMs); !backup) {
         std::cerr << "ripen-cli: warning: no catalog backup taken: " << backup.error().message
                   << "\n";
     }

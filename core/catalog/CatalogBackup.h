@@ -20,6 +20,8 @@ namespace ripen {
 class CatalogBackup {
 public:
     static constexpr std::size_t kKept = 7; // older backups are removed after a new one
+    // How often ripen and ripen-cli take one when they open a library.
+    static constexpr std::int64_t kIntervalMs = 24LL * 60 * 60 * 1000;
 
     struct Info {
         std::filesystem::path file;
