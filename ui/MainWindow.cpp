@@ -33,6 +33,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -102,6 +103,12 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
 
     installCuration();
     createProductionDocks();
+    // Inspector and Generate share the right side as tabs: stacked, their minimum heights
+    // add up past a 800 px tall screen.
+    tabifyDockWidget(m_inspectorDock, m_generationDock);
+    m_inspectorDock->raise();
+    // The right-hand panels run the full height; the queue sits under the grid only.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     installCreditsView();
     createMenus();
     createProductionMenu();
@@ -127,7 +134,7 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
     connect(&m_bridge, &CoreBridge::libraryChanged, this, [this] {
         m_bridge.loadOverview();
         m_gallery->reload();
-        if (m_views->currentWidget() == m_credits) {
+        if (m_views->currentWidget() == m_creditsScroll) {
             m_credits->refresh();
         }
     });
@@ -294,7 +301,12 @@ void MainWindow::createProductionDocks() {
     m_jobStatus = new JobStatusWidget(lane, this);
     m_generationDock = new QDockWidget(tr("Generate"), this);
     m_generationDock->setObjectName(QStringLiteral("generationDock"));
-    m_generationDock->setWidget(m_generationPanel);
+    // Scrollable, so the panel's full form never forces the window taller than the screen.
+    auto* generationScroll = new QScrollArea(this);
+    generationScroll->setWidget(m_generationPanel);
+    generationScroll->setWidgetResizable(true);
+    generationScroll->setFrameShape(QFrame::NoFrame);
+    m_generationDock->setWidget(generationScroll);
     m_generationDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
     addDockWidget(Qt::RightDockWidgetArea, m_generationDock);
     m_queueDock = new QDockWidget(tr("Queue"), this);
@@ -467,16 +479,25 @@ void MainWindow::exportSelection() {
 }
 
 // The credit dashboard loads on its own worker (its own library connection), so it is
-// refreshed only when shown and when jobs land while it is shown.
+// given the library only when first shown, once the bridge has opened (and created) it, and
+// refreshed when shown and when jobs land while it is shown.
 void MainWindow::installCreditsView() {
     m_credits = new CreditsDashboard(this);
-    m_credits->setLibraryRoot(m_bridge.libraryRoot());
-    m_views->addWidget(m_credits);
+    // A stack is as tall as its tallest page: scrolling keeps the charts from setting the
+    // window's minimum height.
+    m_creditsScroll = new QScrollArea(this);
+    m_creditsScroll->setWidget(m_credits);
+    m_creditsScroll->setWidgetResizable(true);
+    m_creditsScroll->setFrameShape(QFrame::NoFrame);
+    m_views->addWidget(m_creditsScroll);
 }
 
 void MainWindow::showCredits() {
-    m_views->setCurrentWidget(m_credits);
-    m_credits->refresh();
+    if (!m_bridge.isOpen()) {
+        return;
+    }
+    m_views->setCurrentWidget(m_creditsScroll);
+    m_credits->setLibraryRoot(m_bridge.libraryRoot()); // loads the figures
 }
 
 } // namespace ripen::ui

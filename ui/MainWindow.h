@@ -8,6 +8,7 @@
 class QAction;
 class QDockWidget;
 class QLabel;
+class QScrollArea;
 class QSplitter;
 class QStackedWidget;
 
@@ -116,6 +117,7 @@ private:
     KeyStore* m_keyStore = nullptr;
     DemoLibraryMaker* m_demoMaker = nullptr;
     CreditsDashboard* m_credits = nullptr;
+    QScrollArea* m_creditsScroll = nullptr;
 };
 
 } // namespace ripen::ui

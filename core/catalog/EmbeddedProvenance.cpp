@@ -70,12 +70,17 @@ Result<std::string> embedInPng(std::string_view png, const Provenance& provenanc
     return PngChunks::withChunk(*out, "iCCP", iccp);
 }
 
-void setExif(Exiv2::ExifData& exif, const Provenance& provenance, int dpi) {
+void setExif(Exiv2::ExifData& exif, const Provenance& provenance,
+             const EmbeddedProvenance::Options& options) {
     const auto& prompt = provenance.generation.prompt;
     if (!prompt.empty()) {
         exif["Exif.Image.ImageDescription"] = prompt;
-        exif["Exif.Photo.UserComment"] = "charset=Unicode " + prompt;
     }
+    const std::string& comment = options.userComment.empty() ? prompt : options.userComment;
+    if (!comment.empty()) {
+        exif["Exif.Photo.UserComment"] = "charset=Unicode " + comment;
+    }
+    const int dpi = options.dpi;
     if (!provenance.creatorTool.empty()) {
         exif["Exif.Image.Software"] = provenance.creatorTool;
     }
@@ -118,7 +123,7 @@ Result<std::string> embedWithExiv2(std::string_view bytes, std::string_view form
             return std::unexpected(image.error());
         }
         auto& file = **image;
-        setExif(file.exifData(), provenance, options.dpi);
+        setExif(file.exifData(), provenance, options);
         file.setXmpPacket(XmpPacket::write(provenance));
         file.writeXmpFromPacket(true);
         if (options.srgbProfile && !file.iccProfileDefined()) {
@@ -146,7 +151,7 @@ Result<std::string> embedInWebp(std::string_view webp, const Provenance& provena
                                       reinterpret_cast<const Exiv2::byte*>(existing->exif.data()),
                                       static_cast<std::uint32_t>(existing->exif.size()));
         }
-        setExif(exif, provenance, options.dpi);
+        setExif(exif, provenance, options);
         Exiv2::Blob blob;
         Exiv2::ExifParser::encode(blob, Exiv2::littleEndian, exif);
         update.exif.assign(blob.begin(), blob.end());

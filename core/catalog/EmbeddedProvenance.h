@@ -22,6 +22,9 @@ public:
     struct Options {
         bool srgbProfile = true;
         int dpi = 0; // > 0: EXIF resolution (JPEG, WebP, TIFF); PNG pHYs is withResolution's
+        // EXIF UserComment; empty: the prompt. The exporter puts AUTOMATIC1111's
+        // "parameters" text there, where A1111, Forge and InvokeAI look for it in a JPEG.
+        std::string userComment;
     };
 
     // `format` is "png", "jpeg", "webp" or "tiff". Errors: Unsupported for other formats;

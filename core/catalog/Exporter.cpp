@@ -1,6 +1,8 @@
 #include "catalog/Exporter.h"
 
 #include "catalog/A1111Parameters.h"
+#include "catalog/EmbeddedProvenance.h"
+#include "catalog/Provenance.h"
 #include "common/AtomicFileWriter.h"
 #include "common/FileIo.h"
 #include "common/Sha256.h"
@@ -12,6 +14,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <set>
 #include <system_error>
 
 namespace ripen {
@@ -51,9 +55,9 @@ std::string preferredExtension(const std::string& format) {
 }
 
 Error blobDamaged(const Asset& asset) {
-    return Error{ErrorCode::Corrupt, "the library file of asset " + std::to_string(asset.id) +
-                                         " (" + asset.blobPath +
-                                         ") no longer matches its SHA-256; restore it from a backup"};
+    return Error{ErrorCode::Corrupt,
+                 "the library file of asset " + std::to_string(asset.id) + " (" + asset.blobPath +
+                     ") no longer matches its SHA-256; restore it from a backup"};
 }
 
 // Copies the blob as it is, hashing on the way: a blob that no longer hashes to its name
@@ -113,7 +117,8 @@ bool needsResolution(const std::string& format, const ExportOptions& options) {
 // The file's bytes as they should be written: re-encoded only where needsReencode says,
 // then the resolution and the provenance, each touching only what it must.
 Result<std::string> exportedBytes(std::string bytes, const Asset& asset, const std::string& format,
-                                  const ExportOptions& options) {
+                                  const ExportOptions& options,
+                                  const std::optional<Provenance>& provenance) {
     const bool convert = needsReencode(asset, format, options);
     if (convert) {
         auto image = decodeImage(bytes);
@@ -132,21 +137,50 @@ Result<std::string> exportedBytes(std::string bytes, const Asset& asset, const s
         }
         bytes = std::move(*stated);
     }
-    if (!options.writeMetadata || asset.generation.empty()) {
+    if (!provenance) {
         return bytes;
     }
     const std::string parameters = A1111Parameters::format(asset.generation);
-    if (format == "png") {
+    if (format == "png" && !asset.generation.empty()) {
         auto tagged = PngChunks::withTextChunk(bytes, "parameters", parameters);
         if (!tagged) {
             return std::unexpected(withContext(tagged.error(), "writing metadata"));
         }
-        return std::move(*tagged);
+        bytes = std::move(*tagged);
     }
-    if (format == "jpeg" && convert) {
-        return withJpegComment(bytes, parameters);
+    EmbeddedProvenance::Options embed;
+    embed.dpi = options.dpi;
+    embed.userComment = asset.generation.empty() ? "" : parameters;
+    auto embedded = EmbeddedProvenance::embed(bytes, format, *provenance, embed);
+    if (!embedded) {
+        return std::unexpected(withContext(embedded.error(), "writing metadata"));
     }
-    return bytes;
+    return std::move(*embedded);
+}
+
+// Whether the asset's lineage leads back to an image no model made: a user's own photo or
+// artwork that was edited with a model (IPTC's "composite" source type).
+bool derivesFromUserImage(Catalog& catalog, const Asset& asset) {
+    constexpr std::size_t kMaxAncestors = 1000; // lineage is a DAG; this bounds a damaged one
+    std::vector<AssetId> pending = asset.parents;
+    std::set<AssetId> seen;
+    while (!pending.empty() && seen.size() < kMaxAncestors) {
+        const AssetId id = pending.back();
+        pending.pop_back();
+        if (!seen.insert(id).second) {
+            continue;
+        }
+        auto parent = catalog.asset(id);
+        if (!parent) {
+            continue;
+        }
+        if (parent->parents.empty() && parent->kind == AssetKind::Image &&
+            parent->generation.empty() && parent->generation.provider.empty()) {
+            return true;
+        }
+        pending.insert(pending.end(), parent->parents.begin(), parent->parents.end());
+    }
+    return false;
 }
 
 } // namespace
@@ -206,8 +240,13 @@ Result<std::filesystem::path> Exporter::exportAsset(AssetId id,
         return std::unexpected(target.error());
     }
     const auto blob = m_library.blobFile(*asset);
-    const bool provenance = options.writeMetadata && !asset->generation.empty() &&
-                            (format == "png" || (format == "jpeg" && reencode));
+    // Provenance goes into images that a model made or that were derived in Ripen; a
+    // user's own untouched file leaves as it came.
+    std::optional<Provenance> provenance;
+    if (options.writeMetadata && asset->kind == AssetKind::Image &&
+        (!asset->generation.empty() || !asset->parents.empty())) {
+        provenance = provenanceOf(*asset, derivesFromUserImage(m_library.catalog(), *asset));
+    }
     const bool rewrite = provenance || reencode || needsResolution(format, options);
     const auto write = [&]() -> Status {
         if (!rewrite) {
@@ -217,7 +256,7 @@ Result<std::filesystem::path> Exporter::exportAsset(AssetId id,
         if (!bytes) {
             return std::unexpected(bytes.error());
         }
-        auto exported = exportedBytes(std::move(*bytes), *asset, format, options);
+        auto exported = exportedBytes(std::move(*bytes), *asset, format, options, provenance);
         if (!exported) {
             return std::unexpected(exported.error());
         }

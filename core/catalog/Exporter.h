@@ -22,10 +22,12 @@ struct ExportOptions {
 
 // Writes an asset out of the library in its own format (no re-encoding, so pixels are
 // bit-identical; a PNG or JPEG resolution is set without touching pixels), or converted
-// to another image format when options.format names one. Metadata goes into PNGs as a
-// text chunk and into converted JPEGs as a comment. `destination` is a file path, or an existing
-// folder in which the file is named after the asset's source file. The file appears complete or not
-// at all.
+// to another image format when options.format names one. With metadata on, images a model
+// made or Ripen derived carry their provenance (EmbeddedProvenance: XMP with the prompt and
+// IPTC digital source type, EXIF in JPEG/WebP/TIFF, an sRGB profile when the file has no
+// colour profile, PNGs also an A1111 "parameters" chunk). `destination` is a file path, or an
+// existing folder in which the file is named after the asset's source file. The file appears
+// complete or not at all.
 class Exporter {
 public:
     explicit Exporter(Library& library);

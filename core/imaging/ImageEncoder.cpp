@@ -158,26 +158,4 @@ Result<std::string> withResolution(std::string_view bytes, std::string_view form
                                             " file without re-encoding it");
 }
 
-Result<std::string> withJpegComment(std::string_view jpeg, std::string_view text) {
-    if (!jpeg.starts_with(kJpegStart)) {
-        return fail(ErrorCode::Corrupt, "not a JPEG: the start marker is missing");
-    }
-    if (text.size() > 65533) {
-        return fail(ErrorCode::LimitExceeded, "a JPEG comment holds at most 65,533 bytes");
-    }
-    std::string segment("\xFF\xFE", 2);
-    appendBigEndian(segment, static_cast<std::uint32_t>(text.size() + 2), 2);
-    segment.append(text);
-    // After the JFIF segment where there is one: JFIF wants its APP0 right after SOI.
-    std::size_t at = 2;
-    if (jpeg.size() > 11 && jpeg.substr(2, 2) == "\xFF\xE0" &&
-        jpeg.substr(6, 5) == std::string_view("JFIF\0", 5)) {
-        at +=
-            2 + ((static_cast<unsigned char>(jpeg[4]) << 8) | static_cast<unsigned char>(jpeg[5]));
-    }
-    std::string out(jpeg);
-    out.insert(std::min(at, out.size()), segment);
-    return out;
-}
-
 } // namespace ripen

@@ -26,8 +26,4 @@ Result<std::string> encodeImage(const cv::Mat& image, const EncodeOptions& optio
 // without its start marker; Unsupported for other formats; InvalidArgument for dpi <= 0.
 Result<std::string> withResolution(std::string_view bytes, std::string_view format, int dpi);
 
-// A JPEG with a comment (COM) segment holding `text` right after its start marker.
-// Errors: Corrupt without the start marker; LimitExceeded for text over 65,533 bytes.
-Result<std::string> withJpegComment(std::string_view jpeg, std::string_view text);
-
 } // namespace ripen

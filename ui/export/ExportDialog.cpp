@@ -45,8 +45,9 @@ ExportDialog::ExportDialog(CoreBridge& bridge, std::vector<ripen::AssetId> ids, 
     m_dpi->setToolTip(tr("The resolution printers read; pixels are not resampled. WebP has no "
                          "such field."));
     m_metadata->setChecked(true);
-    m_metadata->setToolTip(tr("PNG: an AUTOMATIC1111-style \"parameters\" text chunk. JPEG: a "
-                              "comment. WebP and TIFF are written without it."));
+    m_metadata->setToolTip(tr("Prompt, model, seed and the IPTC \"made by AI\" label as XMP "
+                              "(and EXIF in JPEG, WebP and TIFF), an sRGB profile, and for PNG an "
+                              "AUTOMATIC1111-style \"parameters\" chunk."));
     m_folder->setText(QSettings()
                           .value(kFolderSetting,
                                  QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))

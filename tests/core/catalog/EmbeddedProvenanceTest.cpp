@@ -74,7 +74,7 @@ TEST_CASE("provenance written into PNG, JPEG, WebP and TIFF is read back by exif
     INFO(format);
     const std::string original = test::encodeTestImage(test::makeTestImage(96, 64, 5), extension);
     auto written = EmbeddedProvenance::embed(original, format, sampleProvenance(),
-                                             {.srgbProfile = true, .dpi = 300});
+                                             {.srgbProfile = true, .dpi = 300, .userComment = {}});
     REQUIRE(written);
 
     // Only metadata changed: the decoded pixels are identical.

@@ -4,10 +4,12 @@
 #include "catalog/Library.h"
 #include "imaging/ImageDecoder.h"
 #include "imaging/PngChunks.h"
+#include "support/Process.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
 using namespace ripen;
@@ -129,4 +131,53 @@ TEST_CASE("Export refuses a bad quality and a name that contradicts the format",
     CHECK(misnamed.error().message.find(".jpg") != std::string::npos);
     options.format = "gif";
     CHECK_FALSE(Exporter(*f.library).exportAsset(f.id, f.dir / "out", options));
+}
+
+TEST_CASE("exports carry provenance that exiftool reads in every format", "[export][metadata]") {
+    TempDir dir;
+    auto library = Library::open(dir / "library");
+    REQUIRE(library);
+    auto png = PngChunks::withTextChunk(
+        encodeTestImage(makeTestImage(64, 48, 3), ".png"), "parameters",
+        "a teal kettle on linen\nNegative prompt: clutter\nSteps: 20, Seed: 31337, "
+        "Size: 64x48, Model: juggernaut_xl");
+    REQUIRE(png);
+    writeBytes(dir / "kettle.png", *png);
+    NullProgress progress;
+    AssetId id = 0;
+    const std::vector<std::filesystem::path> paths{dir / "kettle.png"};
+    Importer(**library).importPaths(
+        paths, {}, [&](const ImportOutcome& o) { id = o.id; }, progress);
+    REQUIRE(id != 0);
+    std::filesystem::create_directories(dir / "out");
+
+    for (const std::string format : {"png", "jpeg", "webp", "tiff"}) {
+        INFO(format);
+        ExportOptions options;
+        options.format = format;
+        options.dpi = 300;
+        auto written = Exporter(**library).exportAsset(id, dir / "out", options);
+        REQUIRE(written);
+        const auto tags =
+            runProcess({"exiftool", "-json", "-n", "-G1", "-charset", "UTF8", written->string()});
+        REQUIRE(tags.exitCode == 0);
+        const auto json = nlohmann::json::parse(tags.out)[0];
+        CHECK(json.value("XMP-dc:Description", "") == "a teal kettle on linen");
+        CHECK(json.value("XMP-iptcExt:DigitalSourceType", "") ==
+              "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia");
+        CHECK(json.value("XMP-ripen:Seed", 0) == 31337);
+        CHECK(json.contains("ICC_Profile:ProfileDescription"));
+        if (format != "png") {
+            // A1111, Forge and InvokeAI read a JPEG's parameters from EXIF UserComment.
+            CHECK(json.value("ExifIFD:UserComment", "").find("Steps: 20") != std::string::npos);
+        }
+    }
+
+    ExportOptions bare;
+    bare.format = "jpeg";
+    bare.writeMetadata = false;
+    auto written = Exporter(**library).exportAsset(id, dir / "out" / "bare.jpg", bare);
+    REQUIRE(written);
+    const auto tags = runProcess({"exiftool", "-json", "-G1", written->string()});
+    CHECK(tags.out.find("XMP-dc") == std::string::npos);
 }

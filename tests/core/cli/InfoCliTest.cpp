@@ -34,7 +34,7 @@ Provenance foxProvenance() {
 
 std::filesystem::path writeExportedJpeg(const TempDir& temp) {
     const std::string jpeg = encodeTestImage(makeTestImage(80, 60, 4), ".jpg");
-    auto exported = EmbeddedProvenance::embed(jpeg, "jpeg", foxProvenance(), {.dpi = 240});
+    auto exported = EmbeddedProvenance::embed(jpeg, "jpeg", foxProvenance(), {.srgbProfile = true, .dpi = 240, .userComment = {}});
     REQUIRE(exported);
     const auto file = temp.path() / "fox.jpg";
     writeBytes(file, *exported);
