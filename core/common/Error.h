@@ -20,6 +20,7 @@ enum class ErrorCode {
     Database,        // SQLite reported an error
     SchemaTooNew,    // the catalog was written by a newer Ripen
     Cancelled,       // the user or a stop token asked to stop
+    Busy,            // another process holds what this needs (a library's job queue)
     Internal,        // a bug: an invariant did not hold
 };
 

@@ -5,6 +5,7 @@
 #include "common/FileIo.h"
 #include "common/Sha256.h"
 #include "jobs/InpaintJob.h"
+#include "jobs/QueueLock.h"
 
 #include <condition_variable>
 #include <list>
@@ -12,7 +13,6 @@
 
 namespace ripen {
 namespace {
-
 
 nlohmann::json resultToJson(const ProviderResult& result) {
     nlohmann::json files = nlohmann::json::array();
@@ -27,7 +27,9 @@ nlohmann::json resultToJson(const ProviderResult& result) {
     if (result.usage.costMicros) {
         usage["cost_micros"] = *result.usage.costMicros;
     }
-    return {{"files", files}, {"model_version", result.modelVersion}, {"usage", usage},
+    return {{"files", files},
+            {"model_version", result.modelVersion},
+            {"usage", usage},
             {"info", result.info}};
 }
 
@@ -113,11 +115,20 @@ void JobRunner::emit(const JobEvent& event) {
         std::lock_guard lock(m_mutex);
         listeners = m_listeners;
         switch (event.state) {
-        case JobState::Succeeded: ++m_summary.succeeded; break;
-        case JobState::Failed: ++m_summary.failed; break;
-        case JobState::Interrupted: ++m_summary.interrupted; break;
-        case JobState::Canceled: ++m_summary.canceled; break;
-        default: break;
+        case JobState::Succeeded:
+            ++m_summary.succeeded;
+            break;
+        case JobState::Failed:
+            ++m_summary.failed;
+            break;
+        case JobState::Interrupted:
+            ++m_summary.interrupted;
+            break;
+        case JobState::Canceled:
+            ++m_summary.canceled;
+            break;
+        default:
+            break;
         }
     }
     for (const auto& listener : listeners) {
@@ -145,6 +156,11 @@ void JobRunner::checkCancelRequests(JobStore& store) {
 }
 
 Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
+    // Held until this returns: no other process recovers or claims jobs meanwhile.
+    auto queueLock = QueueLock::acquire(m_root);
+    if (!queueLock) {
+        return std::unexpected(queueLock.error());
+    }
     auto library = Library::open(m_root);
     if (!library) {
         return std::unexpected(library.error());
@@ -202,34 +218,35 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
             }
             auto done = std::make_shared<std::atomic<bool>>(false);
             const bool holdsSlot = claim.step == JobStep::Submit;
-            workers.push_back(Worker{
-                std::jthread([this, claim, endpoint, source, done, holdsSlot, &wake, &wakeMutex,
-                              &finishedSinceWait]() {
-                    // The slot limits requests at the provider, not local work: it is given
-                    // back as soon as the provider has answered, before the result is stored.
-                    bool released = !holdsSlot;
-                    const auto releaseSlot = [&] {
-                        if (!std::exchange(released, true)) {
-                            m_pool.release(claim.job.request.provider, endpoint);
-                            std::lock_guard wakeLock(wakeMutex);
-                            ++finishedSinceWait;
-                            wake.notify_all();
-                        }
-                    };
-                    work(claim, endpoint, source.get_token(), releaseSlot);
-                    releaseSlot();
-                    {
-                        std::lock_guard lock(m_mutex);
-                        m_inFlight.erase(claim.job.id);
-                    }
-                    done->store(true);
-                    {
-                        std::lock_guard wakeLock(wakeMutex);
-                        ++finishedSinceWait;
-                    }
-                    wake.notify_all();
-                }),
-                done});
+            workers.push_back(Worker{std::jthread([this, claim, endpoint, source, done, holdsSlot,
+                                                   &wake, &wakeMutex, &finishedSinceWait]() {
+                                         // The slot limits requests at the provider, not local
+                                         // work: it is given back as soon as the provider has
+                                         // answered, before the result is stored.
+                                         bool released = !holdsSlot;
+                                         const auto releaseSlot = [&] {
+                                             if (!std::exchange(released, true)) {
+                                                 m_pool.release(claim.job.request.provider,
+                                                                endpoint);
+                                                 std::lock_guard wakeLock(wakeMutex);
+                                                 ++finishedSinceWait;
+                                                 wake.notify_all();
+                                             }
+                                         };
+                                         work(claim, endpoint, source.get_token(), releaseSlot);
+                                         releaseSlot();
+                                         {
+                                             std::lock_guard lock(m_mutex);
+                                             m_inFlight.erase(claim.job.id);
+                                         }
+                                         done->store(true);
+                                         {
+                                             std::lock_guard wakeLock(wakeMutex);
+                                             ++finishedSinceWait;
+                                         }
+                                         wake.notify_all();
+                                     }),
+                                     done});
             continue;
         }
         std::int64_t waitMs = m_settings.idleTick.count();
@@ -280,7 +297,8 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
         emit({job.id, JobState::Failed, "unknown provider " + job.request.provider, {}, {}});
         return;
     }
-    if (const std::string missing = provider->missingConfiguration(m_credentials); !missing.empty()) {
+    if (const std::string missing = provider->missingConfiguration(m_credentials);
+        !missing.empty()) {
         if (claimed.step == JobStep::Poll) {
             (void)store.retryLater(job.id, unixMillis() + 60'000, missing, true);
         } else {
@@ -323,12 +341,15 @@ void JobRunner::onResult(JobStore& store, Library& library, const Job& job, Prov
         return;
     }
     if (outcome->state == ProviderResult::State::Running) {
-        const std::string operation = outcome->operationId.empty() ? job.operationId
-                                                                   : outcome->operationId;
+        const std::string operation =
+            outcome->operationId.empty() ? job.operationId : outcome->operationId;
         const auto next = unixMillis() + provider.pollInterval(wasPoll ? job.polls + 1 : 0).count();
         (void)store.recordRunning(job.id, operation, next, outcome->progress);
-        emit({job.id, JobState::Running, "running at " + provider.displayName(),
-              outcome->progress, {}});
+        emit({job.id,
+              JobState::Running,
+              "running at " + provider.displayName(),
+              outcome->progress,
+              {}});
         return;
     }
     const nlohmann::json result = resultToJson(*outcome);
@@ -381,7 +402,8 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
                 continue;
             }
         }
-        if (prepared.error().code == ErrorCode::DiskFull || prepared.error().code == ErrorCode::Io) {
+        if (prepared.error().code == ErrorCode::DiskFull ||
+            prepared.error().code == ErrorCode::Io) {
             // Retry the save, never the generation: the paid result is still in the work dir.
             if (prepared.error().code == ErrorCode::DiskFull) {
                 pause();
@@ -390,9 +412,10 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
             emit({job.id, JobState::Storing, prepared.error().message, {}, {}});
             return;
         }
-        const std::string reason = "the provider's result could not be stored: " +
-                                   prepared.error().message;
-        (void)store.failJob(job.id, reason, charged ? std::optional<Estimate>(*charged) : std::nullopt);
+        const std::string reason =
+            "the provider's result could not be stored: " + prepared.error().message;
+        (void)store.failJob(job.id, reason,
+                            charged ? std::optional<Estimate>(*charged) : std::nullopt);
         emit({job.id, JobState::Failed, reason, {}, {}});
         return;
     }
@@ -432,7 +455,8 @@ void JobRunner::onFailure(JobStore& store, const Job& job, Provider& provider,
             m_pool.coolDown(job.request.provider, job.endpoint, m_settings.endpointCooldown);
         }
         if (!wasPoll && m_retry.exhausted(job.attempts)) {
-            failWith("gave up after " + std::to_string(job.attempts) + " attempts: " + failure.message);
+            failWith("gave up after " + std::to_string(job.attempts) +
+                     " attempts: " + failure.message);
             return;
         }
         auto wait = m_retry.delay(wasPoll ? job.polls + 1 : job.attempts, failure.retryAfter);
@@ -440,22 +464,28 @@ void JobRunner::onFailure(JobStore& store, const Job& job, Provider& provider,
             wait = std::max(wait, provider.pollInterval(job.polls + 1));
         }
         (void)store.retryLater(job.id, unixMillis() + wait.count(), failure.message, wasPoll);
-        emit({job.id, wasPoll ? JobState::Running : JobState::Queued,
+        emit({job.id,
+              wasPoll ? JobState::Running : JobState::Queued,
               "will retry in " + std::to_string(wait.count() / 1000) + " s: " + failure.message,
-              {}, {}});
+              {},
+              {}});
         return;
     }
-    case Kind::Blocked: failWith("blocked by " + who + ": " + failure.message); return;
+    case Kind::Blocked:
+        failWith("blocked by " + who + ": " + failure.message);
+        return;
     case Kind::Permanent:
-    case Kind::NotConfigured: failWith(who + ": " + failure.message); return;
+    case Kind::NotConfigured:
+        failWith(who + ": " + failure.message);
+        return;
     case Kind::Ambiguous:
         if (wasPoll || provider.dedupesResubmission()) {
             const auto wait = m_retry.delay(job.attempts, failure.retryAfter);
             (void)store.retryLater(job.id, unixMillis() + wait.count(), failure.message, wasPoll);
             return;
         }
-        (void)store.interrupt(job.id, "charge unknown: the request may have reached " + who +
-                                          " (" + failure.message +
+        (void)store.interrupt(job.id, "charge unknown: the request may have reached " + who + " (" +
+                                          failure.message +
                                           "). Retry it (it may be charged twice) or cancel it.");
         emit({job.id, JobState::Interrupted, failure.message, {}, {}});
         return;

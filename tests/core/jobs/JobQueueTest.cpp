@@ -7,18 +7,19 @@
 #include "credits/Ledger.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
+#include "jobs/QueueLock.h"
 #include "providers/openai/OpenAiImagesProvider.h"
-#include "support/TestCredentials.h"
 #include "support/FakeHttpServer.h"
 #include "support/TempDir.h"
+#include "support/TestCredentials.h"
 #include "support/TestImages.h"
 #include "support/fakes/OpenAiFakeServer.h"
 #include "support/fakes/UniqueImageReplies.h"
 
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <thread>
+#include <unistd.h>
 
 using namespace ripen;
 using namespace ripen::test;
@@ -91,7 +92,8 @@ struct QueueFixture {
 
     Micros ledgerSum(const char* kind) {
         auto sum = library->catalog().database().queryInt64(
-            std::string("SELECT coalesce(sum(usd_micros), 0) FROM ledger WHERE kind = '") + kind + "'");
+            std::string("SELECT coalesce(sum(usd_micros), 0) FROM ledger WHERE kind = '") + kind +
+            "'");
         REQUIRE(sum);
         return *sum;
     }
@@ -163,8 +165,8 @@ TEST_CASE("A hard budget refuses the job that would pass it, also under concurre
                 ++accepted;
             } else {
                 CHECK(ids.error().code == ErrorCode::LimitExceeded);
-                CHECK_THAT(ids.error().message, Catch::Contains("Tight") &&
-                                                    Catch::Contains("budget"));
+                CHECK_THAT(ids.error().message,
+                           Catch::Contains("Tight") && Catch::Contains("budget"));
                 ++refused;
             }
         });
@@ -177,7 +179,8 @@ TEST_CASE("A hard budget refuses the job that would pass it, also under concurre
     CHECK((*budget)->reservedUsd == 420'000);
 }
 
-TEST_CASE("429 with Retry-After is waited out and sent again with one execution", "[jobs][faults]") {
+TEST_CASE("429 with Retry-After is waited out and sent again with one execution",
+          "[jobs][faults]") {
     QueueFixture f;
     f.server.replySequence("POST", "/v1/images/generations",
                            {FakeReply::rateLimited("1", {{"error", {{"message", "slow down"}}}}),
@@ -220,8 +223,7 @@ TEST_CASE("A safety block fails at once with the provider's words", "[jobs][faul
     CHECK(f.server.count("/v1/images/generations") == 1);
 }
 
-TEST_CASE("A reply cut after the request was sent is never resent on its own",
-          "[jobs][faults]") {
+TEST_CASE("A reply cut after the request was sent is never resent on its own", "[jobs][faults]") {
     QueueFixture f;
     f.server.replySequence("POST", "/v1/images/generations",
                            {FakeReply::cutBody("{\"data\": [", 100000),
@@ -339,4 +341,32 @@ TEST_CASE("Base URLs and limits chosen in settings win over the environment", "[
     registry.setBaseUrls("unknown", {"http://x"}); // ignored
     CHECK(registry.endpoints("unknown").empty());
     ::unsetenv("RIPEN_OPENAI_BASE_URL");
+}
+
+TEST_CASE("A second runner on the same library leaves the first one's jobs alone", "[jobs][lock]") {
+    QueueFixture f;
+    const auto ids = f.enqueue("in flight elsewhere");
+    JobStore store(*f.library);
+    auto claimed = store.claimNext({"openai"}, 1LL << 50); // now "submitting", as if sending
+    REQUIRE(claimed);
+    REQUIRE(claimed->has_value());
+    {
+        auto held = QueueLock::acquire(f.library->root()); // the other process's runner
+        REQUIRE(held);
+        JobRunner runner(f.library->root(), f.registry, f.credentials, f.prices, f.http,
+                         QueueFixture::fastRetries());
+        auto summary = runner.runUntilIdle({});
+        REQUIRE_FALSE(summary);
+        CHECK(summary.error().code == ErrorCode::Busy);
+        CHECK(summary.error().message.find("pid " + std::to_string(::getpid())) !=
+              std::string::npos);
+        CHECK(store.job(ids[0])->state == JobState::Submitting); // not taken for a crash
+        CHECK(f.server.totalCount() == 0);
+    }
+    // Once the holder is gone (a crash drops its flock too), recovery runs as before.
+    auto summary = JobRunner(f.library->root(), f.registry, f.credentials, f.prices, f.http,
+                             QueueFixture::fastRetries())
+                       .runUntilIdle({});
+    REQUIRE(summary);
+    CHECK(store.job(ids[0])->state == JobState::Interrupted);
 }
