@@ -140,16 +140,24 @@ Result<std::string> embedWithExiv2(std::string_view bytes, std::string_view form
     }
 }
 
+// A WebP EXIF chunk is a bare TIFF-structured block; exiv2 parses and writes those.
+void decodeExif(std::string_view block, Exiv2::ExifData& exif) {
+    ensureExiv2Ready();
+    Exiv2::ExifParser::decode(exif, reinterpret_cast<const Exiv2::byte*>(block.data()),
+                              static_cast<std::uint32_t>(block.size()));
+}
+
 Result<std::string> embedInWebp(std::string_view webp, const Provenance& provenance,
                                 const EmbeddedProvenance::Options& options) {
+    auto existing = WebpContainer::read(webp);
+    if (!existing) {
+        return std::unexpected(existing.error());
+    }
     WebpContainer::Metadata update;
     try {
-        ensureExiv2Ready();
         Exiv2::ExifData exif;
-        if (auto existing = WebpContainer::read(webp); existing && !existing->exif.empty()) {
-            Exiv2::ExifParser::decode(exif,
-                                      reinterpret_cast<const Exiv2::byte*>(existing->exif.data()),
-                                      static_cast<std::uint32_t>(existing->exif.size()));
+        if (!existing->exif.empty()) {
+            decodeExif(existing->exif, exif); // keep the camera's or another tool's fields
         }
         setExif(exif, provenance, options);
         Exiv2::Blob blob;
@@ -160,10 +168,6 @@ Result<std::string> embedInWebp(std::string_view webp, const Provenance& provena
                     std::string("could not write EXIF into the webp file: ") + error.what());
     }
     update.xmp = XmpPacket::write(provenance);
-    auto existing = WebpContainer::read(webp);
-    if (!existing) {
-        return std::unexpected(existing.error());
-    }
     if (options.srgbProfile && existing->icc.empty()) {
         update.icc = srgbIccProfile();
     }
@@ -258,11 +262,8 @@ Result<EmbeddedProvenance::Found> readWebp(std::string_view webp) {
     }
     if (!metadata->exif.empty()) {
         try {
-            ensureExiv2Ready();
             Exiv2::ExifData exif;
-            Exiv2::ExifParser::decode(exif,
-                                      reinterpret_cast<const Exiv2::byte*>(metadata->exif.data()),
-                                      static_cast<std::uint32_t>(metadata->exif.size()));
+            decodeExif(metadata->exif, exif);
             readExif(exif, found);
         } catch (const std::exception& error) {
             found.warnings.push_back("EXIF skipped: " + std::string(error.what()));

@@ -3,6 +3,7 @@
 #include "CoreBridge.h"
 #include "DemoLibrary.h"
 #include "UiTestSupport.h"
+#include "credits/CreditsDashboard.h"
 #include "gallery/EmptyStateWidget.h"
 #include "gallery/GalleryModel.h"
 #include "gallery/GalleryView.h"
@@ -13,6 +14,7 @@
 #include "theme/Theme.h"
 #include "tools/WidgetScreenshot.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QImage>
 #include <QLineEdit>
@@ -178,4 +180,33 @@ TEST_CASE("Files dropped on the window are imported", "[ui][window][import]") {
     REQUIRE(
         waitUntil([&] { return window.gallery().model().rowCount() == 1 && !window.isBusy(); }));
     CHECK(window.assetCountText() == QStringLiteral("1 asset in the library"));
+}
+
+TEST_CASE("View > Credits shows the credit dashboard in the main window", "[ui][window]") {
+    uiApp();
+    TempDir dir;
+    {
+        auto library = ripen::Library::open(dir / "library");
+        REQUIRE(library);
+        ripen::test::populateDemoLibrary(**library);
+    }
+    CoreBridge bridge(dir / "library");
+    MainWindow window(bridge);
+    renderWindow(window, bridge, QStringLiteral("before-credits.png"));
+    QAction* credits = nullptr;
+    for (QAction* action : window.findChildren<QAction*>()) {
+        if (action->text() == QStringLiteral("&Credits")) {
+            credits = action;
+        }
+    }
+    REQUIRE(credits != nullptr);
+    auto* dashboard = window.findChild<ripen::ui::CreditsDashboard*>();
+    REQUIRE(dashboard != nullptr);
+    QSignalSpy refreshed(dashboard, &ripen::ui::CreditsDashboard::refreshed);
+    credits->trigger();
+    REQUIRE(refreshed.wait(20000));
+    CHECK(dashboard->isVisible());
+    CHECK_FALSE(window.gallery().isVisible());
+    const QImage image = renderWindow(window, bridge, QStringLiteral("main-credits.png"));
+    CHECK(image.size() == QSize(1280, 800)); // the dashboard scrolls; it does not grow the window
 }
