@@ -41,5 +41,11 @@ Command catalogCommand();
 Command reviewCommand();
 Command videoCommand();
 Command inpaintCommand();
+Command cutoutCommand();
+Command adVariantsCommand();
+Command mockupCommand();
+Command printCheckCommand();
+Command contactSheetCommand();
+Command bundleCommand();
 
 } // namespace ripen::cli

@@ -16,7 +16,10 @@ using namespace ripen::cli;
 std::vector<Command> allCommands() {
     return {importCommand(), listCommand(),    exportCommand(),  generateCommand(),
             queueCommand(),  creditsCommand(), budgetCommand(),  inpaintCommand(),
-            videoCommand(),  infoCommand(),    catalogCommand(), reviewCommand()};
+            videoCommand(),  infoCommand(),    catalogCommand(), reviewCommand(),
+            // Batch imaging: cut-outs, ad variants, mockups, print checks, deliveries.
+            cutoutCommand(), adVariantsCommand(), mockupCommand(), printCheckCommand(),
+            contactSheetCommand(), bundleCommand()};
 }
 
 void printUsage(std::ostream& out) {
