@@ -110,7 +110,13 @@ Result<cv::Mat> renderMockup(const cv::Mat& design, const MockupTemplate& mockup
     cv::Mat smooth;
     cv::GaussianBlur(luma, smooth, {0, 0}, 1.5);
     const double meanLuma = cv::mean(smooth, coverage)[0];
-    const float displacement = static_cast<float>(mockup.blend.displacement);
+    // The largest departure from the mean inside the quad moves the design by the full
+    // `displacement`; the rest in proportion.
+    double lowest = 0;
+    double highest = 0;
+    cv::minMaxLoc(smooth, &lowest, &highest, nullptr, nullptr, coverage);
+    const double spread = std::max({highest - meanLuma, meanLuma - lowest, 1.0});
+    const float shiftPerLevel = static_cast<float>(mockup.blend.displacement / spread);
     const double phi = mockup.blend.curvature * std::numbers::pi / 2;
 
     cv::Mat mapX(box.size(), CV_32F);
@@ -118,11 +124,7 @@ Result<cv::Mat> renderMockup(const cv::Mat& design, const MockupTemplate& mockup
     for (int y = 0; y < box.height; ++y) {
         for (int x = 0; x < box.width; ++x) {
             const float shift =
-                displacement == 0
-                    ? 0.f
-                    : std::clamp(displacement *
-                                     static_cast<float>(smooth.at<float>(y, x) - meanLuma) / 128.f,
-                                 -displacement, displacement);
+                shiftPerLevel * static_cast<float>(smooth.at<float>(y, x) - meanLuma);
             const cv::Vec3d p = toDesign * cv::Vec3d(x + box.x + shift, y + box.y + shift, 1.0);
             double u = p[0] / p[2];
             if (phi > 0) {

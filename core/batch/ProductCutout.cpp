@@ -219,9 +219,11 @@ Result<cv::Mat> cutOutProduct(const cv::Mat& image, const CutoutSeed& seed,
                     "GrabCut found no product apart from the background in the " +
                         std::string(seed.box ? "box" : seed.nameForErrors));
     }
-    cv::Mat alpha = binary;
+    cv::Mat alpha; // a new buffer: blurring in place would feather `binary` too
     if (settings.featherPixels > 0) {
         cv::GaussianBlur(binary, alpha, {0, 0}, settings.featherPixels);
+    } else {
+        alpha = binary.clone();
     }
     const cv::Mat colour = decontaminate(bgr, binary, alpha, settings.featherPixels);
     cv::Mat out;
