@@ -41,5 +41,6 @@ Command catalogCommand();
 Command reviewCommand();
 Command videoCommand();
 Command inpaintCommand();
+Command upscaleCommand();
 
 } // namespace ripen::cli
