@@ -2,6 +2,7 @@
 
 #include "CoreBridge.h"
 #include "credits/CreditsDashboard.h"
+#include "upscale/UpscaleReviewView.h"
 #include "export/ExportDialog.h"
 #include "gallery/CullingController.h"
 #include "gallery/GalleryModel.h"
@@ -110,6 +111,7 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
     // The right-hand panels run the full height; the queue sits under the grid only.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     installCreditsView();
+    installUpscaleReview();
     createMenus();
     createProductionMenu();
 
@@ -170,6 +172,7 @@ void MainWindow::createMenus() {
     creditsView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
     setToolTipWithShortcut(galleryView);
     setToolTipWithShortcut(creditsView);
+    view->addAction(m_upscaleReviewAction);
     view->addSeparator();
     auto* themes = new QActionGroup(this);
     m_darkTheme = view->addAction(tr("&Dark Theme"), this, [this] { setTheme(ThemeMode::Dark); });
@@ -498,6 +501,29 @@ void MainWindow::showCredits() {
     }
     m_views->setCurrentWidget(m_creditsScroll);
     m_credits->setLibraryRoot(m_bridge.libraryRoot()); // loads the figures
+}
+
+// The upscale review opens on the gallery's current asset (an upscale; its parent is the
+// original): from View > Upscale Review (Ctrl+3) or the gallery's context menu.
+void MainWindow::installUpscaleReview() {
+    m_upscaleReview = new UpscaleReviewView(m_bridge, this);
+    m_views->addWidget(m_upscaleReview);
+    m_upscaleReviewAction = new QAction(tr("&Upscale Review"), this);
+    m_upscaleReviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    setToolTipWithShortcut(m_upscaleReviewAction);
+    connect(m_upscaleReviewAction, &QAction::triggered, this, &MainWindow::showUpscaleReview);
+    m_gallery->addAction(m_upscaleReviewAction);
+    m_gallery->setContextMenuPolicy(Qt::ActionsContextMenu);
+}
+
+void MainWindow::showUpscaleReview() {
+    const ripen::AssetId id = m_gallery->currentAssetId();
+    if (!m_bridge.isOpen() || id == 0) {
+        statusBar()->showMessage(tr("Select an upscaled image in the gallery first."), 6000);
+        return;
+    }
+    m_views->setCurrentWidget(m_upscaleReview);
+    m_upscaleReview->showAsset(id);
 }
 
 } // namespace ripen::ui

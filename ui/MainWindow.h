@@ -17,6 +17,7 @@ namespace ripen::ui {
 class AssetInspector;
 class CoreBridge;
 class CreditsDashboard;
+class UpscaleReviewView;
 class CurationViews;
 class DemoLibraryMaker;
 class GalleryView;
@@ -91,6 +92,8 @@ private:
     void installCreditsView();
     void showCredits();
     void createProductionMenu();
+    void installUpscaleReview();
+    void showUpscaleReview();
 
     CoreBridge& m_bridge;
     LibrarySidebar* m_sidebar;
@@ -118,6 +121,8 @@ private:
     DemoLibraryMaker* m_demoMaker = nullptr;
     CreditsDashboard* m_credits = nullptr;
     QScrollArea* m_creditsScroll = nullptr;
+    UpscaleReviewView* m_upscaleReview = nullptr;
+    QAction* m_upscaleReviewAction = nullptr;
 };
 
 } // namespace ripen::ui

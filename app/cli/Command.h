@@ -47,5 +47,6 @@ Command mockupCommand();
 Command printCheckCommand();
 Command contactSheetCommand();
 Command bundleCommand();
+Command upscaleCommand();
 
 } // namespace ripen::cli

@@ -2,34 +2,17 @@
 #include "common/FileIo.h"
 #include "imaging/ImageDecoder.h"
 #include "imaging/ImageLimits.h"
+#include "imaging/PrintSize.h"
 #include "imaging/review/ArtifactAnalysis.h"
+#include "imaging/review/ArtifactOverlay.h"
 
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 
 namespace ripen::cli {
 namespace {
-
-struct PrintSize {
-    double widthInches = 0;
-    double heightInches = 0;
-};
-
-std::optional<PrintSize> parsePrintSize(const std::string& text) {
-    static const std::regex pattern(R"((\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)in)");
-    std::smatch m;
-    if (!std::regex_match(text, m, pattern)) {
-        return std::nullopt;
-    }
-    PrintSize size{std::stod(m[1]), std::stod(m[2])};
-    if (size.widthInches <= 0 || size.heightInches <= 0) {
-        return std::nullopt;
-    }
-    return size;
-}
 
 Result<cv::Mat> loadImage(const std::string& path) {
     auto bytes = readFileBounded(path, kMaxImageFileBytes);
@@ -103,9 +86,13 @@ int runReview(const CommandContext&, const ArgParser& args) {
         return kExitUsage;
     }
     std::optional<PrintSize> print;
-    if (args.has("print") && !(print = parsePrintSize(*args.value("print")))) {
-        std::cerr << "ripen-cli review: --print expects WIDTHxHEIGHTin, e.g. 18x24in\n";
-        return kExitUsage;
+    if (auto text = args.value("print")) {
+        auto parsed = PrintSize::parse(*text);
+        if (!parsed) {
+            std::cerr << "ripen-cli review: --print: " << parsed.error().message << "\n";
+            return kExitUsage;
+        }
+        print = *parsed;
     }
     auto original = loadImage(*args.value("original"));
     if (!original) {
@@ -124,11 +111,17 @@ int runReview(const CommandContext&, const ArgParser& args) {
     }
     nlohmann::json json = reportJson(*report);
     if (print) {
-        const double dpi = std::min(report->upscaled.width / print->widthInches,
-                                    report->upscaled.height / print->heightInches);
-        json["print"] = {{"width_in", print->widthInches},
-                         {"height_in", print->heightInches},
-                         {"effective_dpi", dpi}};
+        const PrintSize turned = print->orientedLike(report->upscaled);
+        json["print"] = {{"width_in", turned.widthInches},
+                         {"height_in", turned.heightInches},
+                         {"effective_dpi", turned.effectiveDpi(report->upscaled)}};
+    }
+    if (auto dir = args.value("maps")) {
+        if (auto written = writeArtifactMaps(*report, *dir); !written) {
+            std::cerr << "ripen-cli review: " << written.error().message << "\n";
+            return kExitFailure;
+        }
+        json["maps"] = {{"dir", *dir}, {"block", report->mapBlock}};
     }
     if (args.has("json")) {
         std::cout << json.dump() << "\n";
@@ -136,8 +129,9 @@ int runReview(const CommandContext&, const ArgParser& args) {
     }
     printReport(*report);
     if (print) {
-        std::cout << "print: " << figure(print->widthInches) << "x" << figure(print->heightInches)
-                  << " in at " << figure(json["print"]["effective_dpi"].get<double>()) << " DPI\n";
+        std::cout << "print: " << figure(json["print"]["width_in"].get<double>()) << "x"
+                  << figure(json["print"]["height_in"].get<double>()) << " in at "
+                  << figure(json["print"]["effective_dpi"].get<double>()) << " DPI\n";
     }
     return kExitOk;
 }
@@ -145,18 +139,23 @@ int runReview(const CommandContext&, const ArgParser& args) {
 } // namespace
 
 Command reviewCommand() {
-    return {"review", "review --original FILE --upscaled FILE [--print WxHin] [--json]",
+    return {"review",
+            "review --original FILE --upscaled FILE [--print WxHin] [--maps DIR] [--json]",
             "Measures what an upscaler invented, against the original enlarged with Lanczos:\n"
             "micro-noise (high frequencies in areas the original has smooth, such as sky and\n"
             "skin) and over-sharpening (halos and overshoot along edges), per 128 px tile.\n"
             "Prints a verdict (clean, check, likely artifacts), the worst and mean figures in\n"
             "luma levels with their thresholds, and the worst tiles to inspect at 100%.\n"
-            "--print gives the effective DPI at a print size. Exit status 0 whatever the\n"
+            "--print gives the effective DPI at a print size (turned like the image).\n"
+            "--maps DIR writes the micro-noise and over-sharpening maps: noise-map.png and\n"
+            "overshoot-map.png (amber from check, red from likely, one pixel per 8 px block)\n"
+            "and the figures as 32-bit float TIFFs. Exit status 0 whatever the\n"
             "verdict; scripts read it from --json.",
             [](ArgParser& p) {
                 p.addOption("original", true, "FILE", "the image before upscaling");
                 p.addOption("upscaled", true, "FILE", "the upscaled image");
                 p.addOption("print", true, "WxHin", "print size in inches, e.g. 18x24in");
+                p.addOption("maps", true, "DIR", "write the artifact maps into DIR");
                 p.addOption("json", false, "", "one JSON object");
             },
             runReview};

@@ -19,7 +19,8 @@ std::vector<Command> allCommands() {
             videoCommand(),  infoCommand(),    catalogCommand(), reviewCommand(),
             // Batch imaging: cut-outs, ad variants, mockups, print checks, deliveries.
             cutoutCommand(), adVariantsCommand(), mockupCommand(), printCheckCommand(),
-            contactSheetCommand(), bundleCommand()};
+            contactSheetCommand(), bundleCommand(),
+            upscaleCommand()};
 }
 
 void printUsage(std::ostream& out) {

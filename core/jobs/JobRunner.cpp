@@ -5,6 +5,7 @@
 #include "common/FileIo.h"
 #include "common/Sha256.h"
 #include "jobs/InpaintJob.h"
+#include "jobs/UpscaleJob.h"
 #include "jobs/QueueLock.h"
 
 #include <condition_variable>
@@ -386,6 +387,15 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
                 prepared = ingest.prepare(path, base, progress);
             } else {
                 prepared = std::unexpected(composited.error());
+            }
+        } else if (upscaleTargetOf(job.request)) {
+            // An upscale becomes an asset at exactly the size asked for.
+            auto finished = finishUpscaleOutput(job.request, path);
+            if (finished) {
+                path = *finished;
+                prepared = ingest.prepare(path, base, progress);
+            } else {
+                prepared = std::unexpected(finished.error());
             }
         } else {
             prepared = ingest.prepare(path, base, progress);

@@ -94,12 +94,29 @@ ArtifactAnalysis::Tile scoreTile(const BandMaps& maps, const cv::Mat& smooth, cv
     }
     const cv::Mat edgeHere = maps.edge(inBand);
     if (cv::countNonZero(edgeHere) / area >= kMinEdgeShare) {
-        cv::minMaxLoc(maps.overshoot(inBand), nullptr, &tile.overshoot, nullptr, nullptr,
-                      edgeHere);
+        cv::minMaxLoc(maps.overshoot(inBand), nullptr, &tile.overshoot, nullptr, nullptr, edgeHere);
     }
     tile.score = std::max(tile.noise / ArtifactAnalysis::kNoiseCheck,
                           tile.overshoot / ArtifactAnalysis::kOvershootCheck);
     return tile;
+}
+
+// The band's per-pixel figures where they apply, averaged into blocks and written into
+// the report's block maps at the band's place.
+void addBlocks(const BandMaps& maps, const cv::Mat& smooth, cv::Range rows, cv::Range inBand,
+               int block, ArtifactAnalysis::Report& report) {
+    const cv::Mat extra = maps.extraEnergy.rowRange(inBand);
+    cv::Mat noise;
+    cv::sqrt(cv::max(extra, 0.0), noise);
+    cv::Mat noiseHere = cv::Mat::zeros(noise.size(), CV_32F);
+    noise.copyTo(noiseHere, smooth.rowRange(rows));
+    cv::Mat overshootHere = cv::Mat::zeros(noise.size(), CV_32F);
+    maps.overshoot.rowRange(inBand).copyTo(overshootHere, maps.edge.rowRange(inBand));
+    const int firstRow = rows.start / block;
+    const cv::Size blocks((noise.cols + block - 1) / block, (noise.rows + block - 1) / block);
+    const cv::Rect place(0, firstRow, blocks.width, blocks.height);
+    cv::resize(noiseHere, report.noiseBlocks(place), blocks, 0, 0, cv::INTER_AREA);
+    cv::resize(overshootHere, report.overshootBlocks(place), blocks, 0, 0, cv::INTER_AREA);
 }
 
 std::string sizeText(const cv::Mat& image) {
@@ -180,7 +197,8 @@ Result<ArtifactAnalysis::Report> ArtifactAnalysis::analyse(const cv::Mat& origin
     const double scale = static_cast<double>(upscaled.cols) / original.cols;
     const int window = 2 * static_cast<int>(std::ceil(scale)) + 1;
     const int margin = window + 4;
-    const int tile = std::max(16, settings.tileSize);
+    const int block = std::clamp(settings.mapBlock, 1, std::max(16, settings.tileSize));
+    const int tile = std::max(16, settings.tileSize) / block * block;
 
     Report report;
     report.original = original.size();
@@ -189,6 +207,10 @@ Result<ArtifactAnalysis::Report> ArtifactAnalysis::analyse(const cv::Mat& origin
     const int tilesY = (upLuma.rows + tile - 1) / tile;
     report.noiseMap = cv::Mat::zeros(tilesY, tilesX, CV_32F);
     report.overshootMap = cv::Mat::zeros(tilesY, tilesX, CV_32F);
+    report.mapBlock = block;
+    const cv::Size blocks((upLuma.cols + block - 1) / block, (upLuma.rows + block - 1) / block);
+    report.noiseBlocks = cv::Mat::zeros(blocks, CV_32F);
+    report.overshootBlocks = cv::Mat::zeros(blocks, CV_32F);
     std::vector<Tile> tiles;
     for (int ty = 0; ty < tilesY; ++ty) {
         const int y0 = ty * tile;
@@ -202,6 +224,8 @@ Result<ArtifactAnalysis::Report> ArtifactAnalysis::analyse(const cv::Mat& origin
             report.noiseMap.at<float>(ty, tx) = static_cast<float>(tiles.back().noise);
             report.overshootMap.at<float>(ty, tx) = static_cast<float>(tiles.back().overshoot);
         }
+        addBlocks(maps, smooth, cv::Range(y0, y1), cv::Range(y0 - rows.start, y1 - rows.start),
+                  block, report);
     }
     summarise(report, std::move(tiles), settings.worstTileCount);
     return report;

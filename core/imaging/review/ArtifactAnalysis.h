@@ -40,11 +40,18 @@ public:
         // Per-tile maps (one pixel per tile, CV_32F) for an overlay scaled up in the view.
         cv::Mat noiseMap;
         cv::Mat overshootMap;
+        // The same figures per block of Settings::mapBlock pixels (CV_32F, luma levels),
+        // zero where the measure does not apply (noise outside smooth areas, overshoot
+        // away from edges): where in a tile the artifact sits.
+        cv::Mat noiseBlocks;
+        cv::Mat overshootBlocks;
+        int mapBlock = 0; // pixels of the upscale per block
     };
 
     struct Settings {
         int tileSize = 128;
         int worstTileCount = 10;
+        int mapBlock = 8; // divides tileSize
     };
 
     // Thresholds in luma levels (0-255), set on a x4 Lanczos enlargement of a synthetic

@@ -5,7 +5,9 @@
 #include "imaging/ImageLimits.h"
 #include "imaging/inpaint/InpaintMask.h"
 #include "imaging/inpaint/LocalInpaint.h"
+#include "imaging/upscale/UpscaleTarget.h"
 #include "providers/ProviderSupport.h"
+#include "providers/UpscaleOptions.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -46,6 +48,45 @@ cv::Mat classicUpscale(const cv::Mat& input, int factor) {
     cv::addWeighted(up, 1.5, blurred, -0.5, 0, sharpened);
     sharpened.copyTo(up, edges);
     return up;
+}
+
+// The passes of the request ("upscale_passes", else one of upscaleFactor) in order; the
+// queue's finishing step brings the result to the exact target size. Cancel is honoured
+// between passes.
+ProviderOutcome<cv::Mat> upscaleInPasses(const ProviderContext& context, const cv::Mat& input,
+                                         const GenerationRequest& request) {
+    std::vector<int> passes = upscalePassesOf(request);
+    if (passes.empty() && !upscaleTargetOf(request)) {
+        passes.push_back(request.upscaleFactor == 0 ? 2 : request.upscaleFactor);
+    }
+    if (!request.model.empty() && request.model != "classic-upscale") {
+        return std::unexpected(permanent("no local upscale engine named '" + request.model +
+                                         "' (classic-upscale)"));
+    }
+    cv::Mat image = input;
+    for (std::size_t i = 0; i < passes.size(); ++i) {
+        const int factor = passes[i];
+        if (factor != 2 && factor != 3 && factor != 4 && factor != 8) {
+            return std::unexpected(permanent("upscale factor must be 2, 3, 4 or 8"));
+        }
+        const cv::Size next(image.cols * factor, image.rows * factor);
+        if (auto within = checkWithinImageLimits(next, "a x" + std::to_string(factor) +
+                                                           " upscale of this image");
+            !within) {
+            return std::unexpected(permanent(within.error().message));
+        }
+        if (context.stop.stop_requested()) {
+            return std::unexpected(ProviderFailure{ProviderFailure::Kind::Cancelled, "canceled",
+                                                   0, std::nullopt, std::nullopt});
+        }
+        if (context.progress != nullptr) {
+            context.progress->report(static_cast<std::int64_t>(i),
+                                     static_cast<std::int64_t>(passes.size()),
+                                     "upscale pass x" + std::to_string(factor));
+        }
+        image = classicUpscale(image, factor);
+    }
+    return image;
 }
 
 // The engine fills the marked pixels; everything else is copied from the input here, and
@@ -92,16 +133,11 @@ ProviderOutcome<ProviderResult> LocalProvider::submit(const ProviderContext& con
     }
     cv::Mat output;
     if (request.kind == JobKind::Upscale) {
-        const int factor = request.upscaleFactor == 0 ? 2 : request.upscaleFactor;
-        if (factor != 2 && factor != 3 && factor != 4 && factor != 8) {
-            return std::unexpected(permanent("upscale factor must be 2, 3, 4 or 8"));
+        auto upscaled = upscaleInPasses(context, *input, request);
+        if (!upscaled) {
+            return std::unexpected(upscaled.error());
         }
-        const auto pixels = static_cast<std::uint64_t>(input->cols) * input->rows * factor * factor;
-        if (pixels > kMaxImagePixels) {
-            return std::unexpected(permanent("a x" + std::to_string(factor) + " upscale of this image "
-                                             "would pass Ripen's 268 million pixel limit"));
-        }
-        output = classicUpscale(*input, factor);
+        output = std::move(*upscaled);
     } else {
         if (!request.mask) {
             return std::unexpected(permanent("inpaint needs a mask (white = the region to fill)"));

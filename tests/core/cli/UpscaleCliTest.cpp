@@ -1,0 +1,215 @@
+// ripen-cli upscale, end to end through the real binary and the providers' loopback fakes.
+#include "catalog/Library.h"
+#include "core/providers/google/GoogleFakeServer.h"
+#include "jobs/JobStore.h"
+#include "support/Process.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+#include "support/fakes/Automatic1111FakeServer.h"
+#include "support/fakes/ComfyUiFakeServer.h"
+#include "support/fakes/StabilityFakeServer.h"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <regex>
+
+using namespace ripen;
+using namespace ripen::test;
+
+namespace {
+
+struct UpscaleCli {
+    TempDir dir;
+    cv::Mat original = makeTestImage(160, 90, 5);
+
+    UpscaleCli() { writeTestImage(dir / "photo.png", original); }
+
+    ProcessResult cli(std::vector<std::string> args) {
+        std::vector<std::string> argv{ripenCli(), "--library", (dir / "lib").string(), "upscale"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return runProcess(argv);
+    }
+
+    cv::Mat read(const std::string& name) {
+        return cv::imread((dir / name).string(), cv::IMREAD_UNCHANGED);
+    }
+
+    std::unique_ptr<Library> library() {
+        auto opened = Library::open(dir / "lib");
+        REQUIRE(opened);
+        return std::move(*opened);
+    }
+};
+
+long long numberAfter(const std::string& out, const std::string& prefix) {
+    std::smatch match;
+    REQUIRE(std::regex_search(out, match, std::regex("(^|\n)" + prefix + "([0-9]+)")));
+    return std::stoll(match[2]);
+}
+
+} // namespace
+
+TEST_CASE("ripen-cli upscale to 4K with lanczos makes an exact child asset", "[cli][upscale]") {
+    UpscaleCli c;
+    const auto run = c.cli({"--image", (c.dir / "photo.png").string(), "--target", "4K", "--engine",
+                            "lanczos", "--out", (c.dir / "big.png").string()});
+    INFO(run.out << run.err);
+    REQUIRE(run.exitCode == 0);
+    CHECK_THAT(run.out, Catch::Matches(
+                            "upscale image [0-9]+ 160x90 to 3840x2160 \\(4K\\) with lanczos, "
+                            "passes x8 x3\nqueued [0-9]+ estimate 0\\.00 USD\ndone [0-9]+ [0-9]+\n"
+                            "wrote .*big.png\n"));
+    const cv::Mat big = c.read("big.png");
+    REQUIRE(big.size() == cv::Size(3840, 2160));
+    // An enlargement of the original, not another picture.
+    cv::Mat back;
+    cv::resize(big, back, c.original.size(), 0, 0, cv::INTER_AREA);
+    CHECK(cv::norm(back, c.original, cv::NORM_L1) / back.total() / 3 < 6.0);
+
+    const AssetId imageId = numberAfter(run.out, "upscale image ");
+    const AssetId resultId = numberAfter(run.out, "done [0-9]+ ");
+    auto library = c.library();
+    auto result = library->catalog().asset(resultId);
+    REQUIRE(result);
+    CHECK(result->stage == Stage::Upscaled);
+    CHECK(result->width == 3840);
+    CHECK(result->height == 2160);
+    CHECK(result->parents == std::vector<AssetId>{imageId});
+    CHECK(result->generation.params["upscale_engine"] == "lanczos");
+    CHECK(result->generation.params["upscale_target"]["spec"] == "4K");
+}
+
+TEST_CASE("ripen-cli upscale chains passes and reaches a print size at its DPI", "[cli][upscale]") {
+    UpscaleCli c;
+    // 160x90 on 8x4.5 in at 150 DPI: 1200x675, x7.5 = x4 then x2, then an exact shrink.
+    const auto run =
+        c.cli({"--image", (c.dir / "photo.png").string(), "--print", "8x4.5in@150", "--engine",
+               "classic-upscale", "--out", (c.dir / "print.png").string()});
+    INFO(run.out << run.err);
+    REQUIRE(run.exitCode == 0);
+    CHECK_THAT(run.out,
+               Catch::Contains("to 1200x675 (8x4.5in@150) with classic-upscale, passes x8"));
+    CHECK(c.read("print.png").size() == cv::Size(1200, 675));
+
+    // An existing asset by id, by an exact factor.
+    const AssetId imageId = numberAfter(run.out, "upscale image ");
+    const auto byId = c.cli({"--asset", std::to_string(imageId), "--scale", "3", "--engine",
+                             "lanczos", "--out", (c.dir / "x3.png").string()});
+    INFO(byId.err);
+    REQUIRE(byId.exitCode == 0);
+    CHECK_THAT(byId.out, Catch::Contains("to 480x270 (x3) with lanczos, passes x3"));
+    CHECK(c.read("x3.png").size() == cv::Size(480, 270));
+}
+
+TEST_CASE("ripen-cli upscale refuses impossible targets and unknown engines before any work",
+          "[cli][upscale]") {
+    UpscaleCli c;
+    const auto tooBig = c.cli({"--image", (c.dir / "photo.png").string(), "--print",
+                               "200x120in@300", "--engine", "lanczos"});
+    CHECK(tooBig.exitCode == 1);
+    CHECK_THAT(tooBig.err, Catch::Contains("200x120in@300 of a 160x90 image is 64000x36000, "
+                                           "past Ripen's image limit"));
+    CHECK(tooBig.out.empty());
+    CHECK(JobStore(*c.library()).jobs().value().empty());
+
+    const auto unknown = c.cli(
+        {"--image", (c.dir / "photo.png").string(), "--scale", "2", "--engine", "esrgan-nonesuch"});
+    CHECK(unknown.exitCode == 2);
+    CHECK_THAT(unknown.err, Catch::Contains("unknown engine 'esrgan-nonesuch'; known: lanczos, "
+                                            "classic-upscale, stability"));
+    const auto twoSizes = c.cli({"--image", (c.dir / "photo.png").string(), "--scale", "2",
+                                 "--target", "4K", "--engine", "lanczos"});
+    CHECK(twoSizes.exitCode == 2);
+    const auto badMode = c.cli(
+        {"--image", (c.dir / "photo.png").string(), "--scale", "2", "--engine", "stability:turbo"});
+    CHECK(badMode.exitCode == 2);
+    CHECK_THAT(badMode.err, Catch::Contains("fast, conservative or creative"));
+}
+
+TEST_CASE("ripen-cli upscale with stability:fast sends one x4 request, then sizes exactly",
+          "[cli][upscale]") {
+    UpscaleCli c;
+    StabilityFakeServer stability;
+    stability.setImageSize(640, 360);
+    ::setenv("RIPEN_STABILITY_BASE_URL", stability.baseUrl().c_str(), 1);
+    ::setenv("STABILITY_API_KEY", StabilityFakeServer::kApiKey, 1);
+    const auto run = c.cli({"--image", (c.dir / "photo.png").string(), "--target", "2K", "--engine",
+                            "stability:fast", "--wait", "--out", (c.dir / "s.png").string()});
+    INFO(run.out << run.err);
+    REQUIRE(run.exitCode == 0);
+    CHECK(stability.problems().empty());
+    int upscales = 0;
+    for (const auto& request : stability.server().requests()) {
+        upscales += request.path == "/v2beta/stable-image/upscale/fast";
+    }
+    CHECK(upscales == 1);
+    CHECK(c.read("s.png").size() == cv::Size(2048, 1152));
+    const AssetId resultId = numberAfter(run.out, "done [0-9]+ ");
+    CHECK(c.library()->catalog().asset(resultId)->generation.modelId == "upscale-fast");
+
+    // Without --wait a provider job is only queued.
+    const auto queued = c.cli({"--image", (c.dir / "photo.png").string(), "--scale", "4",
+                               "--engine", "stability:conservative"});
+    REQUIRE(queued.exitCode == 0);
+    CHECK_THAT(queued.out, Catch::Matches("upscale image .*\nqueued [0-9]+ estimate .*\n"));
+}
+
+TEST_CASE("ripen-cli upscale through AUTOMATIC1111 and ComfyUI asks for the factor",
+          "[cli][upscale]") {
+    UpscaleCli c;
+    Automatic1111FakeServer a1111;
+    ComfyUiFakeServer comfy;
+    ::setenv("RIPEN_A1111_BASE_URL", a1111.baseUrl().c_str(), 1);
+    ::setenv("RIPEN_COMFYUI_BASE_URL", comfy.baseUrl().c_str(), 1);
+    const auto viaA1111 =
+        c.cli({"--image", (c.dir / "photo.png").string(), "--target", "2K", "--engine",
+               "automatic1111:4x-UltraSharp", "--wait", "--out", (c.dir / "a.png").string()});
+    INFO(viaA1111.out << viaA1111.err);
+    REQUIRE(viaA1111.exitCode == 0);
+    REQUIRE(a1111.bodies().size() == 1);
+    CHECK(a1111.bodies().front()["upscaler_1"] == "4x-UltraSharp");
+    CHECK(a1111.bodies().front()["upscaling_resize"] == 8); // 2048/160 = 12.8, capped at 8
+    CHECK(c.read("a.png").size() == cv::Size(2048, 1152));
+
+    const auto viaComfy =
+        c.cli({"--image", (c.dir / "photo.png").string(), "--scale", "2", "--engine", "comfyui",
+               "--wait", "--out", (c.dir / "c.png").string()});
+    INFO(viaComfy.out << viaComfy.err);
+    REQUIRE(viaComfy.exitCode == 0);
+    REQUIRE(comfy.graphs().size() == 1);
+    CHECK_THAT(comfy.graphs().front().dump(), Catch::Contains("ImageUpscaleWithModel"));
+    CHECK(c.read("c.png").size() == cv::Size(320, 180));
+}
+
+TEST_CASE("ripen-cli upscale with google re-renders from the image at 4K", "[cli][upscale]") {
+    UpscaleCli c;
+    google::GoogleFakeServer gemini;
+    // The model draws the picture again at 16:9 4K.
+    const std::string render = encodeTestImage(makeTestImage(1376, 768, 9), ".png");
+    gemini.setImageReplies(
+        {FakeReply::json(200, google::GoogleFakeServer::contentReply(nlohmann::json::array(
+                                  {google::GoogleFakeServer::imagePart(render)})))});
+    ::setenv("RIPEN_GEMINI_BASE_URL", gemini.baseUrl().c_str(), 1);
+    ::setenv("GEMINI_API_KEY", google::kApiKey, 1);
+    const auto run = c.cli({"--image", (c.dir / "photo.png").string(), "--target", "4K", "--engine",
+                            "google", "--wait", "--out", (c.dir / "g.png").string()});
+    INFO(run.out << run.err);
+    REQUIRE(run.exitCode == 0);
+    const auto bodies = gemini.bodies(":generateContent");
+    REQUIRE(bodies.size() == 1);
+    const auto& config = bodies.front()["generationConfig"]["imageConfig"];
+    CHECK(config["imageSize"] == "4K");
+    CHECK(config["aspectRatio"] == "16:9");
+    bool sentImage = false;
+    for (const auto& part : bodies.front()["contents"][0]["parts"]) {
+        sentImage = sentImage || part.contains("inlineData") || part.contains("inline_data");
+    }
+    CHECK(sentImage);
+    CHECK(c.read("g.png").size() == cv::Size(3840, 2160));
+    const auto result = c.library()->catalog().asset(numberAfter(run.out, "done [0-9]+ "));
+    REQUIRE(result);
+    CHECK(result->stage == Stage::Upscaled);
+    CHECK(result->generation.modelId == "gemini-3-pro-image");
+}
