@@ -23,6 +23,8 @@ class GalleryView;
 class ImportStatusWidget;
 class LibrarySidebar;
 class GenerationPanel;
+class InpaintView;
+class MotionView;
 class JobStatusWidget;
 class KeyStore;
 class QueueView;
@@ -71,6 +73,12 @@ public:
     void promoteSelected();
     // Requests, rows or thumbnails still on their way.
     bool isBusy() const;
+    // Opens the gallery's current image in the inpaint editor (View > Inpaint).
+    void inpaintSelected();
+    InpaintView& inpaintView() { return *m_inpaint; }
+    // Opens the gallery's current image as the Motion view's keyframe (View > Motion).
+    void animateSelected();
+    MotionView& motionView() { return *m_motion; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -91,6 +99,7 @@ private:
     void installCreditsView();
     void showCredits();
     void createProductionMenu();
+    void installEditorViews();
 
     CoreBridge& m_bridge;
     LibrarySidebar* m_sidebar;
@@ -118,6 +127,8 @@ private:
     DemoLibraryMaker* m_demoMaker = nullptr;
     CreditsDashboard* m_credits = nullptr;
     QScrollArea* m_creditsScroll = nullptr;
+    InpaintView* m_inpaint = nullptr;
+    MotionView* m_motion = nullptr;
 };
 
 } // namespace ripen::ui
