@@ -4,6 +4,7 @@
 #include "inpaint/InpaintView.h"
 
 #include "CoreBridge.h"
+#include "EditorTestSupport.h"
 #include "MainWindow.h"
 #include "ProductionTestSupport.h"
 #include "UiTestSupport.h"
@@ -11,9 +12,9 @@
 #include "gallery/GalleryView.h"
 #include "inpaint/MaskCanvas.h"
 #include "providers/local/LocalProvider.h"
+#include "providers/openai/OpenAiImagesProvider.h"
 #include "queue/JobLane.h"
-#include "support/TempDir.h"
-#include "support/TestImages.h"
+#include "support/fakes/OpenAiFakeServer.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -28,8 +29,6 @@
 #include <QUndoStack>
 #include <catch2/catch.hpp>
 
-using ripen::test::TempDir;
-using ripen::test::uiApp;
 using ripen::test::waitUntil;
 using ripen::ui::CoreBridge;
 using ripen::ui::InpaintView;
@@ -37,62 +36,15 @@ using ripen::ui::MaskCanvas;
 
 namespace {
 
-// A library holding one 320x240 image, its bridge's queue running the local engines.
-struct LocalRig {
-    bool appReady = (uiApp(), true);
-    TempDir dir;
-    std::unique_ptr<CoreBridge> bridge;
-    ripen::AssetId image = 0;
+// A library holding one 320x240 image, its queue running the local engines.
+struct LocalRig : ripen::test::ImageLibraryRig {
+    LocalRig()
+        : ImageLibraryRig(QSize(320, 240), [](ripen::ProviderRegistry& registry) {
+              registry.add(std::make_unique<ripen::LocalProvider>(), {1, 100000});
+          }) {}
 
-    LocalRig() {
-        ripen::test::writeTestImage(dir / "inbox" / "street.png",
-                                    ripen::test::makeTestImage(320, 240, 5));
-        bridge = std::make_unique<CoreBridge>(dir / "library");
-        bridge->jobs().setRegistryFactory([](ripen::ProviderRegistry& registry) {
-            registry.add(std::make_unique<ripen::LocalProvider>(), {1, 100000});
-        });
-        QSignalSpy opened(bridge.get(), &CoreBridge::libraryOpened);
-        bridge->openLibrary();
-        REQUIRE(opened.wait(10000));
-        bridge->jobs().start();
-        QSignalSpy imported(bridge.get(), &CoreBridge::importFinished);
-        bridge->importPaths({QString::fromStdString((dir / "inbox").string())});
-        REQUIRE(imported.wait(20000));
-        REQUIRE(waitUntil([&] { return bridge->jobs().isReady() && !bridge->isBusy(); }, 20000));
-        auto library = ripen::Library::open(dir / "library");
-        REQUIRE(library);
-        auto assets = (*library)->catalog().find(ripen::AssetQuery{});
-        REQUIRE(assets);
-        REQUIRE(assets->size() == 1);
-        image = assets->front().id;
-    }
-
-    ripen::Asset asset(ripen::AssetId id) {
-        auto library = ripen::Library::open(dir / "library");
-        REQUIRE(library);
-        auto found = (*library)->catalog().asset(id);
-        REQUIRE(found);
-        return *found;
-    }
-
-    std::vector<ripen::Asset> childrenOf(ripen::AssetId id, ripen::AssetKind kind) {
-        auto library = ripen::Library::open(dir / "library");
-        REQUIRE(library);
-        auto ids = (*library)->catalog().children(id);
-        REQUIRE(ids);
-        std::vector<ripen::Asset> found;
-        for (const ripen::AssetId child : *ids) {
-            auto row = (*library)->catalog().asset(child);
-            REQUIRE(row);
-            if (row->kind == kind) {
-                found.push_back(*row);
-            }
-        }
-        return found;
-    }
-
-    QImage blob(const ripen::Asset& asset) {
-        return QImage(QString::fromStdString((dir / "library" / asset.blobPath).string()));
+    QImage blob(const ripen::Asset& asset) const {
+        return QImage(QString::fromStdString(blobOf(asset).string()));
     }
 };
 
@@ -113,6 +65,19 @@ void paint(MaskCanvas& canvas, QPointF from, QPointF to) {
         QApplication::sendEvent(&canvas, &move);
     }
     QTest::mouseRelease(&canvas, Qt::LeftButton, Qt::NoModifier, end);
+}
+
+// Pixels of `result` that differ from `original`, outside and inside the mask.
+std::pair<int, int> differences(const QImage& original, const QImage& result, const QImage& mask) {
+    int outside = 0;
+    int inside = 0;
+    for (int y = 0; y < original.height(); ++y) {
+        for (int x = 0; x < original.width(); ++x) {
+            const bool differs = original.pixel(x, y) != result.pixel(x, y);
+            (mask.constScanLine(y)[x] == 0 ? outside : inside) += differs ? 1 : 0;
+        }
+    }
+    return {outside, inside};
 }
 
 } // namespace
@@ -153,14 +118,7 @@ TEST_CASE("A painted mask inpainted with a local engine leaves every other pixel
     const QImage mask = rig.blob(masks.front()).convertToFormat(QImage::Format_Grayscale8);
     REQUIRE(result.size() == original.size());
     REQUIRE(mask == view.canvas().mask());
-    int outsideDiffers = 0;
-    int insideDiffers = 0;
-    for (int y = 0; y < original.height(); ++y) {
-        for (int x = 0; x < original.width(); ++x) {
-            const bool differs = original.pixel(x, y) != result.pixel(x, y);
-            (mask.constScanLine(y)[x] == 0 ? outsideDiffers : insideDiffers) += differs ? 1 : 0;
-        }
-    }
+    const auto [outsideDiffers, insideDiffers] = differences(original, result, mask);
     CHECK(outsideDiffers == 0);
     CHECK(insideDiffers > 100);
 
@@ -218,14 +176,7 @@ TEST_CASE("The main window opens the gallery's image in the inpaint view and Esc
           "[ui][inpaint][window]") {
     LocalRig rig;
     ripen::ui::MainWindow window(*rig.bridge);
-    window.resize(1280, 800);
-    window.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&window));
-    window.gallery().setLibraryReady(true); // the library opened before the window
-    window.gallery().reload();
-    REQUIRE(waitUntil([&] { return window.gallery().selectAsset(rig.image); }));
-    window.gallery().grid().setFocus();
-    QTest::keyClick(&window.gallery().grid(), Qt::Key_I);
+    ripen::test::openFromGallery(window, rig, Qt::Key_I);
     REQUIRE(window.views().currentWidget() == &window.inpaintView());
     REQUIRE(waitUntil([&] { return window.inpaintView().hasImage() && !window.isBusy(); }));
     CHECK(window.inpaintView().assetId() == rig.image);
@@ -234,4 +185,51 @@ TEST_CASE("The main window opens the gallery's image in the inpaint view and Esc
     CHECK(window.inpaintView().canvas().tool() == MaskCanvas::Tool::Lasso);
     QTest::keyClick(&window.inpaintView().canvas(), Qt::Key_Escape);
     CHECK(window.views().currentWidget() == &window.gallery());
+}
+
+TEST_CASE("A provider's inpaint of another size is pasted back through the mask",
+          "[ui][inpaint][view][openai]") {
+    ripen::test::OpenAiFakeServer openai; // answers every edit with a 64x48 picture
+    ripen::test::ImageLibraryRig rig(
+        QSize(320, 240),
+        [](ripen::ProviderRegistry& registry) {
+            registry.add(std::make_unique<ripen::OpenAiImagesProvider>(), {2, 600});
+        },
+        {{"openai", {{openai.baseUrl()}, 0, 0}}},
+        {{"OPENAI_API_KEY", ripen::test::OpenAiFakeServer::kApiKey}});
+    InpaintView view(*rig.bridge);
+    view.resize(1000, 700);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    openAndWait(view, rig.image);
+    REQUIRE(view.engineBox().count() >= 1);
+    CHECK(view.engineBox().currentText().contains(QStringLiteral("OpenAI")));
+    // Without a prompt the run is refused; with one it is priced before it is sent.
+    view.canvas().fillShape(MaskCanvas::Tool::Ellipse, QRect(200, 60, 90, 120));
+    view.featherBox().setValue(0);
+    view.runInpaint();
+    REQUIRE(waitUntil([&] { return !view.isBusy(); }));
+    CHECK(view.statusText().contains(QStringLiteral("prompt")));
+    view.promptField().setPlainText(QStringLiteral("a red kite in the sky"));
+    CHECK(view.estimateText().startsWith(QStringLiteral("Estimate: ")));
+    CHECK(openai.problems().empty());
+
+    view.runInpaint();
+    REQUIRE(waitUntil([&] { return view.candidates().count() == 1 && !view.isBusy(); }, 60000));
+    INFO(view.statusText().toStdString());
+    CHECK(openai.problems().empty());
+    const auto results = rig.childrenOf(rig.image, ripen::AssetKind::Image);
+    REQUIRE(results.size() == 1);
+    const auto masks = rig.childrenOf(rig.image, ripen::AssetKind::Mask);
+    REQUIRE(masks.size() == 1);
+    const auto load = [&](const ripen::Asset& asset, QImage::Format format) {
+        return QImage(QString::fromStdString(rig.blobOf(asset).string())).convertToFormat(format);
+    };
+    const QImage original = load(rig.asset(rig.image), QImage::Format_RGB32);
+    const QImage result = load(results.front(), QImage::Format_RGB32);
+    REQUIRE(result.size() == original.size());
+    const auto [outside, inside] =
+        differences(original, result, load(masks.front(), QImage::Format_Grayscale8));
+    CHECK(outside == 0);
+    CHECK(inside > 1000);
 }

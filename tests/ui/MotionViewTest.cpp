@@ -4,6 +4,7 @@
 #include "motion/MotionView.h"
 
 #include "CoreBridge.h"
+#include "EditorTestSupport.h"
 #include "MainWindow.h"
 #include "ProductionTestSupport.h"
 #include "UiTestSupport.h"
@@ -12,8 +13,6 @@
 #include "motion/FramePlayer.h"
 #include "providers/kling/KlingProvider.h"
 #include "queue/JobLane.h"
-#include "support/TempDir.h"
-#include "support/TestImages.h"
 #include "support/fakes/KlingFakeServer.h"
 #include "video/VideoProbe.h"
 
@@ -27,8 +26,6 @@
 #include <QTest>
 #include <catch2/catch.hpp>
 
-using ripen::test::TempDir;
-using ripen::test::uiApp;
 using ripen::test::waitUntil;
 using ripen::ui::CoreBridge;
 using ripen::ui::MotionView;
@@ -37,54 +34,20 @@ namespace {
 
 // A library holding one 1600x900 still; the queue has Kling, pointed at a loopback fake.
 struct MotionRig {
-    bool appReady = (uiApp(), true);
-    TempDir dir;
     ripen::test::KlingFakeServer kling;
-    std::unique_ptr<CoreBridge> bridge;
-    ripen::AssetId still = 0;
-
-    MotionRig() {
-        ripen::test::writeTestImage(dir / "inbox" / "harbour.png",
-                                    ripen::test::makeTestImage(1600, 900, 11));
-        bridge = std::make_unique<CoreBridge>(dir / "library");
-        bridge->jobs().setRegistryFactory([](ripen::ProviderRegistry& registry) {
+    ripen::test::ImageLibraryRig library{
+        QSize(1600, 900),
+        [](ripen::ProviderRegistry& registry) {
             registry.add(std::make_unique<ripen::providers::kling::KlingProvider>(), {2, 600});
-        });
-        ripen::ui::JobLane::ProviderOverrides overrides;
-        overrides["kling"].baseUrls = {kling.baseUrl()};
-        bridge->jobs().setProviderOverrides(overrides);
-        bridge->jobs().setKeys({{"KLING_ACCESS_KEY", ripen::test::KlingFakeServer::kAccessKey},
-                                {"KLING_SECRET_KEY", ripen::test::KlingFakeServer::kSecretKey}});
-        QSignalSpy opened(bridge.get(), &CoreBridge::libraryOpened);
-        bridge->openLibrary();
-        REQUIRE(opened.wait(10000));
-        bridge->jobs().start();
-        QSignalSpy imported(bridge.get(), &CoreBridge::importFinished);
-        bridge->importPaths({QString::fromStdString((dir / "inbox").string())});
-        REQUIRE(imported.wait(20000));
-        REQUIRE(waitUntil([&] { return bridge->jobs().isReady() && !bridge->isBusy(); }, 20000));
-        auto library = ripen::Library::open(dir / "library");
-        REQUIRE(library);
-        auto assets = (*library)->catalog().find(ripen::AssetQuery{});
-        REQUIRE(assets);
-        REQUIRE(assets->size() == 1);
-        still = assets->front().id;
-    }
+        },
+        {{"kling", {{kling.baseUrl()}, 0, 0}}},
+        {{"KLING_ACCESS_KEY", ripen::test::KlingFakeServer::kAccessKey},
+         {"KLING_SECRET_KEY", ripen::test::KlingFakeServer::kSecretKey}}};
+    CoreBridge& bridge = *library.bridge;
+    ripen::AssetId still = library.image;
 
-    std::vector<ripen::Asset> videosOf(ripen::AssetId id) {
-        auto library = ripen::Library::open(dir / "library");
-        REQUIRE(library);
-        auto ids = (*library)->catalog().children(id);
-        REQUIRE(ids);
-        std::vector<ripen::Asset> videos;
-        for (const ripen::AssetId child : *ids) {
-            auto row = (*library)->catalog().asset(child);
-            REQUIRE(row);
-            if (row->kind == ripen::AssetKind::Video) {
-                videos.push_back(*row);
-            }
-        }
-        return videos;
+    std::vector<ripen::Asset> videosOf(ripen::AssetId id) const {
+        return library.childrenOf(id, ripen::AssetKind::Video);
     }
 };
 
@@ -100,7 +63,7 @@ void openAndWait(MotionView& view, ripen::AssetId id) {
 TEST_CASE("A camera move previews live and renders to an MP4 clip of the keyframe",
           "[ui][motion]") {
     MotionRig rig;
-    MotionView view(*rig.bridge);
+    MotionView view(rig.bridge);
     view.resize(1180, 720);
     view.show();
     REQUIRE(QTest::qWaitForWindowExposed(&view));
@@ -134,7 +97,7 @@ TEST_CASE("A camera move previews live and renders to an MP4 clip of the keyfram
     REQUIRE(videos.size() == 1);
     CHECK(videos.front().stage == ripen::Stage::Clip);
     CHECK(videos.front().parents == std::vector<ripen::AssetId>{rig.still});
-    auto info = ripen::probeVideo(rig.dir / "library" / videos.front().blobPath);
+    auto info = ripen::probeVideo(rig.library.blobOf(videos.front()));
     REQUIRE(info);
     CHECK(info->width == 1280);
     CHECK(info->height == 720);
@@ -153,7 +116,7 @@ TEST_CASE("Image to video shows its cost before it is sent and lands as a clip",
           "[ui][motion][kling]") {
     MotionRig rig;
     rig.kling.setProcessingPolls(0);
-    MotionView view(*rig.bridge);
+    MotionView view(rig.bridge);
     view.resize(1180, 720);
     view.show();
     openAndWait(view, rig.still);
@@ -182,15 +145,8 @@ TEST_CASE("Image to video shows its cost before it is sent and lands as a clip",
 TEST_CASE("The main window opens the gallery's image as the Motion view's keyframe",
           "[ui][motion][window]") {
     MotionRig rig;
-    ripen::ui::MainWindow window(*rig.bridge);
-    window.resize(1280, 800);
-    window.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&window));
-    window.gallery().setLibraryReady(true); // the library opened before the window
-    window.gallery().reload();
-    REQUIRE(waitUntil([&] { return window.gallery().selectAsset(rig.still); }));
-    window.gallery().grid().setFocus();
-    QTest::keyClick(&window.gallery().grid(), Qt::Key_M);
+    ripen::ui::MainWindow window(rig.bridge);
+    ripen::test::openFromGallery(window, rig.library, Qt::Key_M);
     REQUIRE(window.views().currentWidget() == &window.motionView());
     REQUIRE(waitUntil([&] { return window.motionView().hasKeyframe() && !window.isBusy(); }));
     CHECK(window.motionView().assetId() == rig.still);

@@ -7,6 +7,7 @@
 #include "inpaint/MaskCanvas.h"
 #include "loupe/FullImageLoader.h"
 #include "queue/JobLane.h"
+#include "queue/JobWatch.h"
 #include "theme/Theme.h"
 
 #include <QAction>
@@ -140,9 +141,7 @@ InpaintView::InpaintView(CoreBridge& bridge, QWidget* parent)
         if (request != m_enqueueRequest) {
             return;
         }
-        for (const qint64 job : jobs) {
-            m_pendingJobs.insert(job);
-        }
+        m_pendingJobs.add(jobs);
         setStatus(tr("Inpaint queued as job %1").arg(jobs.value(0)));
         checkJobs();
     });
@@ -269,6 +268,23 @@ QWidget* InpaintView::createSidePanel() {
     maskLayout->addWidget(m_masks, 0, 0);
     maskLayout->addWidget(m_useMask, 0, 1);
     maskLayout->addWidget(m_saveMask, 1, 0, 1, 2);
+    // Grow, shrink and feather by a number of image pixels, each one undo step.
+    auto* edits = new QHBoxLayout;
+    auto* pixels = new QSpinBox(maskBox);
+    pixels->setRange(1, ripen::InpaintSettings::kMaxPixels);
+    pixels->setValue(8);
+    pixels->setSuffix(tr(" px"));
+    edits->addWidget(pixels);
+    const std::pair<MaskEdit, QString> kEdits[] = {{MaskEdit::Grow, tr("Grow")},
+                                                   {MaskEdit::Shrink, tr("Shrink")},
+                                                   {MaskEdit::Feather, tr("Feather")}};
+    for (const auto& [edit, text] : kEdits) {
+        auto* button = new QPushButton(text, maskBox);
+        connect(button, &QPushButton::clicked, this,
+                [this, edit, pixels] { m_canvas->applyEdit(edit, pixels->value()); });
+        edits->addWidget(button);
+    }
+    maskLayout->addLayout(edits, 2, 0, 1, 2);
     connect(m_useMask, &QPushButton::clicked, this,
             [this] { useSavedMask(m_masks->currentIndex()); });
     connect(m_saveMask, &QPushButton::clicked, this, &InpaintView::saveMask);
@@ -555,24 +571,11 @@ void InpaintView::enqueue() {
 }
 
 void InpaintView::checkJobs() {
-    if (m_pendingJobs.isEmpty()) {
-        return;
-    }
     bool landed = false;
-    for (const ripen::Job& job : m_bridge.jobs().jobs()) {
-        if (!m_pendingJobs.contains(job.id) || !ripen::isFinal(job.state)) {
-            continue;
-        }
-        m_pendingJobs.remove(job.id);
-        if (job.state == ripen::JobState::Succeeded) {
-            landed = true;
-            setStatus(tr("Job %1 done: compare the result with the image").arg(job.id));
-        } else {
-            setStatus(tr("Job %1 %2: %3")
-                          .arg(job.id)
-                          .arg(QString::fromUtf8(ripen::toString(job.state).data()),
-                               QString::fromStdString(job.error)));
-        }
+    for (const ripen::Job& job : m_pendingJobs.takeFinished(m_bridge.jobs().jobs())) {
+        landed = landed || job.state == ripen::JobState::Succeeded;
+        setStatus(JobWatch::describe(
+            job, tr("Job %1 done: compare the result with the image").arg(job.id)));
     }
     if (landed) {
         m_detailsRequest = m_bridge.loadAssetDetails(m_asset); // the new result is a child

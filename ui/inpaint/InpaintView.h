@@ -2,8 +2,8 @@
 
 #include "AssetRecord.h"
 #include "inpaint/InpaintEngines.h"
+#include "queue/JobWatch.h"
 
-#include <QSet>
 #include <QWidget>
 #include <vector>
 
@@ -125,7 +125,7 @@ private:
     quint64 m_saveRequest = 0;
     quint64 m_acceptRequest = 0;
     quint64 m_enqueueRequest = 0;
-    QSet<qint64> m_pendingJobs;
+    JobWatch m_pendingJobs;
 };
 
 } // namespace ripen::ui

@@ -146,9 +146,7 @@ MotionView::MotionView(CoreBridge& bridge, QWidget* parent)
         if (request != m_enqueueRequest) {
             return;
         }
-        for (const qint64 job : jobs) {
-            m_pendingJobs.insert(job);
-        }
+        m_pendingJobs.add(jobs);
         setStatus(tr("Image-to-video queued as job %1").arg(jobs.value(0)));
     });
     connect(&lane, &JobLane::enqueueFailed, this,
@@ -525,18 +523,9 @@ void MotionView::sendImageToVideo() {
 
 void MotionView::checkJobs() {
     bool landed = false;
-    for (const ripen::Job& job : m_bridge.jobs().jobs()) {
-        if (!m_pendingJobs.contains(job.id) || !ripen::isFinal(job.state)) {
-            continue;
-        }
-        m_pendingJobs.remove(job.id);
+    for (const ripen::Job& job : m_pendingJobs.takeFinished(m_bridge.jobs().jobs())) {
         landed = landed || job.state == ripen::JobState::Succeeded;
-        setStatus(job.state == ripen::JobState::Succeeded
-                      ? tr("Job %1 done: its clip is listed").arg(job.id)
-                      : tr("Job %1 %2: %3")
-                            .arg(job.id)
-                            .arg(QString::fromUtf8(ripen::toString(job.state).data()),
-                                 QString::fromStdString(job.error)));
+        setStatus(JobWatch::describe(job, tr("Job %1 done: its clip is listed").arg(job.id)));
     }
     if (landed) {
         m_detailsRequest = m_bridge.loadAssetDetails(m_asset);

@@ -3,9 +3,9 @@
 #include "AssetRecord.h"
 #include "motion/MovePreview.h"
 #include "providers/GenerationRequest.h"
+#include "queue/JobWatch.h"
 #include "video/StillMove.h"
 
-#include <QSet>
 #include <QTimer>
 #include <QWidget>
 #include <optional>
@@ -122,7 +122,7 @@ private:
     quint64 m_detailsRequest = 0;
     quint64 m_renderRequest = 0;
     quint64 m_enqueueRequest = 0;
-    QSet<qint64> m_pendingJobs;
+    JobWatch m_pendingJobs;
 };
 
 } // namespace ripen::ui
