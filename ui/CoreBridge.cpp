@@ -3,9 +3,15 @@
 #include "PathText.h"
 #include "catalog/CatalogBackup.h"
 #include "catalog/Library.h"
+#include "catalog/MaskAsset.h"
+#include "catalog/MasterChoice.h"
+#include "common/FileIo.h"
 #include "internal/QueuedProgressSink.h"
 #include "queue/JobLane.h"
+#include "video/DerivedAsset.h"
 
+#include <QBuffer>
+#include <QDateTime>
 #include <QMetaObject>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
@@ -73,6 +79,7 @@ CoreBridge::CoreBridge(std::filesystem::path libraryRoot, QObject* parent)
     m_readerPool.setMaxThreadCount(1);
     m_importPool.setMaxThreadCount(1);
     m_exportPool.setMaxThreadCount(1);
+    m_motionPool.setMaxThreadCount(1);
     // Registered so that receivers may also connect with Qt::QueuedConnection.
     qRegisterMetaType<ripen::ui::AssetRecords>();
     qRegisterMetaType<ripen::ui::LibraryOverview>();
@@ -90,6 +97,8 @@ CoreBridge::CoreBridge(std::filesystem::path libraryRoot, QObject* parent)
 CoreBridge::~CoreBridge() {
     cancelImport();
     cancelExport();
+    cancelMove();
+    m_motionPool.waitForDone();
     m_exportPool.waitForDone();
     m_importPool.waitForDone();
     m_readerPool.waitForDone();
@@ -468,6 +477,162 @@ void CoreBridge::exportAssets(const std::vector<ripen::AssetId>& ids, const QStr
 void CoreBridge::cancelExport() {
     if (m_exportCancel) {
         m_exportCancel->store(true);
+    }
+}
+
+CoreBridge::RequestId CoreBridge::saveMask(ripen::AssetId image, const QImage& mask) {
+    const RequestId id = m_nextRequest++;
+    runOnReader(
+        [root = m_root, image, mask](ReaderState& state) -> Result<AssetRecord> {
+            auto library = requireLibrary(state.library, root);
+            if (!library) {
+                return std::unexpected(library.error());
+            }
+            QByteArray png;
+            QBuffer buffer(&png);
+            if (!buffer.open(QIODevice::WriteOnly) || !mask.save(&buffer, "PNG")) {
+                return fail(ErrorCode::Internal, "the mask could not be encoded as PNG");
+            }
+            // In the blob store's incoming folder, which opening the library sweeps after a
+            // crash; the mask asset is a copy, so the file goes once it is stored.
+            const std::filesystem::path file =
+                root / "blobs" / ".incoming" /
+                ("editor-mask-" + std::to_string(image) + "-" +
+                 std::to_string(QDateTime::currentMSecsSinceEpoch()) + ".png");
+            if (auto written = ripen::writeFileAtomically(
+                    file, std::string_view(png.constData(), static_cast<std::size_t>(png.size())));
+                !written) {
+                return std::unexpected(written.error());
+            }
+            auto stored = ripen::storeMaskFor(**library, image, file);
+            std::error_code ignored;
+            std::filesystem::remove(file, ignored);
+            if (!stored) {
+                return std::unexpected(stored.error());
+            }
+            return std::move(toRecords(**library, {std::move(*stored)}).front());
+        },
+        [this, id](Result<AssetRecord> result) {
+            if (!result) {
+                emit requestFailed(id, result.error());
+                return;
+            }
+            emit maskSaved(id, *result);
+        });
+    return id;
+}
+
+CoreBridge::RequestId CoreBridge::acceptAsMaster(ripen::AssetId result) {
+    const RequestId id = m_nextRequest++;
+    runOnReader(
+        [root = m_root, result](ReaderState& state) -> Status {
+            auto library = requireLibrary(state.library, root);
+            if (!library) {
+                return std::unexpected(library.error());
+            }
+            return ripen::acceptAsMaster((*library)->catalog(), result);
+        },
+        [this, id, result](Status accepted) {
+            if (!accepted) {
+                emit requestFailed(id, accepted.error());
+                return;
+            }
+            emit masterAccepted(id, result);
+            emit libraryChanged();
+        });
+    return id;
+}
+
+namespace {
+
+// Renders the move into a scratch file beside the blobs and keeps it as the keyframe's
+// child; the scratch file goes either way (the asset is a copy).
+Result<AssetRecord> renderMoveAsset(const std::filesystem::path& root, ripen::AssetId keyframe,
+                                    const ripen::StillMoveRequest& request,
+                                    ripen::ProgressSink& progress) {
+    auto library = ripen::Library::open(root);
+    if (!library) {
+        return std::unexpected(library.error());
+    }
+    auto still = (*library)->catalog().asset(keyframe);
+    if (!still) {
+        return std::unexpected(still.error());
+    }
+    if (still->kind != ripen::AssetKind::Image) {
+        return fail(ErrorCode::InvalidArgument,
+                    "asset " + std::to_string(keyframe) + " is not an image");
+    }
+    const std::filesystem::path scratch =
+        root / "blobs" / ".incoming" /
+        ("move-" + std::to_string(keyframe) + "-" +
+         std::to_string(QDateTime::currentMSecsSinceEpoch()) + ".mp4");
+    auto rendered =
+        ripen::renderStillMove((*library)->blobFile(*still), request, scratch, progress);
+    Result<ripen::AssetId> clip =
+        rendered
+            ? ripen::addDerivedAsset(
+                  **library, scratch, *still,
+                  {"camera-move", ripen::Stage::Clip, ripen::stillMoveParams(request)}, progress)
+            : std::unexpected(rendered.error());
+    std::error_code ignored;
+    std::filesystem::remove(scratch, ignored);
+    if (!clip) {
+        return std::unexpected(clip.error());
+    }
+    auto asset = (*library)->catalog().asset(*clip);
+    if (!asset) {
+        return std::unexpected(asset.error());
+    }
+    return std::move(toRecords(**library, {std::move(*asset)}).front());
+}
+
+} // namespace
+
+CoreBridge::RequestId CoreBridge::renderMove(ripen::AssetId keyframe,
+                                             const ripen::StillMoveRequest& request) {
+    const RequestId id = m_nextRequest++;
+    if (m_moveCancel) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, id] {
+                emit requestFailed(
+                    id, ripen::Error{ErrorCode::Busy, "a camera move is already rendering"});
+            },
+            Qt::QueuedConnection);
+        return id;
+    }
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_moveCancel = cancel;
+    (void)QtConcurrent::run(&m_motionPool, [this, root = m_root, keyframe, request, cancel, id] {
+        QueuedProgressSink progress(
+            this, cancel,
+            [this](qint64 done, qint64 total, const QString&) { emit moveProgress(done, total); });
+        Result<AssetRecord> clip = [&]() -> Result<AssetRecord> {
+            try {
+                return renderMoveAsset(root, keyframe, request, progress);
+            } catch (const std::exception& e) {
+                return fail(ErrorCode::Internal, std::string("render stopped: ") + e.what());
+            }
+        }();
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, clip = std::move(clip)] {
+                m_moveCancel.reset();
+                if (!clip) {
+                    emit requestFailed(id, clip.error());
+                    return;
+                }
+                emit moveRendered(id, *clip);
+                emit libraryChanged();
+            },
+            Qt::QueuedConnection);
+    });
+    return id;
+}
+
+void CoreBridge::cancelMove() {
+    if (m_moveCancel) {
+        m_moveCancel->store(true);
     }
 }
 

@@ -10,7 +10,9 @@
 #include "catalog/Exporter.h"
 #include "catalog/Importer.h"
 #include "common/Error.h"
+#include "video/StillMove.h"
 
+#include <QImage>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -54,7 +56,8 @@ public:
     bool isImporting() const { return m_importsPending > 0; }
     // Whether any request is still being worked on (for tests and the screenshot tool).
     bool isBusy() const {
-        return m_requestsPending > 0 || m_importsPending > 0 || m_exportCancel != nullptr;
+        return m_requestsPending > 0 || m_importsPending > 0 || m_exportCancel != nullptr ||
+               m_moveCancel != nullptr;
     }
 
     // Opens (creating if missing) the library; answers libraryOpened or libraryOpenFailed.
@@ -93,6 +96,22 @@ public:
     // that stores assets emits libraryChanged, as an import does.
     JobLane& jobs() { return *m_jobs; }
 
+    // Inpaint editor. Keeps a painted mask (Format_Grayscale8, the image's size, 255 =
+    // change) as a mask asset of `image` (PNG-encoded on the reader lane); answers maskSaved
+    // with the mask's record, or requestFailed.
+    RequestId saveMask(ripen::AssetId image, const QImage& mask);
+    // Makes an inpaint result the master (stage master, flag pick, one transaction);
+    // answers masterAccepted, then libraryChanged, or requestFailed.
+    RequestId acceptAsMaster(ripen::AssetId result);
+
+    // Motion view. Renders a camera move over the image asset `keyframe` into an H.264 MP4
+    // on the motion lane (one render at a time, its own connection) and keeps it as a video
+    // asset, child of the keyframe. Emits moveProgress while it runs, then moveRendered
+    // (and libraryChanged) or requestFailed; cancelMove stops it with no file left behind.
+    RequestId renderMove(ripen::AssetId keyframe, const ripen::StillMoveRequest& request);
+    void cancelMove();
+    bool isRenderingMove() const { return m_moveCancel != nullptr; }
+
 signals:
     void libraryOpened(const ripen::ui::LibraryOverview& overview);
     void libraryOpenFailed(const ripen::Error& error);
@@ -118,6 +137,10 @@ signals:
     void filterChoicesReady(quint64 request, const ripen::ui::FilterChoices& choices);
     void exportProgress(qint64 done, qint64 total, const QString& message);
     void exportFinished(const ripen::ui::ExportSummary& summary);
+    void maskSaved(quint64 request, const ripen::ui::AssetRecord& mask);
+    void masterAccepted(quint64 request, qint64 assetId);
+    void moveProgress(qint64 done, qint64 total);
+    void moveRendered(quint64 request, const ripen::ui::AssetRecord& clip);
 
 private:
     void backUpCatalogIfDue();
@@ -136,6 +159,8 @@ private:
     int m_importsPending = 0;
     bool m_open = false;
     std::unique_ptr<JobLane> m_jobs;
+    QThreadPool m_motionPool;
+    std::shared_ptr<std::atomic<bool>> m_moveCancel; // set while a move renders
 };
 
 } // namespace ripen::ui

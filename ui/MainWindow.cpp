@@ -9,8 +9,11 @@
 #include "gallery/GalleryView.h"
 #include "generate/GenerationPanel.h"
 #include "import/ImportStatusWidget.h"
+#include "inpaint/InpaintView.h"
+#include "inpaint/MaskCanvas.h"
 #include "inspector/AssetInspector.h"
 #include "loupe/CurationViews.h"
+#include "motion/MotionView.h"
 #include "queue/JobLane.h"
 #include "queue/JobStatusWidget.h"
 #include "queue/QueueView.h"
@@ -114,6 +117,7 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
     installUpscaleReview();
     createMenus();
     createProductionMenu();
+    installEditorViews();
 
     connect(m_sidebar, &LibrarySidebar::scopeChanged, m_gallery, &GalleryView::setScope);
     connect(m_gallery, &GalleryView::importRequested, this, &MainWindow::chooseFiles);
@@ -524,6 +528,74 @@ void MainWindow::showUpscaleReview() {
     }
     m_views->setCurrentWidget(m_upscaleReview);
     m_upscaleReview->showAsset(id);
+}
+
+// The editors in the stack (inpaint, motion): each opened on the gallery's current asset
+// from the View menu, the grid's context menu or a key in the grid; Escape goes back.
+void MainWindow::installEditorViews() {
+    m_inpaint = new InpaintView(m_bridge, this);
+    m_motion = new MotionView(m_bridge, this);
+    m_views->addWidget(m_inpaint);
+    m_views->addWidget(m_motion);
+    const auto backToGrid = [this] {
+        m_views->setCurrentWidget(m_gallery);
+    };
+    connect(m_inpaint, &InpaintView::closeRequested, this, backToGrid);
+    connect(m_motion, &MotionView::closeRequested, this, backToGrid);
+    QMenu* view = nullptr;
+    for (QAction* menu : menuBar()->actions()) {
+        if (menu->menu() != nullptr && menu->text() == tr("&View")) {
+            view = menu->menu();
+        }
+    }
+    const auto addEditor = [&](const QString& menuText, const QString& gridText,
+                               const QKeySequence& shortcut, Qt::Key gridKey,
+                               void (MainWindow::*open)()) {
+        auto* action = new QAction(menuText, this);
+        action->setShortcut(shortcut);
+        setToolTipWithShortcut(action);
+        connect(action, &QAction::triggered, this, open);
+        if (view != nullptr) {
+            // With the other views: before the first separator (the themes come after it).
+            const QList<QAction*> entries = view->actions();
+            const auto separator = std::ranges::find_if(
+                entries, [](const QAction* entry) { return entry->isSeparator(); });
+            view->insertAction(separator == entries.end() ? nullptr : *separator, action);
+        }
+        // In the grid: its context menu, and a plain key while it has the focus.
+        auto* inGrid = new QAction(gridText, this);
+        inGrid->setShortcut(QKeySequence(gridKey));
+        inGrid->setShortcutContext(Qt::WidgetShortcut);
+        connect(inGrid, &QAction::triggered, this, open);
+        m_gallery->grid().addAction(inGrid);
+    };
+    addEditor(tr("&Inpaint Selected…"), tr("Inpaint…"), QKeySequence(Qt::CTRL | Qt::Key_7),
+              Qt::Key_I, &MainWindow::inpaintSelected);
+    addEditor(tr("&Motion from Selected…"), tr("Animate…"), QKeySequence(Qt::CTRL | Qt::Key_8),
+              Qt::Key_M, &MainWindow::animateSelected);
+    m_gallery->grid().setContextMenuPolicy(Qt::ActionsContextMenu);
+}
+
+void MainWindow::inpaintSelected() {
+    const ripen::AssetId id = m_gallery->currentAssetId();
+    if (id == 0 || !m_bridge.isOpen()) {
+        statusBar()->showMessage(tr("Select an image in the gallery to inpaint it"), 5000);
+        return;
+    }
+    m_inpaint->openAsset(id);
+    m_views->setCurrentWidget(m_inpaint);
+    m_inpaint->canvas().setFocus();
+}
+
+void MainWindow::animateSelected() {
+    const ripen::AssetId id = m_gallery->currentAssetId();
+    if (id == 0 || !m_bridge.isOpen()) {
+        statusBar()->showMessage(tr("Select an image in the gallery as the keyframe"), 5000);
+        return;
+    }
+    m_motion->openAsset(id);
+    m_views->setCurrentWidget(m_motion);
+    m_motion->setFocus();
 }
 
 } // namespace ripen::ui

@@ -24,6 +24,8 @@ class GalleryView;
 class ImportStatusWidget;
 class LibrarySidebar;
 class GenerationPanel;
+class InpaintView;
+class MotionView;
 class JobStatusWidget;
 class KeyStore;
 class QueueView;
@@ -72,6 +74,12 @@ public:
     void promoteSelected();
     // Requests, rows or thumbnails still on their way.
     bool isBusy() const;
+    // Opens the gallery's current image in the inpaint editor (View > Inpaint).
+    void inpaintSelected();
+    InpaintView& inpaintView() { return *m_inpaint; }
+    // Opens the gallery's current image as the Motion view's keyframe (View > Motion).
+    void animateSelected();
+    MotionView& motionView() { return *m_motion; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -94,6 +102,7 @@ private:
     void createProductionMenu();
     void installUpscaleReview();
     void showUpscaleReview();
+    void installEditorViews();
 
     CoreBridge& m_bridge;
     LibrarySidebar* m_sidebar;
@@ -123,6 +132,8 @@ private:
     QScrollArea* m_creditsScroll = nullptr;
     UpscaleReviewView* m_upscaleReview = nullptr;
     QAction* m_upscaleReviewAction = nullptr;
+    InpaintView* m_inpaint = nullptr;
+    MotionView* m_motion = nullptr;
 };
 
 } // namespace ripen::ui

@@ -102,6 +102,74 @@ Status checkStillCoversOutput(int stillWidth, int stillHeight, const H264Setting
     return {};
 }
 
+namespace {
+
+// The crops of every frame, and the finest and coarsest scales they sample at.
+struct FramePlan {
+    std::vector<CropRect> rects;
+    double finest = 0;
+    double coarsest = 1e9;
+};
+
+Result<FramePlan> planFrames(const MoveRender& render) {
+    const int fps = render.video.fps;
+    const std::int64_t frames = frameCount(render.durationSeconds, fps);
+    FramePlan plan;
+    plan.rects.reserve(static_cast<std::size_t>(frames));
+    for (std::int64_t i = 0; i < frames; ++i) {
+        const CropRect rect = render.path.at(static_cast<double>(i) / fps);
+        if (rect.width < 1 || rect.height < 1) {
+            return fail(ErrorCode::InvalidArgument, "path: a crop is smaller than one pixel");
+        }
+        const double needed = render.video.width / rect.width;
+        plan.finest = std::max(plan.finest, needed);
+        plan.coarsest = std::min(plan.coarsest, needed);
+        plan.rects.push_back(rect);
+    }
+    return plan;
+}
+
+Status checkStill(const cv::Mat& still) {
+    if (still.empty() || still.depth() != CV_8U) {
+        return fail(ErrorCode::InvalidArgument, "the still must be an 8-bit image");
+    }
+    return {};
+}
+
+} // namespace
+
+Status renderMoveFrames(const cv::Mat& still, const MoveRender& render, const MoveFrameSink& frame,
+                        ProgressSink& progress) {
+    if (auto ok = validateDuration(render.durationSeconds); !ok) {
+        return ok;
+    }
+    if (auto ok = checkStill(still); !ok) {
+        return ok;
+    }
+    if (render.video.width < 1 || render.video.height < 1 || render.video.fps < 1) {
+        return fail(ErrorCode::InvalidArgument, "size: the frames must be at least 1x1 at 1 fps");
+    }
+    auto plan = planFrames(render);
+    if (!plan) {
+        return std::unexpected(plan.error());
+    }
+    const std::vector<Level> levels = buildLevels(toBgr(still), plan->finest, plan->coarsest);
+    const auto frames = static_cast<std::int64_t>(plan->rects.size());
+    cv::Mat out(render.video.height, render.video.width, CV_8UC3);
+    for (std::int64_t i = 0; i < frames; ++i) {
+        if (progress.cancelled()) {
+            return fail(ErrorCode::Cancelled, "rendering cancelled");
+        }
+        const CropRect& rect = plan->rects[static_cast<std::size_t>(i)];
+        sampleCrop(levelFor(levels, render.video.width / rect.width), rect, out);
+        if (auto ok = frame(out); !ok) {
+            return ok;
+        }
+        progress.report(i + 1, frames, "rendering frames");
+    }
+    return {};
+}
+
 Status renderMove(const cv::Mat& still, const MoveRender& render,
                   const std::filesystem::path& target, ProgressSink& progress) {
     if (auto ok = validateDuration(render.durationSeconds); !ok) {
@@ -110,44 +178,20 @@ Status renderMove(const cv::Mat& still, const MoveRender& render,
     if (auto ok = validateH264Settings(render.video); !ok) {
         return ok;
     }
-    if (still.empty() || still.depth() != CV_8U) {
-        return fail(ErrorCode::InvalidArgument, "the still must be an 8-bit image");
+    if (auto ok = checkStill(still); !ok) {
+        return ok;
     }
     if (auto ok = checkStillCoversOutput(still.cols, still.rows, render.video); !ok) {
         return ok;
     }
-    const int fps = render.video.fps;
-    const std::int64_t frames = frameCount(render.durationSeconds, fps);
-    std::vector<CropRect> rects;
-    rects.reserve(static_cast<std::size_t>(frames));
-    double finest = 0;
-    double coarsest = 1e9;
-    for (std::int64_t i = 0; i < frames; ++i) {
-        const CropRect rect = render.path.at(static_cast<double>(i) / fps);
-        if (rect.width < 1 || rect.height < 1) {
-            return fail(ErrorCode::InvalidArgument, "path: a crop is smaller than one pixel");
-        }
-        const double needed = render.video.width / rect.width;
-        finest = std::max(finest, needed);
-        coarsest = std::min(coarsest, needed);
-        rects.push_back(rect);
-    }
-    const std::vector<Level> levels = buildLevels(toBgr(still), finest, coarsest);
     auto writer = H264Mp4Writer::create(target, render.video);
     if (!writer) {
         return std::unexpected(writer.error());
     }
-    cv::Mat frame(render.video.height, render.video.width, CV_8UC3);
-    for (std::int64_t i = 0; i < frames; ++i) {
-        if (progress.cancelled()) {
-            return fail(ErrorCode::Cancelled, "rendering cancelled");
-        }
-        const CropRect& rect = rects[static_cast<std::size_t>(i)];
-        sampleCrop(levelFor(levels, render.video.width / rect.width), rect, frame);
-        if (auto ok = (*writer)->write(frame); !ok) {
-            return ok;
-        }
-        progress.report(i + 1, frames, "rendering frames");
+    auto written = renderMoveFrames(
+        still, render, [&](const cv::Mat& frame) { return (*writer)->write(frame); }, progress);
+    if (!written) {
+        return written;
     }
     return (*writer)->finish();
 }

@@ -6,6 +6,7 @@
 #include "video/H264Mp4Writer.h"
 
 #include <filesystem>
+#include <functional>
 #include <opencv2/core/mat.hpp>
 
 namespace ripen {
@@ -37,5 +38,14 @@ Status checkStillCoversOutput(int stillWidth, int stillHeight, const H264Setting
 // Progress counts frames; a cancel returns Cancelled and leaves no file at `target`.
 Status renderMove(const cv::Mat& still, const MoveRender& render,
                   const std::filesystem::path& target, ProgressSink& progress);
+
+// The frames renderMove would encode, each handed to `frame` (8-bit BGR at the render's
+// size; the same buffer every call, so copy what you keep) instead of a file: the Motion
+// view's preview at a small size. Checks the duration and the path, not the encoder's
+// settings nor that the still covers the size. Stops at the first error `frame` returns;
+// a cancel returns Cancelled.
+using MoveFrameSink = std::function<Status(const cv::Mat& frame)>;
+Status renderMoveFrames(const cv::Mat& still, const MoveRender& render, const MoveFrameSink& frame,
+                        ProgressSink& progress);
 
 } // namespace ripen

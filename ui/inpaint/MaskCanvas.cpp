@@ -1,11 +1,13 @@
 #include "inpaint/MaskCanvas.h"
 
+#include "inpaint/LassoFill.h"
 #include "inpaint/MaskStrokeCommand.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
+#include <QTabletEvent>
 #include <QUndoStack>
 #include <QWheelEvent>
 #include <algorithm>
@@ -38,6 +40,8 @@ void MaskCanvas::setImage(const QImage& image) {
     m_image = image.convertToFormat(QImage::Format_RGB32);
     m_mask = QImage(m_image.size(), QImage::Format_Grayscale8);
     m_mask.fill(0);
+    m_comparison = {};
+    m_lasso.clear();
     m_undo->clear();
     update();
 }
@@ -46,6 +50,13 @@ void MaskCanvas::setBrush(const MaskBrush& brush) {
     m_brush = brush;
     m_brush.size = std::clamp(brush.size, MaskBrush::kMinSize, MaskBrush::kMaxSize);
     emit brushChanged(m_brush.size, m_brush.erase);
+}
+
+void MaskCanvas::setTool(Tool tool) {
+    m_tool = tool;
+    m_shapeFrom.reset();
+    m_lasso.clear();
+    emit toolChanged(tool);
 }
 
 void MaskCanvas::setErasing(bool erase) {
@@ -140,9 +151,46 @@ void MaskCanvas::paintEvent(QPaintEvent* event) {
         return;
     }
     painter.drawImage(target, m_image, source);
+    const double split = wipeX();
     if (m_overlayVisible) {
+        // Over the image only: the result side shows the result as it is.
+        painter.setClipRect(QRectF(split, 0, width(), height()).toAlignedRect() & dirty);
         painter.drawImage(target, overlayFor(source));
     }
+    if (!m_comparison.isNull() && m_wipe > 0) {
+        painter.setClipRect(QRectF(0, 0, split, height()).toAlignedRect() & dirty);
+        painter.drawImage(target, m_comparison, source);
+        painter.setClipRect(dirty);
+        painter.setPen(QPen(Qt::white, 1));
+        painter.drawLine(QPointF(split, 0), QPointF(split, height()));
+    }
+    if (m_lasso.size() > 1) {
+        painter.setClipRect(dirty);
+        QPolygonF outline;
+        for (const QPointF& point : m_lasso) {
+            outline << imageToWidget(point);
+        }
+        painter.setPen(QPen(Qt::white, 1, Qt::DashLine));
+        painter.drawPolyline(outline);
+    }
+}
+
+double MaskCanvas::wipeX() const {
+    if (m_comparison.isNull() || m_wipe <= 0) {
+        return -1;
+    }
+    return imageToWidget(QPointF(m_image.width() * m_wipe, 0)).x();
+}
+
+void MaskCanvas::setComparison(const QImage& result) {
+    m_comparison =
+        result.size() == m_image.size() ? result.convertToFormat(QImage::Format_RGB32) : QImage();
+    update();
+}
+
+void MaskCanvas::setWipe(double fraction) {
+    m_wipe = std::clamp(fraction, 0.0, 1.0);
+    update();
 }
 
 void MaskCanvas::mousePressEvent(QMouseEvent* event) {
@@ -150,19 +198,64 @@ void MaskCanvas::mousePressEvent(QMouseEvent* event) {
         QWidget::mousePressEvent(event);
         return;
     }
+    m_pressure = 1.0;
+    pointerPress(event->position(), event->modifiers());
+}
+
+void MaskCanvas::mouseMoveEvent(QMouseEvent* event) {
+    pointerMove(event->position());
+}
+
+void MaskCanvas::mouseReleaseEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton) {
+        pointerRelease(event->position());
+    }
+}
+
+// Accepted, so Qt synthesises no mouse events from the pen (they would paint twice).
+void MaskCanvas::tabletEvent(QTabletEvent* event) {
+    if (m_image.isNull()) {
+        return;
+    }
+    m_pressure = std::clamp(event->pressure(), 0.0, 1.0);
+    switch (event->type()) {
+    case QEvent::TabletPress:
+        if (event->button() == Qt::LeftButton) {
+            pointerPress(event->position(), event->modifiers());
+        }
+        break;
+    case QEvent::TabletMove:
+        pointerMove(event->position());
+        break;
+    case QEvent::TabletRelease:
+        if (event->button() == Qt::LeftButton) {
+            pointerRelease(event->position());
+        }
+        break;
+    default:
+        break;
+    }
+    event->accept();
+}
+
+void MaskCanvas::pointerPress(QPointF widgetPoint, Qt::KeyboardModifiers modifiers) {
     if (m_spaceHeld) {
-        m_panFrom = event->position();
+        m_panFrom = widgetPoint;
+        return;
+    }
+    const QPointF point = widgetToImage(widgetPoint);
+    if (m_tool == Tool::Lasso) {
+        m_lasso = QPolygonF{point};
         return;
     }
     if (m_tool != Tool::Brush) {
-        m_shapeFrom = widgetToImage(event->position());
+        m_shapeFrom = point;
         return;
     }
     m_stroking = true;
     m_strokeRect = {};
     m_tilesBefore.clear();
-    const QPointF point = widgetToImage(event->position());
-    if (event->modifiers().testFlag(Qt::ShiftModifier) && m_strokeEnd) {
+    if (modifiers.testFlag(Qt::ShiftModifier) && m_strokeEnd) {
         paintStroke(*m_strokeEnd, point, false); // a straight line from the last stroke
     } else {
         paintStroke(point, point, true);
@@ -170,28 +263,37 @@ void MaskCanvas::mousePressEvent(QMouseEvent* event) {
     m_lastPoint = point;
 }
 
-void MaskCanvas::mouseMoveEvent(QMouseEvent* event) {
+void MaskCanvas::pointerMove(QPointF widgetPoint) {
     if (m_panFrom) {
-        const QPointF delta = event->position() - *m_panFrom;
-        m_panFrom = event->position();
+        const QPointF delta = widgetPoint - *m_panFrom;
+        m_panFrom = widgetPoint;
         setView(m_zoom, m_origin + delta);
+        return;
+    }
+    const QPointF point = widgetToImage(widgetPoint);
+    if (!m_lasso.isEmpty()) {
+        const QPointF last = m_lasso.constLast();
+        m_lasso << point;
+        // Only the new edge of the outline is repainted.
+        repaintImageRect(QRectF(last, point).normalized().toAlignedRect().adjusted(-2, -2, 2, 2));
         return;
     }
     if (!m_stroking) {
         return;
     }
-    const QPointF point = widgetToImage(event->position());
     paintStroke(m_lastPoint, point, false);
     m_lastPoint = point;
 }
 
-void MaskCanvas::mouseReleaseEvent(QMouseEvent* event) {
-    if (event->button() != Qt::LeftButton) {
+void MaskCanvas::pointerRelease(QPointF widgetPoint) {
+    m_panFrom.reset();
+    if (!m_lasso.isEmpty()) {
+        m_lasso << widgetToImage(widgetPoint);
+        finishLasso();
         return;
     }
-    m_panFrom.reset();
     if (m_shapeFrom) {
-        const QPointF to = widgetToImage(event->position());
+        const QPointF to = widgetToImage(widgetPoint);
         fillShape(m_tool, QRectF(*m_shapeFrom, to).normalized().toAlignedRect());
         m_shapeFrom.reset();
         return;
@@ -200,6 +302,47 @@ void MaskCanvas::mouseReleaseEvent(QMouseEvent* event) {
         m_strokeEnd = m_lastPoint;
         finishStroke();
     }
+}
+
+void MaskCanvas::finishLasso() {
+    const QPolygonF polygon = std::exchange(m_lasso, {});
+    const QRect outline = polygon.boundingRect().toAlignedRect().adjusted(-2, -2, 2, 2);
+    const QRect rect = outline.intersected(m_mask.rect());
+    if (rect.isEmpty()) {
+        repaintImageRect(outline);
+        return;
+    }
+    const QImage before = m_mask.copy(rect);
+    fillLasso(m_mask, polygon, m_brush.erase ? 0 : 255);
+    pushEdit(m_brush.erase ? tr("Lasso erase") : tr("Lasso fill"), rect, before);
+    repaintImageRect(outline); // the dashed outline goes
+}
+
+MaskBrush MaskCanvas::strokeBrush() const {
+    MaskBrush brush = m_brush;
+    brush.size =
+        std::max(MaskBrush::kMinSize, static_cast<int>(std::lround(m_brush.size * m_pressure)));
+    return brush;
+}
+
+bool MaskCanvas::replaceMask(const QImage& mask, const QString& undoText) {
+    if (mask.size() != m_mask.size() || m_mask.isNull()) {
+        return false;
+    }
+    const QImage before = m_mask.copy();
+    m_mask = mask.convertToFormat(QImage::Format_Grayscale8);
+    pushEdit(undoText, m_mask.rect(), before);
+    return true;
+}
+
+bool MaskCanvas::hasMarkedPixels() const {
+    for (int y = 0; y < m_mask.height(); ++y) {
+        const uchar* row = m_mask.constScanLine(y);
+        if (std::any_of(row, row + m_mask.width(), [](uchar v) { return v != 0; })) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void MaskCanvas::wheelEvent(QWheelEvent* event) {
@@ -227,7 +370,8 @@ void MaskCanvas::paintStroke(QPointF from, QPointF to, bool first) {
             .toAlignedRect()
             .intersected(m_mask.rect());
     saveTilesBefore(reach);
-    const QRect touched = first ? m_brush.dab(m_mask, to) : m_brush.segment(m_mask, from, to);
+    const MaskBrush brush = strokeBrush();
+    const QRect touched = first ? brush.dab(m_mask, to) : brush.segment(m_mask, from, to);
     m_strokeRect |= touched;
     repaintImageRect(touched);
     if (!touched.isEmpty()) {
@@ -284,7 +428,7 @@ void MaskCanvas::setMaskOnly(bool maskOnly) {
 
 void MaskCanvas::fillShape(Tool shape, const QRect& imageRect) {
     const QRect rect = imageRect.intersected(m_mask.rect());
-    if (rect.isEmpty() || shape == Tool::Brush) {
+    if (rect.isEmpty() || shape == Tool::Brush || shape == Tool::Lasso) {
         return;
     }
     const QImage before = m_mask.copy(rect);
@@ -347,7 +491,7 @@ void MaskCanvas::keyPressEvent(QKeyEvent* event) {
         setBrush(brush);
         return;
     case Qt::Key_B:
-        m_tool = Tool::Brush;
+        setTool(Tool::Brush);
         setErasing(false);
         return;
     case Qt::Key_E:
@@ -366,10 +510,13 @@ void MaskCanvas::keyPressEvent(QKeyEvent* event) {
         m_spaceHeld = true;
         return;
     case Qt::Key_R:
-        m_tool = Tool::Rectangle;
+        setTool(Tool::Rectangle);
         return;
     case Qt::Key_U:
-        m_tool = Tool::Ellipse;
+        setTool(Tool::Ellipse);
+        return;
+    case Qt::Key_L:
+        setTool(Tool::Lasso);
         return;
     case Qt::Key_M:
         setMaskOnly(!m_maskOnly);

@@ -6,6 +6,7 @@
 #include <QColor>
 #include <QImage>
 #include <QPoint>
+#include <QPolygonF>
 #include <QWidget>
 #include <map>
 #include <optional>
@@ -23,13 +24,17 @@ namespace ripen::ui {
 //
 // Mouse: left-drag paints with the current brush (or eraser), shift-click draws a straight
 // line from where the last stroke ended, the wheel zooms around the pointer, space-drag
-// pans. Keys: [ and ] resize the brush, B brush, E eraser (also for the shapes), R
-// rectangle and U ellipse fill by dragging, O toggles the overlay, M shows the mask alone,
-// 1 shows 100%, 0 fits the image, the platform's undo/redo keys step through the strokes.
+// pans. A tablet pen paints the same way, its pressure scaling the brush's size. Keys: [
+// and ] resize the brush, B brush, E eraser (also for the shapes), R rectangle, U ellipse
+// and L lasso fill by dragging, O toggles the overlay, M shows the mask alone, 1 shows
+// 100%, 0 fits the image, the platform's undo/redo keys step through the strokes.
+//
+// A comparison image (an inpaint result, the image's size) can be shown over the image
+// left of a wipe position: 0 shows the image, 1 the result, anything between both.
 class MaskCanvas final : public QWidget {
     Q_OBJECT
 public:
-    enum class Tool { Brush, Rectangle, Ellipse };
+    enum class Tool { Brush, Rectangle, Ellipse, Lasso };
 
     explicit MaskCanvas(QWidget* parent = nullptr);
 
@@ -52,7 +57,7 @@ public:
     QPointF widgetToImage(QPointF widgetPoint) const;
 
     Tool tool() const { return m_tool; }
-    void setTool(Tool tool) { m_tool = tool; }
+    void setTool(Tool tool);
 
     // Fills (or with the eraser, clears) a rectangle or the ellipse inside it, in image
     // pixels, as one undo command.
@@ -68,6 +73,19 @@ public:
 
     QUndoStack* undoStack() const { return m_undo; }
 
+    // Replaces the whole mask (a saved mask reused) as one undo command; false, changing
+    // nothing, when `mask` is not the image's size.
+    bool replaceMask(const QImage& mask, const QString& undoText);
+    // Whether any pixel of the mask is marked.
+    bool hasMarkedPixels() const;
+
+    // The result shown left of the wipe (image's size; a null image shows none) and the
+    // wipe as a fraction of the image's width, 0..1.
+    void setComparison(const QImage& result);
+    const QImage& comparison() const { return m_comparison; }
+    void setWipe(double fraction);
+    double wipe() const { return m_wipe; }
+
     // Invert, clear, grow, shrink or feather the whole mask (core's mask operations, so the
     // editor and the compositor agree on every pixel) as one undo command.
     void applyEdit(MaskEdit edit, int pixels = 0);
@@ -76,6 +94,7 @@ signals:
     // Image pixels whose mask value changed (a dab, an undo, a redo).
     void maskChanged(const QRect& imageRect);
     void brushChanged(int size, bool erasing);
+    void toolChanged(ripen::ui::MaskCanvas::Tool tool);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -85,8 +104,16 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
     void keyReleaseEvent(QKeyEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
+    void tabletEvent(QTabletEvent* event) override;
 
 private:
+    // Pointer handling shared by mouse and pen; points in widget pixels.
+    void pointerPress(QPointF point, Qt::KeyboardModifiers modifiers);
+    void pointerMove(QPointF point);
+    void pointerRelease(QPointF point);
+    void finishLasso();
+    MaskBrush strokeBrush() const;
+    double wipeX() const;
     void paintStroke(QPointF from, QPointF to, bool first);
     void saveTilesBefore(const QRect& imageRect);
     void finishStroke();
@@ -112,6 +139,11 @@ private:
     bool m_stroking = false;
     QPointF m_lastPoint;
     std::optional<QPointF> m_strokeEnd; // image point where the last stroke ended
+
+    double m_pressure = 1.0; // the pen's, 0..1; 1 for a mouse
+    QPolygonF m_lasso;       // image points of the lasso being drawn
+    QImage m_comparison;
+    double m_wipe = 0.0;
 
     bool m_spaceHeld = false;
     std::optional<QPointF> m_panFrom; // widget point of the pan in progress

@@ -1,0 +1,155 @@
+// The Motion view: a keyframe from the library previewed under a camera move, rendered
+// to an MP4 asset and played back; image-to-video sent to a loopback Kling with its cost
+// shown first. Offscreen, through the CoreBridge and its job lane.
+#include "motion/MotionView.h"
+
+#include "CoreBridge.h"
+#include "EditorTestSupport.h"
+#include "MainWindow.h"
+#include "ProductionTestSupport.h"
+#include "UiTestSupport.h"
+#include "catalog/Library.h"
+#include "gallery/GalleryView.h"
+#include "motion/FramePlayer.h"
+#include "providers/kling/KlingProvider.h"
+#include "queue/JobLane.h"
+#include "support/fakes/KlingFakeServer.h"
+#include "video/VideoProbe.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QListView>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QTest>
+#include <catch2/catch.hpp>
+
+using ripen::test::waitUntil;
+using ripen::ui::CoreBridge;
+using ripen::ui::MotionView;
+
+namespace {
+
+// A library holding one 1600x900 still; the queue has Kling, pointed at a loopback fake.
+struct MotionRig {
+    ripen::test::KlingFakeServer kling;
+    ripen::test::ImageLibraryRig library{
+        QSize(1600, 900),
+        [](ripen::ProviderRegistry& registry) {
+            registry.add(std::make_unique<ripen::providers::kling::KlingProvider>(), {2, 600});
+        },
+        {{"kling", {{kling.baseUrl()}, 0, 0}}},
+        {{"KLING_ACCESS_KEY", ripen::test::KlingFakeServer::kAccessKey},
+         {"KLING_SECRET_KEY", ripen::test::KlingFakeServer::kSecretKey}}};
+    CoreBridge& bridge = *library.bridge;
+    ripen::AssetId still = library.image;
+
+    std::vector<ripen::Asset> videosOf(ripen::AssetId id) const {
+        return library.childrenOf(id, ripen::AssetKind::Video);
+    }
+};
+
+void openAndWait(MotionView& view, ripen::AssetId id) {
+    view.openAsset(id);
+    REQUIRE(waitUntil(
+        [&] { return view.hasKeyframe() && view.player().frameCount() > 0 && !view.isBusy(); },
+        30000));
+}
+
+} // namespace
+
+TEST_CASE("A camera move previews live and renders to an MP4 clip of the keyframe",
+          "[ui][motion]") {
+    MotionRig rig;
+    MotionView view(rig.bridge);
+    view.resize(1180, 720);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    openAndWait(view, rig.still);
+
+    // The default move (zoom in, 6 s, 1080p30) previews at 480x270, 30 fps, in real time.
+    CHECK(view.player().frameCount() == 180);
+    CHECK(view.player().fps() == 30);
+    CHECK(view.player().isPlaying());
+
+    // Choosing another move replays the preview with it; the settings make the request.
+    view.moveBox().setCurrentIndex(view.moveBox().findText(QStringLiteral("Pan right")));
+    view.durationBox().setValue(1);
+    view.sizeBox().setCurrentIndex(1); // 1280x720
+    view.fpsBox().setCurrentIndex(0);  // 24 fps
+    REQUIRE(waitUntil([&] { return view.player().frameCount() == 24 && !view.isBusy(); }));
+    const ripen::StillMoveRequest request = view.moveRequest();
+    CHECK(request.move == "pan-right");
+    CHECK(request.durationSeconds == 1);
+    CHECK(request.video.width == 1280);
+    CHECK(request.video.height == 720);
+    CHECK(request.video.fps == 24);
+    view.player().setPlaying(false);
+    view.player().showFrame(12);
+    ripen::test::renderWidget(view, QSize(1180, 720), QStringLiteral("motion-view.png"));
+
+    QSignalSpy rendered(&view, &MotionView::clipRendered);
+    view.renderMove();
+    REQUIRE(rendered.wait(60000));
+    const auto videos = rig.videosOf(rig.still);
+    REQUIRE(videos.size() == 1);
+    CHECK(videos.front().stage == ripen::Stage::Clip);
+    CHECK(videos.front().parents == std::vector<ripen::AssetId>{rig.still});
+    auto info = ripen::probeVideo(rig.library.blobOf(videos.front()));
+    REQUIRE(info);
+    CHECK(info->width == 1280);
+    CHECK(info->height == 720);
+    CHECK(info->codecName == "h264");
+    CHECK(info->frameRateNum == 24 * info->frameRateDen);
+    CHECK(info->durationMicros == Approx(1'000'000).margin(42'000));
+
+    // It is listed with the keyframe and plays inside the view.
+    REQUIRE(waitUntil([&] { return view.clips().count() == 1 && !view.isBusy(); }));
+    view.playClip(0);
+    REQUIRE(waitUntil([&] { return view.player().frameCount() == 24 && !view.isBusy(); }));
+    CHECK(view.player().fps() == 24);
+}
+
+TEST_CASE("Image to video shows its cost before it is sent and lands as a clip",
+          "[ui][motion][kling]") {
+    MotionRig rig;
+    rig.kling.setProcessingPolls(0);
+    MotionView view(rig.bridge);
+    view.resize(1180, 720);
+    view.show();
+    openAndWait(view, rig.still);
+    REQUIRE(view.cloudEngineBox().count() >= 1);
+    CHECK(view.cloudEngineBox().currentText().contains(QStringLiteral("Kling")));
+    // Priced before anything is sent.
+    CHECK(view.cloudEstimateText().startsWith(QStringLiteral("Estimate: ")));
+    CHECK(rig.kling.createBodies().empty());
+
+    view.sendImageToVideo(); // no prompt yet
+    CHECK(view.statusText().contains(QStringLiteral("prompt")));
+    view.cloudPrompt().setPlainText(QStringLiteral("waves roll in, gulls drift"));
+    auto request = view.imageToVideoRequest();
+    REQUIRE(request);
+    CHECK(request->kind == ripen::JobKind::ImageToVideo);
+    REQUIRE(request->images.size() == 1);
+    view.sendImageToVideo();
+    REQUIRE(waitUntil([&] { return view.clips().count() == 1 && !view.isBusy(); }, 90000));
+    REQUIRE(rig.kling.createBodies().size() == 1); // sent once
+    CHECK(rig.kling.createBodies().front().value("prompt", "") == "waves roll in, gulls drift");
+    const auto videos = rig.videosOf(rig.still);
+    REQUIRE(videos.size() == 1);
+    CHECK(videos.front().generation.provider == "kling");
+}
+
+TEST_CASE("The main window opens the gallery's image as the Motion view's keyframe",
+          "[ui][motion][window]") {
+    MotionRig rig;
+    ripen::ui::MainWindow window(rig.bridge);
+    ripen::test::openFromGallery(window, rig.library, Qt::Key_M);
+    REQUIRE(window.views().currentWidget() == &window.motionView());
+    REQUIRE(waitUntil([&] { return window.motionView().hasKeyframe() && !window.isBusy(); }));
+    CHECK(window.motionView().assetId() == rig.still);
+    QTest::keyClick(&window.motionView(), Qt::Key_Escape);
+    CHECK(window.views().currentWidget() == &window.gallery());
+}
