@@ -137,7 +137,8 @@ void CoreBridge::openLibrary() {
     runOnReader(
         [root = m_root](ReaderState& state) -> Result<LibraryOverview> {
             if (!state.library) {
-                auto library = ripen::Library::open(root);
+                // A damaged catalog is reported (with the backup to restore) before use.
+                auto library = ripen::CatalogBackup::openChecked(root);
                 if (!library) {
                     return std::unexpected(library.error());
                 }

@@ -27,8 +27,10 @@ QString LibraryOpenError::message(const ripen::Error& error, const QString& fold
         break;
     case ErrorCode::Corrupt:
     case ErrorCode::Database:
-        advice = tr("The catalog may be damaged. Keep a copy of the folder, and start Ripen "
-                    "with --library DIR to use another folder meanwhile.");
+        advice = tr("The catalog may be damaged. Keep a copy of the folder, then restore the "
+                    "newest verified backup named above with 'ripen-cli catalog restore' "
+                    "(the damaged catalog is kept beside it), or start Ripen with "
+                    "--library DIR to use another folder meanwhile.");
         break;
     default:
         advice = tr("Start Ripen with --library DIR to use another folder.");

@@ -6,7 +6,8 @@
 
 namespace ripen::cli {
 std::unique_ptr<Library> openLibraryOrReport(const std::filesystem::path& root) {
-    auto library = Library::open(root);
+    // A damaged catalog is reported before any command reads or writes it.
+    auto library = CatalogBackup::openChecked(root);
     if (!library) {
         std::cerr << "ripen-cli: cannot open library " << root.string() << ": "
                   << library.error().message << "\n";

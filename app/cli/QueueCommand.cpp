@@ -129,7 +129,9 @@ int runQueue(const CommandContext& context, const ArgParser& args) {
     if (action == "run") {
         auto summary = runQueueAndReport(*services, {});
         if (!summary) {
-            std::cerr << "ripen-cli queue run: " << summary.error().message << "\n";
+            std::cerr << "ripen-cli queue run: "
+                      << (summary.error().code == ErrorCode::DiskFull ? "disk full: " : "")
+                      << summary.error().message << "\n";
             return kExitFailure;
         }
         return summary->failed + summary->interrupted > 0 ? kExitSkipped : kExitOk;

@@ -49,6 +49,12 @@ Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId
             ++mine.canceled;
             std::cout << "canceled " << event.id << ": " << event.message << "\n";
             break;
+        case JobState::Storing:
+            if (event.message.empty()) {
+                return;
+            }
+            std::cout << "waiting " << event.id << ": " << event.message << "\n";
+            break;
         default:
             return;
         }

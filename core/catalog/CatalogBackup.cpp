@@ -229,6 +229,25 @@ std::vector<CatalogBackup::Info> CatalogBackup::list(const fs::path& root) {
 Status CatalogBackup::checkCatalog(const fs::path& root) {
     auto db = Database::open(catalogFile(root), Database::Mode::ReadWrite);
     Status healthy = db ? checkIntegrity(*db) : Status(std::unexpected(db.error()));
+    return withRestoreAdvice(root, std::move(healthy));
+}
+
+Status CatalogBackup::checkAtStartup(const fs::path& root) {
+    auto db = Database::open(catalogFile(root), Database::Mode::ReadOnly);
+    Status healthy = db ? quickCheck(*db) : Status(std::unexpected(db.error()));
+    return withRestoreAdvice(root, std::move(healthy));
+}
+
+Result<std::unique_ptr<Library>> CatalogBackup::openChecked(const fs::path& root) {
+    auto library = Library::open(root);
+    Status healthy = library ? checkAtStartup(root) : Status(std::unexpected(library.error()));
+    if (!healthy) {
+        return std::unexpected(withRestoreAdvice(root, std::move(healthy)).error());
+    }
+    return library;
+}
+
+Status CatalogBackup::withRestoreAdvice(const fs::path& root, Status healthy) {
     if (healthy || healthy.error().code != ErrorCode::Corrupt) {
         return healthy;
     }
@@ -239,7 +258,12 @@ Status CatalogBackup::checkCatalog(const fs::path& root) {
             : " The newest backup is " + escapeInvalidUtf8(backups.front().file.native()) +
                   " (taken " + formatUtc(backups.front().takenAtMs) +
                   " UTC); restore it with: ripen-cli catalog restore";
-    return fail(ErrorCode::Corrupt, healthy.error().message + "." + advice);
+    std::string message = healthy.error().message;
+    if (const auto file = escapeInvalidUtf8(catalogFile(root).native());
+        message.find(file) == std::string::npos) {
+        message = file + ": " + message;
+    }
+    return fail(ErrorCode::Corrupt, message + "." + advice);
 }
 
 Result<fs::path> CatalogBackup::restore(const fs::path& root, const fs::path& backup) {

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "catalog/Library.h"
 #include "common/Error.h"
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -45,12 +47,25 @@ public:
     // is wrong and names the newest backup to restore.
     static Status checkCatalog(const std::filesystem::path& libraryRoot);
 
+    // PRAGMA quick_check of the catalog file (read-only, its own connection), for every
+    // start-up: a bit flip or a torn page is found before the library is used. Corrupt
+    // names the file, the newest backup and the restore command.
+    static Status checkAtStartup(const std::filesystem::path& libraryRoot);
+
+    // Library::open, then checkAtStartup: how ripen and ripen-cli open a library. A
+    // Corrupt error from either names the newest backup and the restore command.
+    static Result<std::unique_ptr<Library>> openChecked(const std::filesystem::path& libraryRoot);
+
     // Puts `backup` in place of the live catalog after checking it. The live catalog and its
     // -wal/-shm are kept beside it as catalog.sqlite.damaged-YYYYMMDD-HHMMSS (never deleted:
     // they may hold changes worth recovering by hand). Returns where they went. No other
     // process may have the library open. Errors: Corrupt for a damaged backup.
     static Result<std::filesystem::path> restore(const std::filesystem::path& libraryRoot,
                                                  const std::filesystem::path& backup);
+
+private:
+    // A Corrupt `healthy` gets the newest backup and the command that restores it.
+    static Status withRestoreAdvice(const std::filesystem::path& libraryRoot, Status healthy);
 };
 
 } // namespace ripen

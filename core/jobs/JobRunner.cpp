@@ -355,12 +355,30 @@ void JobRunner::onResult(JobStore& store, Library& library, const Job& job, Prov
     }
     const nlohmann::json result = resultToJson(*outcome);
     if (auto recorded = store.recordStoring(job.id, result); !recorded) {
-        emit({job.id, JobState::Storing, recorded.error().message, {}, {}});
+        emit({job.id, JobState::Storing, saveFailed(recorded.error()), {}, {}});
         return;
     }
     Job storing = job;
     storing.result = result;
     storeResults(store, library, storing);
+}
+
+std::string JobRunner::saveFailed(const Error& error) {
+    // A full disk (files or catalog) stops new paid work until the user frees space.
+    if (error.code != ErrorCode::DiskFull) {
+        return error.message;
+    }
+    pause();
+    return "disk full: " + error.message +
+           "; the paid result is kept and will be saved once there is space (no new requests "
+           "are sent meanwhile)";
+}
+
+void JobRunner::waitToSave(JobStore& store, const Job& job, const Error& error) {
+    // Retry the save, never the generation: the paid result is still in the work dir.
+    const std::string message = saveFailed(error);
+    (void)store.retryLater(job.id, unixMillis() + 30'000, message, true);
+    emit({job.id, JobState::Storing, message, {}, {}});
 }
 
 void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) {
@@ -414,12 +432,7 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
         }
         if (prepared.error().code == ErrorCode::DiskFull ||
             prepared.error().code == ErrorCode::Io) {
-            // Retry the save, never the generation: the paid result is still in the work dir.
-            if (prepared.error().code == ErrorCode::DiskFull) {
-                pause();
-            }
-            (void)store.retryLater(job.id, unixMillis() + 30'000, prepared.error().message, true);
-            emit({job.id, JobState::Storing, prepared.error().message, {}, {}});
+            waitToSave(store, job, prepared.error());
             return;
         }
         const std::string reason =
@@ -432,8 +445,7 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
     const Estimate settled = charged ? *charged : Estimate{};
     auto ids = store.complete(job.id, assets, settled);
     if (!ids) {
-        (void)store.retryLater(job.id, unixMillis() + 30'000, ids.error().message, true);
-        emit({job.id, JobState::Storing, ids.error().message, {}, {}});
+        waitToSave(store, job, ids.error());
         return;
     }
     std::error_code ec;

@@ -63,6 +63,10 @@ private:
     void work(const ClaimedJob& claimed, const std::string& endpoint, std::stop_token stop,
               const std::function<void()>& providerAnswered);
     void storeResults(JobStore& store, Library& library, const Job& job);
+    // The result could not be saved (`error`); the job keeps it and the save is retried.
+    void waitToSave(JobStore& store, const Job& job, const Error& error);
+    // What the user is told about a failed save; a full disk also pauses submissions.
+    std::string saveFailed(const Error& error);
     void onResult(JobStore& store, Library& library, const Job& job, Provider& provider,
                   const ProviderOutcome<ProviderResult>& outcome, bool wasPoll);
     void onFailure(JobStore& store, const Job& job, Provider& provider,

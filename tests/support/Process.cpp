@@ -88,6 +88,19 @@ int startProcess(const std::vector<std::string>& argv) {
     return pid;
 }
 
+int startProcessLogged(const std::vector<std::string>& argv, const std::string& logFile) {
+    auto args = cArgs(argv);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const int log = ::open(logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        ::dup2(log, 1);
+        ::dup2(log, 2);
+        ::execvp(args[0], args.data());
+        ::_exit(127);
+    }
+    return pid;
+}
+
 int waitProcess(int pid) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {

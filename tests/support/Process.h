@@ -16,6 +16,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv);
 
 // Starts a program with output discarded; returns its pid.
 int startProcess(const std::vector<std::string>& argv);
+// Starts a program with stdout and stderr appended to `logFile`; returns its pid.
+int startProcessLogged(const std::vector<std::string>& argv, const std::string& logFile);
 // Waits for `pid`; returns its exit code, or -signal when killed.
 int waitProcess(int pid);
 

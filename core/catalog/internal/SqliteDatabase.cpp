@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <string>
 #include <utility>
 
@@ -20,9 +21,19 @@ Error errorFromCode(sqlite3* db, int rc, std::string_view context) {
                primary == SQLITE_READONLY || primary == SQLITE_PERM) {
         code = ErrorCode::Io;
     }
+    // SQLite reports SQLITE_FULL only for a failed write to the database or its journal;
+    // a full disk met while growing the -shm, syncing or truncating is a generic I/O error.
+    const int systemErrno = db != nullptr ? sqlite3_system_errno(db) : 0;
+    const bool diskFull = code == ErrorCode::Io && (systemErrno == ENOSPC || systemErrno == EDQUOT);
+    if (diskFull) {
+        code = ErrorCode::DiskFull;
+    }
     std::string message(context);
     message += ": ";
     message += (db != nullptr && sqlite3_errcode(db) == rc) ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    if (diskFull) {
+        message += " (disk full)";
+    }
     return Error{code, std::move(message)};
 }
 

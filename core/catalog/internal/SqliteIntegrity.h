@@ -9,4 +9,8 @@ namespace ripen {
 // wrong (a file that is no database at all is Corrupt too).
 Status checkIntegrity(sqlite::Database& db);
 
+// PRAGMA quick_check: every page and record is read and checked, indexes are not compared
+// with their tables. Fast enough for every start-up; Corrupt lists the problems.
+Status quickCheck(sqlite::Database& db);
+
 } // namespace ripen

@@ -9,8 +9,14 @@ namespace ripen::test {
 
 UniqueImageReplies::UniqueImageReplies(FakeHttpServer& server, std::chrono::milliseconds latency)
     : m_server(server) {
-    m_server.on("POST", "/v1/images/generations", [this, latency](const RecordedRequest&) {
+    m_server.on("POST", "/v1/images/generations", [this, latency](const RecordedRequest& request) {
         const int seed = ++m_counter;
+        {
+            std::lock_guard lock(m_hookMutex);
+            if (m_hook) {
+                m_hook(request);
+            }
+        }
         if (latency.count() > 0) {
             std::this_thread::sleep_for(latency);
         }
@@ -20,6 +26,11 @@ UniqueImageReplies::UniqueImageReplies(FakeHttpServer& server, std::chrono::mill
                                      {"usage", {{"input_tokens", 20}, {"output_tokens", 1056},
                                                 {"total_tokens", 1076}}}});
     });
+}
+
+void UniqueImageReplies::onExecuted(std::function<void(const RecordedRequest&)> hook) {
+    std::lock_guard lock(m_hookMutex);
+    m_hook = std::move(hook);
 }
 
 std::map<std::string, int> UniqueImageReplies::executionsByPrompt() const {

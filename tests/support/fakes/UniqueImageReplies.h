@@ -3,7 +3,9 @@
 #include "support/FakeHttpServer.h"
 
 #include <atomic>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 
 namespace ripen::test {
@@ -22,9 +24,16 @@ public:
     std::map<std::string, int> executionsByPrompt() const;
     int total() const { return m_counter.load(); }
 
+    // Called on the server's thread for each generation request after the server has
+    // executed it and before the reply leaves: the worst moment for the client to die
+    // (RELIABILITY.md D2). Empty to remove.
+    void onExecuted(std::function<void(const RecordedRequest&)> hook);
+
 private:
     FakeHttpServer& m_server;
     std::atomic<int> m_counter{0};
+    std::mutex m_hookMutex;
+    std::function<void(const RecordedRequest&)> m_hook;
 };
 
 } // namespace ripen::test
