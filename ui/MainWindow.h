@@ -15,6 +15,7 @@ class QStackedWidget;
 namespace ripen::ui {
 
 class AssetInspector;
+struct AssetsBehind;
 class CoreBridge;
 class CreditsDashboard;
 class CurationViews;
@@ -69,6 +70,8 @@ public:
     void createDemoLibrary();
     // Re-runs the selected gallery asset's recipe on its provider's pro model.
     void promoteSelected();
+    // The gallery narrowed to these assets (a click-through from the credit dashboard).
+    void showAssets(const AssetsBehind& assets);
     // Requests, rows or thumbnails still on their way.
     bool isBusy() const;
 
@@ -91,6 +94,9 @@ private:
     void installCreditsView();
     void showCredits();
     void createProductionMenu();
+    void installSmartFilters();
+    void saveSmartFilter();
+    void connectCreditsView();
 
     CoreBridge& m_bridge;
     LibrarySidebar* m_sidebar;
@@ -118,6 +124,7 @@ private:
     DemoLibraryMaker* m_demoMaker = nullptr;
     CreditsDashboard* m_credits = nullptr;
     QScrollArea* m_creditsScroll = nullptr;
+    quint64 m_budgetRequest = 0;
 };
 
 } // namespace ripen::ui
