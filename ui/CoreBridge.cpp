@@ -6,6 +6,7 @@
 #include "catalog/MaskAsset.h"
 #include "catalog/MasterChoice.h"
 #include "common/FileIo.h"
+#include "credits/Ledger.h"
 #include "internal/QueuedProgressSink.h"
 #include "queue/JobLane.h"
 #include "video/DerivedAsset.h"
@@ -396,6 +397,47 @@ CoreBridge::RequestId CoreBridge::saveNotes(ripen::AssetId assetId, const QStrin
                 return;
             }
             emit notesSaved(id, assetId, notes);
+        });
+    return id;
+}
+
+CoreBridge::RequestId CoreBridge::setBudget(const QString& scope, const QString& name,
+                                            std::optional<std::int64_t> limitUsdMicros) {
+    const RequestId id = m_nextRequest++;
+    runOnReader(
+        [root = m_root, scope = scope.toStdString(), name = name.trimmed().toStdString(),
+         limitUsdMicros](ReaderState& state) -> Status {
+            if ((scope != "project" && scope != "client") || name.empty()) {
+                return fail(ErrorCode::InvalidArgument,
+                            "a budget needs a project or client name (scope '" + scope + "')");
+            }
+            auto library = requireLibrary(state.library, root);
+            if (!library) {
+                return std::unexpected(library.error());
+            }
+            ripen::Catalog& catalog = (*library)->catalog();
+            // The project or client and its cap commit together.
+            auto tx = sqlite::Transaction::begin(catalog.database());
+            if (!tx) {
+                return std::unexpected(tx.error());
+            }
+            auto scopeId =
+                scope == "project" ? catalog.ensureProject(name, "") : catalog.ensureClient(name);
+            if (!scopeId) {
+                return std::unexpected(scopeId.error());
+            }
+            ripen::Ledger ledger(catalog.database());
+            if (auto set = ledger.setBudget(scope, *scopeId, limitUsdMicros); !set) {
+                return std::unexpected(withContext(set.error(), "budget for " + scope + " " + name));
+            }
+            return tx->commit();
+        },
+        [this, id, scope, name](Status result) {
+            if (!result) {
+                emit requestFailed(id, result.error());
+                return;
+            }
+            emit budgetSet(id, scope, name.trimmed());
         });
     return id;
 }

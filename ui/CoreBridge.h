@@ -20,6 +20,7 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace ripen::ui {
@@ -85,6 +86,12 @@ public:
     RequestId saveNotes(ripen::AssetId id, const QString& notes);
     // Answers filterChoicesReady or requestFailed.
     RequestId loadFilterChoices();
+    // Sets a project's or client's hard cap in USD micro-units (nullopt removes it), as
+    // `ripen-cli budget set` does: the project or client is created when missing, and the
+    // next queued job is checked against the new cap. `scope` is "project" or "client".
+    // Answers budgetSet or requestFailed.
+    RequestId setBudget(const QString& scope, const QString& name,
+                        std::optional<std::int64_t> limitUsdMicros);
     // Exports the assets into `folder` on the export lane (its own connection). Emits
     // exportProgress while it runs and exportFinished at the end; one export at a time.
     void exportAssets(const std::vector<ripen::AssetId>& ids, const QString& folder,
@@ -135,6 +142,7 @@ signals:
     void assetDetailsReady(quint64 request, const ripen::ui::AssetDetails& details);
     void notesSaved(quint64 request, qint64 assetId, const QString& notes);
     void filterChoicesReady(quint64 request, const ripen::ui::FilterChoices& choices);
+    void budgetSet(quint64 request, const QString& scope, const QString& name);
     void exportProgress(qint64 done, qint64 total, const QString& message);
     void exportFinished(const ripen::ui::ExportSummary& summary);
     void maskSaved(quint64 request, const ripen::ui::AssetRecord& mask);

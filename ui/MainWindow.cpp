@@ -4,6 +4,7 @@
 #include "credits/CreditsDashboard.h"
 #include "upscale/UpscaleReviewView.h"
 #include "export/ExportDialog.h"
+#include "filters/FilterBar.h"
 #include "gallery/CullingController.h"
 #include "gallery/GalleryModel.h"
 #include "gallery/GalleryView.h"
@@ -31,6 +32,8 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QLabel>
 #include <QListView>
 #include <QLocale>
@@ -47,6 +50,8 @@
 namespace ripen::ui {
 
 namespace {
+
+constexpr const char* kSmartFiltersSetting = "sidebar/smartFilters";
 
 QStringList localPaths(const QMimeData* mime) {
     QStringList paths;
@@ -118,6 +123,8 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
     createMenus();
     createProductionMenu();
     installEditorViews();
+    installSmartFilters();
+    connectCreditsView();
 
     connect(m_sidebar, &LibrarySidebar::scopeChanged, m_gallery, &GalleryView::setScope);
     connect(m_gallery, &GalleryView::importRequested, this, &MainWindow::chooseFiles);
@@ -214,6 +221,11 @@ void MainWindow::restoreSettings() {
     }
     restoreState(settings.value("mainWindow/state").toByteArray());
     m_splitter->restoreState(settings.value("mainWindow/splitter").toByteArray());
+    std::vector<SmartFilter> filters;
+    for (const QVariant& saved : settings.value(kSmartFiltersSetting).toList()) {
+        filters.push_back(SmartFilter::fromVariant(saved.toMap()));
+    }
+    m_sidebar->setSavedFilters(std::move(filters));
 }
 
 void MainWindow::saveSettings() const {
@@ -485,6 +497,43 @@ void MainWindow::exportSelection() {
     dialog->open();
 }
 
+// Smart filters: the sidebar's entries set the gallery's filter bar; the bar's Save…
+// names its filters and keeps them in the sidebar (and, for the user's window, settings).
+void MainWindow::installSmartFilters() {
+    FilterBar& filters = m_gallery->filterBar();
+    connect(m_sidebar, &LibrarySidebar::smartFilterChosen, this,
+            [this, &filters](const SmartFilter& filter) {
+                filters.apply(filter);
+                m_views->setCurrentWidget(m_gallery);
+            });
+    connect(&filters, &FilterBar::saveRequested, this, &MainWindow::saveSmartFilter);
+    connect(m_sidebar, &LibrarySidebar::savedFiltersChanged, this, [this] {
+        if (!m_persistent) {
+            return;
+        }
+        QVariantList saved;
+        for (const auto& filter : m_sidebar->savedFilters()) {
+            saved << filter.toVariant();
+        }
+        QSettings().setValue(kSmartFiltersSetting, saved);
+    });
+}
+
+void MainWindow::saveSmartFilter() {
+    auto* ask = new QInputDialog(this);
+    ask->setObjectName(QStringLiteral("smartFilterName"));
+    ask->setAttribute(Qt::WA_DeleteOnClose);
+    ask->setWindowTitle(tr("Save Smart Filter"));
+    ask->setLabelText(tr("Name the filters; they appear under Smart Filters in the sidebar."));
+    const SmartFilter filter = m_gallery->filterBar().current();
+    connect(ask, &QInputDialog::textValueSelected, this, [this, filter](const QString& name) {
+        SmartFilter named = filter;
+        named.name = name.trimmed();
+        m_sidebar->saveFilter(named);
+    });
+    ask->open();
+}
+
 // The credit dashboard loads on its own worker (its own library connection), so it is
 // given the library only when first shown, once the bridge has opened (and created) it, and
 // refreshed when shown and when jobs land while it is shown.
@@ -497,6 +546,63 @@ void MainWindow::installCreditsView() {
     m_creditsScroll->setWidgetResizable(true);
     m_creditsScroll->setFrameShape(QFrame::NoFrame);
     m_views->addWidget(m_creditsScroll);
+}
+
+// The dashboard's click-throughs open the gallery on the assets behind a figure, or the
+// queue dock for the forecast; budgets it edits are written through the bridge.
+void MainWindow::connectCreditsView() {
+    connect(m_credits, &CreditsDashboard::assetsRequested, this, &MainWindow::showAssets);
+    connect(m_credits, &CreditsDashboard::jobsRequested, this, [this] {
+        m_queueDock->show();
+        m_queueDock->raise();
+        statusBar()->showMessage(tr("The forecast is what queued and running jobs hold"), 6000);
+    });
+    connect(m_credits, &CreditsDashboard::budgetChangeRequested, this,
+            [this](const QString& scope, const QString& name, std::optional<ripen::Micros> limit) {
+                m_budgetRequest = m_bridge.setBudget(scope, name, limit);
+            });
+    connect(&m_bridge, &CoreBridge::budgetSet, this,
+            [this](quint64 request, const QString& scope, const QString& name) {
+                if (request != m_budgetRequest) {
+                    return;
+                }
+                statusBar()->showMessage(
+                    tr("Budget of %1 %2 saved; the next queued job is checked against it")
+                        .arg(scope, name),
+                    8000);
+                m_bridge.loadOverview(); // a new project or client shows in the sidebar
+                m_credits->refresh();
+            });
+    connect(&m_bridge, &CoreBridge::requestFailed, this,
+            [this](quint64 request, const ripen::Error& error) {
+                if (request == m_budgetRequest) {
+                    statusBar()->showMessage(tr("The budget was not saved: %1")
+                                                 .arg(QString::fromStdString(error.message)),
+                                             10000);
+                }
+            });
+    const auto offerTargets = [this](const LibraryOverview& overview) {
+        QStringList projects;
+        QStringList clients;
+        for (const auto& project : overview.projects) {
+            projects << QString::fromStdString(project.name);
+        }
+        for (const auto& client : overview.clients) {
+            clients << QString::fromStdString(client.name);
+        }
+        m_credits->setBudgetTargets(projects, clients);
+    };
+    connect(&m_bridge, &CoreBridge::libraryOpened, this, offerTargets);
+    connect(&m_bridge, &CoreBridge::overviewReady, this,
+            [offerTargets](quint64, const LibraryOverview& overview) { offerTargets(overview); });
+}
+
+void MainWindow::showAssets(const AssetsBehind& assets) {
+    m_views->setCurrentWidget(m_gallery);
+    m_gallery->searchField().clear();
+    m_sidebar->selectScope(assets.scope);
+    m_gallery->filterBar().apply(assets.filter);
+    statusBar()->showMessage(assets.description, 10000);
 }
 
 void MainWindow::showCredits() {

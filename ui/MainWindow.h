@@ -15,6 +15,7 @@ class QStackedWidget;
 namespace ripen::ui {
 
 class AssetInspector;
+struct AssetsBehind;
 class CoreBridge;
 class CreditsDashboard;
 class UpscaleReviewView;
@@ -72,6 +73,8 @@ public:
     void createDemoLibrary();
     // Re-runs the selected gallery asset's recipe on its provider's pro model.
     void promoteSelected();
+    // The gallery narrowed to these assets (a click-through from the credit dashboard).
+    void showAssets(const AssetsBehind& assets);
     // Requests, rows or thumbnails still on their way.
     bool isBusy() const;
     // Opens the gallery's current image in the inpaint editor (View > Inpaint).
@@ -103,6 +106,9 @@ private:
     void installUpscaleReview();
     void showUpscaleReview();
     void installEditorViews();
+    void installSmartFilters();
+    void saveSmartFilter();
+    void connectCreditsView();
 
     CoreBridge& m_bridge;
     LibrarySidebar* m_sidebar;
@@ -134,6 +140,7 @@ private:
     QAction* m_upscaleReviewAction = nullptr;
     InpaintView* m_inpaint = nullptr;
     MotionView* m_motion = nullptr;
+    quint64 m_budgetRequest = 0;
 };
 
 } // namespace ripen::ui

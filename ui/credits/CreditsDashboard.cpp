@@ -1,5 +1,6 @@
 #include "credits/CreditsDashboard.h"
 
+#include "credits/BudgetDialog.h"
 #include "credits/CreditsTableModel.h"
 
 #include <QBarCategoryAxis>
@@ -17,6 +18,7 @@
 #include <QStackedBarSeries>
 #include <QTabWidget>
 #include <QTableView>
+#include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
 #include <cmath>
@@ -157,11 +159,15 @@ CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
     m_spendChart = makeChartView(tr("Spend over time (USD)"));
     m_budgetChart = makeChartView(tr("Budgets (% of cap)"));
     m_yieldChart = makeChartView(tr("Cost per pick (USD)"));
-    auto* tables = new QTabWidget;
-    tables->addTab(makeTable(m_priceBook), tr("Price book"));
-    tables->addTab(makeTable(m_yield), tr("Yield"));
-    tables->addTab(makeTable(m_budgets), tr("Budgets"));
-    tables->addTab(makeTable(m_spend), tr("Spend"));
+    m_tables = new QTabWidget;
+    m_tables->setObjectName(QStringLiteral("creditsTables"));
+    m_tables->addTab(makeTable(m_priceBook), tr("Price book"));
+    m_yieldTable = makeTable(m_yield);
+    m_tables->addTab(m_yieldTable, tr("Yield"));
+    m_tables->addTab(makeBudgetsTab(), tr("Budgets"));
+    m_spendTable = makeTable(m_spend);
+    m_tables->addTab(m_spendTable, tr("Spend"));
+    auto* tables = m_tables;
 
     auto* grid = new QGridLayout(this);
     grid->addLayout(header, 0, 0, 1, 2);
@@ -176,6 +182,7 @@ CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
     grid->setColumnStretch(0, 3);
     grid->setColumnStretch(1, 2);
 
+    connectDrillDowns();
     connect(&m_loader, &CreditsDashboardLoader::loaded, this, &CreditsDashboard::apply);
     connect(refreshButton, &QPushButton::clicked, this, &CreditsDashboard::refresh);
     connect(m_bucketBox, &QComboBox::currentIndexChanged, this, &CreditsDashboard::refresh);
@@ -281,11 +288,13 @@ void CreditsDashboard::fillSpend(const CreditsSnapshot& s) {
     m_spend->setRows(std::move(rows));
     std::ranges::sort(buckets);
     buckets.erase(std::unique(buckets.begin(), buckets.end()), buckets.end());
+    m_spendBuckets = buckets;
     std::ranges::sort(groups);
     groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
 
     QChart* chart = resetChart(m_spendChart);
     auto* series = new QStackedBarSeries;
+    connect(series, &QStackedBarSeries::clicked, this, &CreditsDashboard::onSpendBarClicked);
     QStringList categories;
     for (CalendarDay b : buckets) {
         categories << QString::fromStdString(formatCalendarDay(b));
@@ -332,6 +341,11 @@ void CreditsDashboard::fillBudgets(const CreditsSnapshot& s) {
     QVector<CreditsTableModel::Row> rows;
     QChart* chart = resetChart(m_budgetChart);
     auto* series = new QHorizontalStackedBarSeries;
+    connect(series, &QHorizontalStackedBarSeries::clicked, this, [this](int index, QBarSet*) {
+        if (auto behind = assetsBehindBudgetRow(index)) {
+            emit assetsRequested(*behind);
+        }
+    });
     auto* spent = new QBarSet(tr("spent"));
     auto* reserved = new QBarSet(tr("reserved"));
     QStringList categories;
@@ -403,6 +417,13 @@ void CreditsDashboard::fillYield(const CreditsSnapshot& s) {
     QVector<CreditsTableModel::Row> rows;
     QChart* chart = resetChart(m_yieldChart);
     auto* series = new QHorizontalStackedBarSeries;
+    m_yieldNames.clear();
+    connect(series, &QHorizontalStackedBarSeries::clicked, this, [this](int index, QBarSet*) {
+        if (index >= 0 && static_cast<std::size_t>(index) < m_yieldNames.size()) {
+            emit assetsRequested(
+                assetsBehindProject(m_yieldNames[static_cast<std::size_t>(index)]));
+        }
+    });
     auto* discovery = new QBarSet(tr("discovery per pick"));
     auto* production = new QBarSet(tr("production per pick"));
     QStringList categories;
@@ -417,6 +438,7 @@ void CreditsDashboard::fillYield(const CreditsSnapshot& s) {
             continue;
         }
         categories << QString::fromStdString(y.name);
+        m_yieldNames.push_back(y.name);
         const double d = chartDollars(y.discoveryUsd) / static_cast<double>(y.picks);
         const double p = chartDollars(y.productionUsd) / static_cast<double>(y.picks);
         *discovery << d;
@@ -462,6 +484,132 @@ void CreditsDashboard::fillPriceBook(const CreditsSnapshot& s) {
              warning});
     }
     m_priceBook->setRows(std::move(rows));
+}
+
+} // namespace ripen::ui
+
+namespace ripen::ui {
+
+QWidget* CreditsDashboard::makeBudgetsTab() {
+    auto* tab = new QWidget;
+    m_budgetsTable = makeTable(m_budgets);
+    m_budgetsTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    auto* add = new QPushButton(tr("New Budget…"));
+    add->setObjectName(QStringLiteral("newBudget"));
+    add->setToolTip(tr("Cap a project's or client's spend; the next job that would cross "
+                       "the cap is refused"));
+    auto* change = new QPushButton(tr("Change…"));
+    change->setObjectName(QStringLiteral("changeBudget"));
+    change->setToolTip(tr("Change or remove the selected budget's cap"));
+    change->setEnabled(false);
+    auto* hint = new QLabel(tr("Double-click a row to see its assets"));
+    hint->setEnabled(false); // dimmed
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(add);
+    buttons->addWidget(change);
+    buttons->addStretch(1);
+    buttons->addWidget(hint);
+    auto* layout = new QVBoxLayout(tab);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_budgetsTable, 1);
+    layout->addLayout(buttons);
+    connect(add, &QPushButton::clicked, this, [this] { editBudget(-1); });
+    connect(change, &QPushButton::clicked, this,
+            [this] { editBudget(m_budgetsTable->currentIndex().row()); });
+    connect(
+        m_budgetsTable->selectionModel(), &QItemSelectionModel::selectionChanged, change,
+        [this, change] { change->setEnabled(m_budgetsTable->selectionModel()->hasSelection()); });
+    connect(m_budgets, &QAbstractItemModel::modelReset, change,
+            [change] { change->setEnabled(false); });
+    return tab;
+}
+
+void CreditsDashboard::connectDrillDowns() {
+    connect(m_spendTable, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (auto behind = assetsBehindSpendRow(index.row())) {
+            emit assetsRequested(*behind);
+        } else if (m_snapshot && index.isValid()) {
+            emit jobsRequested(); // the forecast: queued and running jobs
+        }
+    });
+    connect(m_budgetsTable, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (auto behind = assetsBehindBudgetRow(index.row())) {
+            emit assetsRequested(*behind);
+        }
+    });
+    connect(m_yieldTable, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (auto behind = assetsBehindYieldRow(index.row())) {
+            emit assetsRequested(*behind);
+        }
+    });
+    for (QTableView* table : {m_spendTable, m_budgetsTable, m_yieldTable}) {
+        table->setToolTip(tr("Double-click a row to see the assets behind it in the gallery"));
+    }
+    m_spendChart->setToolTip(tr("Click a bar to see the assets behind it in the gallery"));
+    m_budgetChart->setToolTip(m_spendChart->toolTip());
+    m_yieldChart->setToolTip(m_spendChart->toolTip());
+}
+
+void CreditsDashboard::onSpendBarClicked(int index, QBarSet* set) {
+    if (!m_snapshot || set == nullptr || index < 0) {
+        return;
+    }
+    const auto& request = m_snapshot->overview.request;
+    if (static_cast<std::size_t>(index) >= m_spendBuckets.size()) {
+        emit jobsRequested(); // the "queued" bar
+        return;
+    }
+    emit assetsRequested(assetsBehindSpend(request.grouping, request.bucket,
+                                           m_spendBuckets[static_cast<std::size_t>(index)],
+                                           set->label().toStdString()));
+}
+
+std::optional<AssetsBehind> CreditsDashboard::assetsBehindSpendRow(int row) const {
+    if (!m_snapshot || row < 0 ||
+        static_cast<std::size_t>(row) >= m_snapshot->overview.series.size()) {
+        return std::nullopt;
+    }
+    const auto& overview = m_snapshot->overview;
+    const auto& point = overview.series[static_cast<std::size_t>(row)];
+    return assetsBehindSpend(overview.request.grouping, overview.request.bucket, point.bucket,
+                             point.group);
+}
+
+std::optional<AssetsBehind> CreditsDashboard::assetsBehindBudgetRow(int row) const {
+    if (!m_snapshot || row < 0 ||
+        static_cast<std::size_t>(row) >= m_snapshot->overview.budgets.size()) {
+        return std::nullopt;
+    }
+    return assetsBehindBudget(m_snapshot->overview.budgets[static_cast<std::size_t>(row)]);
+}
+
+std::optional<AssetsBehind> CreditsDashboard::assetsBehindYieldRow(int row) const {
+    if (!m_snapshot || row < 0 ||
+        static_cast<std::size_t>(row) >= m_snapshot->overview.yieldByProject.size()) {
+        return std::nullopt;
+    }
+    return assetsBehindProject(
+        m_snapshot->overview.yieldByProject[static_cast<std::size_t>(row)].name);
+}
+
+void CreditsDashboard::setBudgetTargets(const QStringList& projects, const QStringList& clients) {
+    m_projects = projects;
+    m_clients = clients;
+}
+
+void CreditsDashboard::editBudget(int row) {
+    auto* dialog = new BudgetDialog(m_projects, m_clients, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_snapshot && row >= 0 &&
+        static_cast<std::size_t>(row) < m_snapshot->overview.budgets.size()) {
+        const auto& budget = m_snapshot->overview.budgets[static_cast<std::size_t>(row)];
+        dialog->preset(QString::fromStdString(budget.scope), QString::fromStdString(budget.name),
+                       budget.limitUsd);
+    }
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        emit budgetChangeRequested(dialog->scope(), dialog->name(), dialog->limitUsd());
+    });
+    dialog->open();
 }
 
 } // namespace ripen::ui

@@ -1,14 +1,19 @@
 #pragma once
 
 #include "credits/CreditsDashboardLoader.h"
+#include "credits/CreditsDrillDown.h"
 
 #include <QWidget>
 #include <filesystem>
 #include <memory>
 #include <optional>
 
+class QBarSet;
 class QComboBox;
 class QLabel;
+class QModelIndex;
+class QTableView;
+class QTabWidget;
 
 class QChart;
 class QChartView;
@@ -23,6 +28,11 @@ class CreditsTableModel;
 // (cost per pick, discovery vs production) per project, and the price book with prices
 // older than 90 days marked. Every figure is the one `ripen-cli credits report --format
 // json` prints for the same bucket, grouping and as-of day.
+//
+// A click on a bar, or a double-click on a table row, asks for the assets behind that
+// figure (assetsRequested; the queued forecast asks for the jobs instead). Budgets are set
+// from the Budgets tab (Set Budget…, or a double-click on a budget's cap): the dashboard
+// asks (budgetChangeRequested) and whoever owns the catalog writes it, then refreshes.
 //
 // Plug it into the main window's central stack and call setLibraryRoot(); it loads on a
 // worker (CreditsDashboardLoader) and never touches the catalog on the GUI thread.
@@ -42,6 +52,15 @@ public:
     void setGrouping(SpendGrouping grouping);
     void setBucket(SpendBucket bucket);
     void refresh();
+    // The projects and clients the budget dialog offers.
+    void setBudgetTargets(const QStringList& projects, const QStringList& clients);
+    // Opens the budget dialog (non-modal to the event loop), on `row` of the budgets table
+    // when it is one.
+    void editBudget(int row = -1);
+    // The assets behind a row of a table, as a double-click there asks for them.
+    std::optional<AssetsBehind> assetsBehindSpendRow(int row) const;
+    std::optional<AssetsBehind> assetsBehindBudgetRow(int row) const;
+    std::optional<AssetsBehind> assetsBehindYieldRow(int row) const;
 
     bool isBusy() const;
     const CreditsSnapshot* snapshot() const { return m_snapshot.get(); }
@@ -50,9 +69,18 @@ public:
     CreditsTableModel& budgetsModel() { return *m_budgets; }
     CreditsTableModel& yieldModel() { return *m_yield; }
     CreditsTableModel& priceBookModel() { return *m_priceBook; }
+    QTabWidget& tables() { return *m_tables; }
+    QTableView& spendTable() { return *m_spendTable; }
+    QTableView& budgetsTable() { return *m_budgetsTable; }
+    QTableView& yieldTable() { return *m_yieldTable; }
+    QChartView& spendChart() { return *m_spendChart; }
 
 signals:
     void refreshed();
+    void assetsRequested(const ripen::ui::AssetsBehind& assets);
+    void jobsRequested();
+    void budgetChangeRequested(const QString& scope, const QString& name,
+                               std::optional<ripen::Micros> limitUsd);
 
 private:
     void apply(std::shared_ptr<const CreditsSnapshot> snapshot);
@@ -61,6 +89,9 @@ private:
     void fillBudgets(const CreditsSnapshot& s);
     void fillYield(const CreditsSnapshot& s);
     void fillPriceBook(const CreditsSnapshot& s);
+    QWidget* makeBudgetsTab();
+    void onSpendBarClicked(int index, QBarSet* set);
+    void connectDrillDowns();
 
     CreditsDashboardLoader m_loader;
     std::filesystem::path m_root;
@@ -77,6 +108,14 @@ private:
     CreditsTableModel* m_budgets = nullptr;
     CreditsTableModel* m_yield = nullptr;
     CreditsTableModel* m_priceBook = nullptr;
+    QTabWidget* m_tables = nullptr;
+    QTableView* m_spendTable = nullptr;
+    QTableView* m_budgetsTable = nullptr;
+    QTableView* m_yieldTable = nullptr;
+    QStringList m_projects;
+    QStringList m_clients;
+    std::vector<CalendarDay> m_spendBuckets; // the spend chart's categories, in order
+    std::vector<std::string> m_yieldNames;   // the yield chart's categories, in order
 };
 
 } // namespace ripen::ui

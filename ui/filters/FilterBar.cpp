@@ -1,12 +1,13 @@
 #include "filters/FilterBar.h"
 
 #include "CoreBridge.h"
+#include "filters/DateRangeDialog.h"
 #include "theme/Theme.h"
 
 #include <QComboBox>
-#include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QSet>
 #include <utility>
@@ -97,7 +98,7 @@ FilterBar::FilterBar(CoreBridge& bridge, QWidget* parent)
     // Provider and model names can be long: these two boxes stay a fixed width.
     for (QComboBox* named : {m_provider, m_model}) {
         named->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        named->setMinimumContentsLength(10);
+        named->setMinimumContentsLength(7);
     }
     setChoices(FilterChoices{});
 
@@ -108,6 +109,9 @@ FilterBar::FilterBar(CoreBridge& bridge, QWidget* parent)
     m_date->addItem(tr("Past 7 days"), static_cast<int>(DateRange::Week));
     m_date->addItem(tr("Past 30 days"), static_cast<int>(DateRange::Month));
     m_date->addItem(tr("Past year"), static_cast<int>(DateRange::Year));
+    m_date->addItem(tr("Custom range…"), static_cast<int>(DateRange::Custom));
+    // Activated (a user's choice, not setCurrentIndex) asks for the custom days.
+    connect(m_date, &QComboBox::activated, this, &FilterBar::onDateChosen);
 
     m_clear->setObjectName(QStringLiteral("filterClear"));
     m_clear->setFlat(true);
@@ -115,16 +119,19 @@ FilterBar::FilterBar(CoreBridge& bridge, QWidget* parent)
     m_clear->setToolTip(tr("Show every asset again"));
     m_clear->hide();
     connect(m_clear, &QPushButton::clicked, this, &FilterBar::clear);
+    m_save = new QPushButton(tr("Save…"), this);
+    m_save->setObjectName(QStringLiteral("filterSave"));
+    m_save->setFlat(true);
+    m_save->setMinimumWidth(6 * Theme::kGrid);
+    m_save->setToolTip(tr("Keep these filters in the sidebar as a smart filter"));
+    m_save->hide();
+    connect(m_save, &QPushButton::clicked, this, &FilterBar::saveRequested);
     // Connected once every box exists, since isActive() reads them all.
     for (QComboBox* combo : {m_stage, m_rating, m_flag, m_label, m_provider, m_model, m_date}) {
-        connect(combo, &QComboBox::currentIndexChanged, this, [this] {
-            m_clear->setVisible(isActive());
-            if (!m_quiet) {
-                emit filtersChanged();
-            }
-        });
+        connect(combo, &QComboBox::currentIndexChanged, this, &FilterBar::onChanged);
     }
     layout->addWidget(m_clear);
+    layout->addWidget(m_save);
     layout->addStretch(1);
 
     connect(&m_bridge, &CoreBridge::filterChoicesReady, this,
@@ -189,31 +196,104 @@ void FilterBar::selectData(QComboBox* combo, const QVariant& data) {
     combo->setCurrentIndex(index < 0 ? 0 : index);
 }
 
+void FilterBar::onChanged() {
+    const bool active = isActive();
+    m_clear->setVisible(active);
+    m_save->setVisible(active);
+    if (!m_quiet) {
+        emit filtersChanged();
+    }
+}
+
 void FilterBar::applyTo(ripen::AssetQuery& query) const {
-    query.stage = enumData<ripen::Stage>(m_stage);
-    if (const QVariant stars = m_rating->currentData(); stars.isValid()) {
-        query.minRating = stars.toInt();
+    current().applyTo(query);
+}
+
+SmartFilter FilterBar::current() const {
+    SmartFilter f;
+    f.stage = enumData<ripen::Stage>(m_stage);
+    f.minRating = m_rating->currentData().toInt();
+    f.flag = enumData<ripen::Flag>(m_flag);
+    f.colorLabel = enumData<ripen::ColorLabel>(m_label);
+    f.provider = m_provider->currentData().toString();
+    f.model = m_model->currentData().toString();
+    f.period = static_cast<DateRange>(m_date->currentData().toInt());
+    if (f.period == DateRange::Custom) {
+        f.from = m_customFrom;
+        f.to = m_customTo;
     }
-    query.flag = enumData<ripen::Flag>(m_flag);
-    query.colorLabel = enumData<ripen::ColorLabel>(m_label);
-    if (const QString provider = m_provider->currentData().toString(); !provider.isEmpty()) {
-        query.provider = provider.toStdString();
+    return f;
+}
+
+void FilterBar::apply(const SmartFilter& filter) {
+    SmartFilter wanted = filter;
+    wanted.name.clear();
+    if (wanted.period != DateRange::Custom) {
+        wanted.from = wanted.to = QDate();
     }
-    if (const QString model = m_model->currentData().toString(); !model.isEmpty()) {
-        query.modelId = model.toStdString();
+    if (current() == wanted) {
+        return;
     }
-    const auto range = static_cast<DateRange>(m_date->currentData().toInt());
-    if (range != DateRange::Any) {
-        const QDateTime now = QDateTime::currentDateTime();
-        QDateTime from = now.date().startOfDay();
-        if (range == DateRange::Week) {
-            from = from.addDays(-6);
-        } else if (range == DateRange::Month) {
-            from = from.addDays(-29);
-        } else if (range == DateRange::Year) {
-            from = from.addYears(-1);
+    const bool wasQuiet = std::exchange(m_quiet, true);
+    setStage(filter.stage);
+    setMinimumRating(filter.minRating);
+    setFlag(filter.flag);
+    setColorLabel(filter.colorLabel);
+    // A provider or model the catalog has not listed (yet) is still a valid filter.
+    for (const auto& [combo, value] :
+         {std::pair{m_provider, filter.provider}, std::pair{m_model, filter.model}}) {
+        if (!value.isEmpty() && combo->findData(value) < 0) {
+            combo->addItem(value, value);
         }
-        query.importedAfterMs = from.toMSecsSinceEpoch();
+        selectData(combo, value.isEmpty() ? QVariant() : QVariant(value));
+    }
+    if (filter.period == DateRange::Custom) {
+        setCustomDateRange(filter.from, filter.to);
+    } else {
+        setDateRange(filter.period);
+    }
+    m_quiet = wasQuiet;
+    onChanged();
+}
+
+void FilterBar::onDateChosen(int index) {
+    if (static_cast<DateRange>(m_date->itemData(index).toInt()) == DateRange::Custom) {
+        showCustomRange();
+    } else {
+        m_dateIndex = index;
+    }
+}
+
+// Non-modal to the event loop (open(), not exec()), so the bar stays testable and the
+// grid keeps painting; cancelling puts the previous period back.
+void FilterBar::showCustomRange() {
+    auto* dialog = new DateRangeDialog(m_customFrom, m_customTo, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::finished, this, [this, dialog](int result) {
+        if (result == QDialog::Accepted) {
+            setCustomDateRange(dialog->from(), dialog->to());
+        } else {
+            m_date->setCurrentIndex(m_dateIndex);
+        }
+    });
+    dialog->open();
+}
+
+void FilterBar::setCustomDateRange(QDate from, QDate to) {
+    m_customFrom = from;
+    m_customTo = to;
+    const int index = m_date->findData(static_cast<int>(DateRange::Custom));
+    const QString format = QLocale().dateFormat(QLocale::ShortFormat);
+    m_date->setItemText(index, from == to ? from.toString(format)
+                                          : QStringLiteral("%1 – %2").arg(from.toString(format),
+                                                                          to.toString(format)));
+    m_date->setItemData(index, tr("Assets added between these days, both included"),
+                        Qt::ToolTipRole);
+    m_dateIndex = index;
+    if (m_date->currentIndex() == index) {
+        onChanged(); // new days, same entry
+    } else {
+        m_date->setCurrentIndex(index);
     }
 }
 
@@ -236,7 +316,9 @@ void FilterBar::clear() {
         combo->setCurrentIndex(0);
     }
     m_quiet = false;
+    m_dateIndex = 0;
     m_clear->hide();
+    m_save->hide();
     emit filtersChanged();
 }
 
@@ -265,7 +347,12 @@ void FilterBar::setModel(const QString& model) {
 }
 
 void FilterBar::setDateRange(DateRange range) {
+    if (range == DateRange::Custom) {
+        setCustomDateRange(m_customFrom, m_customTo);
+        return;
+    }
     selectData(m_date, static_cast<int>(range));
+    m_dateIndex = m_date->currentIndex();
 }
 
 } // namespace ripen::ui

@@ -4,7 +4,9 @@
 #include "theme/Theme.h"
 
 #include <QLocale>
+#include <QMenu>
 #include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 #include <QVBoxLayout>
 
 namespace ripen::ui {
@@ -13,6 +15,12 @@ namespace {
 
 constexpr int kKindRole = Qt::UserRole + 1;
 constexpr int kNameRole = Qt::UserRole + 2;
+
+void makeItalic(QTreeWidgetItem* item) {
+    QFont font = item->font(0);
+    font.setItalic(true);
+    item->setFont(0, font);
+}
 
 } // namespace
 
@@ -27,6 +35,7 @@ LibrarySidebar::LibrarySidebar(QWidget* parent) : QWidget(parent), m_tree(new QT
     m_tree->setItemsExpandable(false);
     m_tree->setMouseTracking(true);
     m_tree->setItemDelegate(new SidebarItemDelegate(m_tree));
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, Theme::kGrid, 0, Theme::kGrid);
@@ -34,7 +43,24 @@ LibrarySidebar::LibrarySidebar(QWidget* parent) : QWidget(parent), m_tree(new QT
     layout->addWidget(m_tree);
 
     connect(m_tree, &QTreeWidget::currentItemChanged, this, &LibrarySidebar::onCurrentChanged);
+    connect(m_tree, &QTreeWidget::customContextMenuRequested, this,
+            &LibrarySidebar::showContextMenu);
     setOverview(LibraryOverview{});
+}
+
+std::vector<SmartFilter> LibrarySidebar::builtInFilters() {
+    std::vector<SmartFilter> filters(5);
+    filters[0].name = tr("Picks");
+    filters[0].flag = ripen::Flag::Pick;
+    filters[1].name = tr("Rejects");
+    filters[1].flag = ripen::Flag::Reject;
+    filters[2].name = tr("Four stars and up");
+    filters[2].minRating = 4;
+    filters[3].name = tr("Finals");
+    filters[3].stage = ripen::Stage::Final;
+    filters[4].name = tr("Added this week");
+    filters[4].period = SmartFilter::Period::Week;
+    return filters;
 }
 
 QTreeWidgetItem* LibrarySidebar::addEntry(QTreeWidgetItem* parent, EntryKind kind,
@@ -59,21 +85,28 @@ QTreeWidgetItem* LibrarySidebar::addEntry(QTreeWidgetItem* parent, EntryKind kin
 }
 
 void LibrarySidebar::setOverview(const LibraryOverview& overview) {
+    m_overview = overview;
+    rebuild();
+}
+
+void LibrarySidebar::rebuild() {
     const ripen::AssetQuery previous = scope();
+    const std::optional<SmartFilter> previousFilter = chosenFilter();
+    const QTreeWidgetItem* current = m_tree->currentItem();
+    const QString keepFilter = previousFilter ? current->data(0, kKindRole).toString() +
+                                                    QLatin1Char('/') + previousFilter->name
+                                              : QString();
     m_rebuilding = true;
     m_tree->clear();
 
     QTreeWidgetItem* select =
-        addEntry(nullptr, EntryKind::All, QString(), tr("All assets"), overview.assetCount);
+        addEntry(nullptr, EntryKind::All, QString(), tr("All assets"), m_overview.assetCount);
 
     auto* projects = addEntry(nullptr, EntryKind::Heading, QString(), tr("PROJECTS"), -1);
-    if (overview.projects.empty()) {
-        auto* none = addEntry(projects, EntryKind::Heading, QString(), tr("No projects yet"), -1);
-        QFont font = none->font(0);
-        font.setItalic(true);
-        none->setFont(0, font);
+    if (m_overview.projects.empty()) {
+        makeItalic(addEntry(projects, EntryKind::Heading, QString(), tr("No projects yet"), -1));
     }
-    for (const auto& project : overview.projects) {
+    for (const auto& project : m_overview.projects) {
         const QString name = QString::fromStdString(project.name);
         auto* item = addEntry(projects, EntryKind::Project, name, name, project.assetCount);
         if (!project.client.empty()) {
@@ -86,24 +119,46 @@ void LibrarySidebar::setOverview(const LibraryOverview& overview) {
     }
 
     auto* clients = addEntry(nullptr, EntryKind::Heading, QString(), tr("CLIENTS"), -1);
-    if (overview.clients.empty()) {
-        auto* none = addEntry(clients, EntryKind::Heading, QString(), tr("No clients yet"), -1);
-        QFont font = none->font(0);
-        font.setItalic(true);
-        none->setFont(0, font);
+    if (m_overview.clients.empty()) {
+        makeItalic(addEntry(clients, EntryKind::Heading, QString(), tr("No clients yet"), -1));
     }
-    for (const auto& client : overview.clients) {
+    for (const auto& client : m_overview.clients) {
         const QString name = QString::fromStdString(client.name);
         auto* item = addEntry(clients, EntryKind::Client, name, name, client.assetCount);
         if (previous.client && *previous.client == client.name) {
             select = item;
         }
     }
+    addSmartFilters(keepFilter, select);
     m_tree->expandAll();
     m_tree->setCurrentItem(select);
     m_rebuilding = false;
+    const std::optional<SmartFilter> chosen = chosenFilter();
     if (scope().project != previous.project || scope().client != previous.client) {
         emit scopeChanged(scope());
+    }
+    if (chosen && !(previousFilter && *chosen == *previousFilter)) {
+        emit smartFilterChosen(*chosen);
+    }
+}
+
+// `keep` is "<kind>/<name>" of the filter entry to select.
+void LibrarySidebar::addSmartFilters(const QString& keep, QTreeWidgetItem*& select) {
+    auto* heading = addEntry(nullptr, EntryKind::Heading, QString(), tr("SMART FILTERS"), -1);
+    const auto add = [&](EntryKind kind, const SmartFilter& filter) {
+        auto* item = addEntry(heading, kind, filter.name, filter.name, -1);
+        if (keep == QString::number(static_cast<int>(kind)) + QLatin1Char('/') + filter.name) {
+            select = item;
+        }
+        return item;
+    };
+    for (const auto& filter : builtInFilters()) {
+        add(EntryKind::BuiltInFilter, filter);
+    }
+    for (const auto& filter : m_saved) {
+        add(EntryKind::SavedFilter, filter)
+            ->setToolTip(0,
+                         tr("%1 — your smart filter; right-click to remove it").arg(filter.name));
     }
 }
 
@@ -123,9 +178,89 @@ ripen::AssetQuery LibrarySidebar::scope() const {
     return query;
 }
 
+std::optional<SmartFilter> LibrarySidebar::chosenFilter() const {
+    const QTreeWidgetItem* item = m_tree->currentItem();
+    if (item == nullptr) {
+        return std::nullopt;
+    }
+    const auto kind = static_cast<EntryKind>(item->data(0, kKindRole).toInt());
+    const QString name = item->data(0, kNameRole).toString();
+    const std::vector<SmartFilter> builtIn = builtInFilters();
+    const auto& list = kind == EntryKind::BuiltInFilter ? builtIn : m_saved;
+    if (kind != EntryKind::BuiltInFilter && kind != EntryKind::SavedFilter) {
+        return std::nullopt;
+    }
+    for (const auto& filter : list) {
+        if (filter.name == name) {
+            return filter;
+        }
+    }
+    return std::nullopt;
+}
+
+void LibrarySidebar::selectScope(const ripen::AssetQuery& wanted) {
+    const auto kind = wanted.project  ? EntryKind::Project
+                      : wanted.client ? EntryKind::Client
+                                      : EntryKind::All;
+    const QString name = QString::fromStdString(wanted.project  ? *wanted.project
+                                                : wanted.client ? *wanted.client
+                                                                : std::string());
+    QTreeWidgetItem* found = m_tree->topLevelItem(0); // All assets
+    for (QTreeWidgetItemIterator it(m_tree); *it != nullptr; ++it) {
+        if (static_cast<EntryKind>((*it)->data(0, kKindRole).toInt()) == kind &&
+            (kind == EntryKind::All || (*it)->data(0, kNameRole).toString() == name)) {
+            found = *it;
+            break;
+        }
+    }
+    m_tree->setCurrentItem(found);
+}
+
+void LibrarySidebar::setSavedFilters(std::vector<SmartFilter> filters) {
+    std::erase_if(filters, [](const SmartFilter& f) { return f.name.trimmed().isEmpty(); });
+    m_saved = std::move(filters);
+    rebuild();
+}
+
+void LibrarySidebar::saveFilter(const SmartFilter& filter) {
+    if (filter.name.trimmed().isEmpty()) {
+        return;
+    }
+    std::erase_if(m_saved, [&](const SmartFilter& f) { return f.name == filter.name; });
+    m_saved.push_back(filter);
+    rebuild();
+    emit savedFiltersChanged();
+}
+
+void LibrarySidebar::removeSavedFilter(const QString& name) {
+    if (std::erase_if(m_saved, [&](const SmartFilter& f) { return f.name == name; }) == 0) {
+        return;
+    }
+    rebuild();
+    emit savedFiltersChanged();
+}
+
+void LibrarySidebar::showContextMenu(const QPoint& at) {
+    const QTreeWidgetItem* item = m_tree->itemAt(at);
+    if (item == nullptr ||
+        static_cast<EntryKind>(item->data(0, kKindRole).toInt()) != EntryKind::SavedFilter) {
+        return;
+    }
+    const QString name = item->data(0, kNameRole).toString();
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(tr("Remove Smart Filter “%1”").arg(name), this,
+                    [this, name] { removeSavedFilter(name); });
+    menu->popup(m_tree->viewport()->mapToGlobal(at));
+}
+
 void LibrarySidebar::onCurrentChanged() {
-    if (!m_rebuilding) {
-        emit scopeChanged(scope());
+    if (m_rebuilding) {
+        return;
+    }
+    emit scopeChanged(scope());
+    if (const auto filter = chosenFilter()) {
+        emit smartFilterChosen(*filter);
     }
 }
 

@@ -2,17 +2,22 @@
 
 #include "LibraryOverview.h"
 #include "catalog/AssetQuery.h"
+#include "filters/SmartFilter.h"
 
 #include <QWidget>
+#include <vector>
 
 class QTreeWidget;
 class QTreeWidgetItem;
 
 namespace ripen::ui {
 
-// The library's sidebar: "All assets", then projects and clients with their asset counts.
-// Choosing an entry emits scopeChanged with the project or client set (neither for "All
-// assets"). It shows what it is given and asks core for nothing itself.
+// The library's sidebar: "All assets", then projects and clients with their asset counts,
+// then smart filters (a few built in, such as Picks or Four stars and up, then the ones the
+// user saved). Choosing a project or client emits scopeChanged with it set (neither for
+// "All assets"); choosing a smart filter emits scopeChanged for all assets and then
+// smartFilterChosen. Saved smart filters can be removed from their context menu. It shows
+// what it is given and asks core for nothing itself.
 //
 // Thread affinity: GUI thread.
 class LibrarySidebar final : public QWidget {
@@ -24,19 +29,38 @@ public:
     void setOverview(const LibraryOverview& overview);
     // The scope of the selected entry.
     ripen::AssetQuery scope() const;
+    // Selects the project or client entry `scope` names ("All assets" for neither, or when
+    // the entry is missing); emits scopeChanged when the scope changes.
+    void selectScope(const ripen::AssetQuery& scope);
+
+    static std::vector<SmartFilter> builtInFilters();
+    const std::vector<SmartFilter>& savedFilters() const { return m_saved; }
+    void setSavedFilters(std::vector<SmartFilter> filters);
+    // Adds a saved smart filter, replacing one of the same name; the selection stays.
+    void saveFilter(const SmartFilter& filter);
+    void removeSavedFilter(const QString& name);
     QTreeWidget& tree() { return *m_tree; }
 
 signals:
     void scopeChanged(const ripen::AssetQuery& scope);
+    void smartFilterChosen(const ripen::ui::SmartFilter& filter);
+    // The saved smart filters changed (saved, replaced or removed).
+    void savedFiltersChanged();
 
 private:
-    enum class EntryKind { All = 1, Project, Client, Heading };
+    enum class EntryKind { All = 1, Project, Client, Heading, BuiltInFilter, SavedFilter };
 
     QTreeWidgetItem* addEntry(QTreeWidgetItem* parent, EntryKind kind, const QString& name,
                               const QString& label, std::int64_t count);
     void onCurrentChanged();
+    void addSmartFilters(const QString& keep, QTreeWidgetItem*& select);
+    void rebuild();
+    std::optional<SmartFilter> chosenFilter() const;
+    void showContextMenu(const QPoint& at);
 
     QTreeWidget* m_tree;
+    LibraryOverview m_overview;
+    std::vector<SmartFilter> m_saved;
     bool m_rebuilding = false;
 };
 
