@@ -41,5 +41,7 @@ Command catalogCommand();
 Command reviewCommand();
 Command videoCommand();
 Command inpaintCommand();
+Command runCommand();
+Command expandCommand();
 
 } // namespace ripen::cli
