@@ -11,11 +11,13 @@
 #
 # bench_inpaint: local inpaint of a 5% mask on a 4096x4096 image (1024x1024 with --quick).
 # bench_batch: cut-out, 20 ad variants and 10 mockups at 2048x2048 (issue 9).
+# bench_recipe: plan and queue a 500-job recipe (time to parse, plan and queue; peak memory).
 # bench_brush: inpaint editor brush latency (mouse move to repainted region) and memory on
 # 4096x4096 and 8192x8192 images, offscreen.
 #
 # Extra per-program options go in BENCH_IMPORT_ARGS / BENCH_QUERY_ARGS / BENCH_SCHEDULER_ARGS
-# / BENCH_CREDITS_ARGS / BENCH_VIDEO_ARGS / BENCH_INPAINT_ARGS / BENCH_BATCH_ARGS / BENCH_BRUSH_ARGS (e.g. "--runs 5").
+# / BENCH_CREDITS_ARGS / BENCH_VIDEO_ARGS / BENCH_INPAINT_ARGS / BENCH_BATCH_ARGS / BENCH_BRUSH_ARGS
+# / BENCH_RECIPE_ARGS (e.g. "--runs 5").
 # Generated corpora and catalogs are cached in $RIPEN_BENCH_CACHE (default
 # ${TMPDIR:-/tmp}/ripen-bench), so only the first run pays for generating them.
 set -euo pipefail
@@ -32,7 +34,7 @@ done
 ./scripts/setup.sh
 # Only the bench targets: the ci preset also configures the GUI, which the benches don't need.
 ./scripts/build.sh ci --target bench_import bench_query bench_scheduler bench_credits bench_video \
-    bench_inpaint bench_batch bench_brush bench_gallery
+    bench_inpaint bench_batch bench_brush bench_gallery bench_recipe
 
 echo "# Ripen benchmarks"
 echo
@@ -66,3 +68,6 @@ QT_QPA_PLATFORM=offscreen ./build/ci/bench/bench_brush "${size_args[@]}" ${BENCH
 echo
 # shellcheck disable=SC2086
 QT_QPA_PLATFORM=offscreen ./build/ci/bench/bench_gallery "${size_args[@]}" ${BENCH_GALLERY_ARGS:-}
+echo
+# shellcheck disable=SC2086
+./build/ci/bench/bench_recipe "${size_args[@]}" ${BENCH_RECIPE_ARGS:-}

@@ -48,5 +48,7 @@ Command printCheckCommand();
 Command contactSheetCommand();
 Command bundleCommand();
 Command upscaleCommand();
+Command runCommand();
+Command expandCommand();
 
 } // namespace ripen::cli

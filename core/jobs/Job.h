@@ -51,6 +51,7 @@ struct Job {
     std::int64_t createdAtMs = 0;
     std::int64_t updatedAtMs = 0;
     std::vector<AssetId> assets;
+    std::string recipeRun; // recipe_runs.id when a recipe queued the job
 };
 
 } // namespace ripen

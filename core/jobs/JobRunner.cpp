@@ -77,6 +77,9 @@ Asset provenanceFor(const Job& job, const nlohmann::json& result, const nlohmann
     a.generation.params["job_id"] = job.id;
     a.generation.params["job_key"] = job.key;
     a.generation.params["kind"] = std::string(toString(r.kind));
+    if (!job.recipeRun.empty()) {
+        a.generation.params["ripen_recipe_run"] = job.recipeRun; // read by provenanceOf
+    }
     if (isMaskedEdit(r)) {
         // An inpaint result is its own asset beside the image; the mask, engine and cost
         // travel with it so the edit can be judged and repeated.

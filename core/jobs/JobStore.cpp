@@ -29,7 +29,8 @@ SELECT j.id, j.job_key, j.batch, j.request_json, j.state, j.priority, coalesce(p
        coalesce(c.name, ''), j.stage, j.operation_id, j.endpoint, j.attempts, j.polls,
        j.not_before, j.cancel_requested, j.estimate_micros, j.estimate_usd_micros, j.unit,
        j.cost_micros, j.result_json, j.error, j.created_at, j.updated_at,
-       (SELECT group_concat(asset_id, ',') FROM job_assets WHERE job_id = j.id)
+       (SELECT group_concat(asset_id, ',') FROM job_assets WHERE job_id = j.id),
+       coalesce(j.recipe_run, '')
 FROM jobs j LEFT JOIN projects p ON p.id = j.project_id LEFT JOIN clients c ON c.id = j.client_id
 )sql";
 
@@ -68,6 +69,7 @@ Job jobFromRow(const sqlite::Statement& s) {
         j.assets.push_back(std::stoll(assets.substr(pos, comma - pos)));
         pos = comma == std::string::npos ? assets.size() : comma + 1;
     }
+    j.recipeRun = s.text(24);
     return j;
 }
 
@@ -117,6 +119,14 @@ Status JobStore::checkBudgets(std::optional<std::int64_t> projectId,
 Result<std::vector<JobId>> JobStore::enqueue(const GenerationRequest& request,
                                              const EnqueueOptions& options,
                                              const Estimate& estimate) {
+    const std::vector<BatchItem> items(static_cast<std::size_t>(std::max(0, options.count)),
+                                       BatchItem{request, estimate, options.stage});
+    return enqueueBatch(items, options, {});
+}
+
+Result<std::vector<JobId>> JobStore::enqueueBatch(
+    const std::vector<BatchItem>& items, const EnqueueOptions& options,
+    const std::function<Status(const std::vector<JobId>&)>& alsoInTransaction) {
     auto tx = sqlite::Transaction::begin(m_db);
     if (!tx) {
         return std::unexpected(tx.error());
@@ -148,29 +158,35 @@ Result<std::vector<JobId>> JobStore::enqueue(const GenerationRequest& request,
             }
         }
     }
-    if (auto within = checkBudgets(projectId, clientId, estimate.usdMicros * options.count,
-                                   options.count);
-        !within) {
+    Micros neededUsd = 0;
+    for (const auto& item : items) {
+        neededUsd += item.estimate.usdMicros;
+    }
+    const int count = static_cast<int>(items.size());
+    if (auto within = checkBudgets(projectId, clientId, neededUsd, count); !within) {
         return std::unexpected(within.error());
     }
     auto insert = m_db.prepare(R"sql(
         INSERT INTO jobs(job_key, batch, provider, model, kind, request_json, state, priority,
                          project_id, client_id, stage, estimate_micros, estimate_usd_micros, unit,
-                         created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
+                         created_at, updated_at, recipe_run)
+        VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
     if (!insert) {
         return std::unexpected(insert.error());
     }
     const std::string batch = newJobKey();
-    const std::string requestJson = request.toJson().dump();
+    std::optional<std::string> recipeRun;
+    if (!options.recipeRun.empty()) {
+        recipeRun = options.recipeRun;
+    }
     std::vector<JobId> ids;
-    for (int i = 0; i < options.count; ++i) {
+    for (const auto& [request, estimate, stage] : items) {
         const std::int64_t now = unixMillis();
         insert->bind(1, newJobKey()).bind(2, batch).bind(3, request.provider).bind(4, request.model);
-        insert->bind(5, toString(request.kind)).bind(6, requestJson).bind(7, options.priority);
-        insert->bind(8, projectId).bind(9, clientId).bind(10, toString(options.stage));
-        insert->bind(11, estimate.amount).bind(12, estimate.usdMicros).bind(13, estimate.unit);
-        insert->bind(14, now).bind(15, now);
+        insert->bind(5, toString(request.kind)).bind(6, request.toJson().dump());
+        insert->bind(7, options.priority).bind(8, projectId).bind(9, clientId);
+        insert->bind(10, toString(stage)).bind(11, estimate.amount).bind(12, estimate.usdMicros);
+        insert->bind(13, estimate.unit).bind(14, now).bind(15, now).bind(16, recipeRun);
         if (auto ran = insert->run(); !ran) {
             return std::unexpected(ran.error());
         }
@@ -180,6 +196,11 @@ Result<std::vector<JobId>> JobStore::enqueue(const GenerationRequest& request,
                               clientId, "estimate from the price book"};
         if (auto added = m_ledger.append(reserve); !added) {
             return std::unexpected(added.error());
+        }
+    }
+    if (alsoInTransaction) {
+        if (auto also = alsoInTransaction(ids); !also) {
+            return std::unexpected(also.error());
         }
     }
     if (auto committed = tx->commit(); !committed) {

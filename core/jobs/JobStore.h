@@ -7,6 +7,7 @@
 #include "jobs/Job.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,6 +21,14 @@ struct EnqueueOptions {
     std::string client;
     Stage stage = Stage::Concept;
     int priority = 0;
+    std::string recipeRun; // the recipe run the jobs belong to (recipe_runs.id), if any
+};
+
+// One job of a batch whose jobs differ (a recipe's prompts, sizes and seeds).
+struct BatchItem {
+    GenerationRequest request;
+    Estimate estimate;
+    Stage stage = Stage::Concept;
 };
 
 // What the runner should do with a claimed job.
@@ -41,6 +50,13 @@ public:
     // BEGIN IMMEDIATE transaction, so that concurrent submitters can never overspend a cap.
     Result<std::vector<JobId>> enqueue(const GenerationRequest& request,
                                        const EnqueueOptions& options, const Estimate& estimate);
+    // As enqueue for jobs that differ, all or none: the budgets are checked against the sum
+    // of the estimates. `alsoInTransaction` (may be empty) runs after the inserts, inside the
+    // same transaction, to record what the jobs belong to; its error rolls everything back.
+    // options.count and options.stage are ignored (each item has its own stage).
+    Result<std::vector<JobId>> enqueueBatch(
+        const std::vector<BatchItem>& items, const EnqueueOptions& options,
+        const std::function<Status(const std::vector<JobId>&)>& alsoInTransaction);
 
     // The next job a runner should work on for one of `providers`: results to store first,
     // then due polls, then submissions by priority. The job is marked before it is

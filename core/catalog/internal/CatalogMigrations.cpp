@@ -280,8 +280,31 @@ CREATE INDEX job_assets_by_asset ON job_assets(asset_id);
 CREATE INDEX assets_picks ON assets(flag, project_id) WHERE flag = 'pick';
 )sql";
 
+// Version 5: recipe runs. A run is one execution of a recipe (or an expansion of an
+// earlier run); its jobs point at it so their assets carry the run in their provenance.
+// The jobs reference is deferred so a run and its jobs are written in one transaction.
+constexpr const char* kVersion5 = R"sql(
+CREATE TABLE recipe_runs(
+    id TEXT PRIMARY KEY CHECK(length(id) > 0),
+    name TEXT NOT NULL DEFAULT '',
+    stage TEXT NOT NULL CHECK(stage IN ('concept', 'production')),
+    recipe_json TEXT NOT NULL CHECK(json_valid(recipe_json)),
+    recipe_file TEXT NOT NULL DEFAULT '',
+    manifest_path TEXT NOT NULL,
+    expanded_from TEXT REFERENCES recipe_runs(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+    project TEXT NOT NULL DEFAULT '',
+    client TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL CHECK(state IN ('queued', 'finished')),
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+);
+ALTER TABLE jobs ADD COLUMN recipe_run TEXT
+    REFERENCES recipe_runs(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED;
+CREATE INDEX jobs_by_recipe_run ON jobs(recipe_run) WHERE recipe_run IS NOT NULL;
+)sql";
+
 constexpr std::array<const char*, CatalogMigrations::kLatestVersion> kSteps{
-    kVersion1, kVersion2, kVersion3, kVersion4};
+    kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 
 } // namespace
 

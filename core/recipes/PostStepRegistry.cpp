@@ -1,0 +1,35 @@
+#include "recipes/PostStepRegistry.h"
+
+#include "recipes/ExportStep.h"
+#include "recipes/UpscaleStep.h"
+
+namespace ripen {
+
+void PostStepRegistry::add(std::string kind, PostStepParser parser) {
+    m_parsers[std::move(kind)] = std::move(parser);
+}
+
+const PostStepParser* PostStepRegistry::find(const std::string& kind) const {
+    const auto found = m_parsers.find(kind);
+    return found == m_parsers.end() ? nullptr : &found->second;
+}
+
+std::vector<std::string> PostStepRegistry::kinds() const {
+    std::vector<std::string> out;
+    for (const auto& [kind, parser] : m_parsers) {
+        out.push_back(kind);
+    }
+    return out;
+}
+
+const PostStepRegistry& PostStepRegistry::builtIn() {
+    static const PostStepRegistry registry = [] {
+        PostStepRegistry r;
+        r.add("upscale", parseUpscaleStep);
+        r.add("export", parseExportStep);
+        return r;
+    }();
+    return registry;
+}
+
+} // namespace ripen
