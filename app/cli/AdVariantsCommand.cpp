@@ -184,7 +184,7 @@ Command adVariantsCommand() {
             p.addOption("shadow-opacity", true, "F", "0-1 (default 0.55; 0 = no shadow)");
             p.addOption("shadow-angle", true, "DEG",
                         "shadow direction: 0 right, 90 down (default)");
-            p.addOption("shadow-distance", true, "F", "offset / product height (default 0.03)");
+            p.addOption("shadow-distance", true, "F", "offset / product height (default 0.01)");
             p.addOption("shadow-softness", true, "F", "blur / product width (default 0.04)");
             p.addOption("colour-match", true, "F", "0 as shot .. 1 background's (default 0.3)");
         },

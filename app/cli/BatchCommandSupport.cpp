@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <iostream>
 
 namespace ripen::cli {
@@ -45,9 +46,10 @@ Result<double> numberOption(const ArgParser& args, const std::string& name, doub
         used = 0;
     }
     if (used == 0 || used != text->size() || !(value >= low && value <= high)) {
+        char range[64];
+        std::snprintf(range, sizeof range, "%g to %g", low, high);
         return fail(ErrorCode::InvalidArgument,
-                    "--" + name + " takes a number from " + std::to_string(low).substr(0, 6) +
-                        " to " + std::to_string(high).substr(0, 6) + ", not '" + *text + "'");
+                    "--" + name + " takes a number from " + range + ", not '" + *text + "'");
     }
     return value;
 }

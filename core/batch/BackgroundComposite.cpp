@@ -47,27 +47,41 @@ cv::Mat bgrOf(const cv::Mat& image) {
     return bgr;
 }
 
-// Multiplies the canvas by (1 - opacity * shadow) where the shadow band lies.
+// One layer of shadow: the product's silhouette squashed to `bandHeight` rows, its middle at
+// `base` (canvas pixels), blurred by `sigma`; drawn into `mask`, which covers `window`.
+void addShadowLayer(cv::Mat& mask, const cv::Rect& window, const cv::Mat& alpha, cv::Point base,
+                    int bandHeight, double sigma) {
+    cv::Mat band;
+    cv::resize(alpha, band, {alpha.cols, std::max(1, bandHeight)}, 0, 0, cv::INTER_AREA);
+    cv::Mat layer = cv::Mat::zeros(window.size(), CV_32F);
+    const cv::Rect at(base.x - window.x, base.y - band.rows / 2 - window.y, band.cols, band.rows);
+    band.convertTo(layer(at), CV_32F, 1.0 / 255);
+    cv::GaussianBlur(layer, layer, {0, 0}, std::max(0.5, sigma));
+    mask = cv::max(mask, layer);
+}
+
+// Darkens the canvas where the product meets the ground: a tight, dark contact line right
+// under the base (so the product never floats) and a soft band offset along the shadow's
+// direction, combined by their maximum, multiplied in as (1 - opacity * shadow).
 void castContactShadow(cv::Mat& canvas, const cv::Mat& alpha, const cv::Rect& placed,
                        const ContactShadow& shadow) {
     if (shadow.opacity <= 0) {
         return;
     }
     const int bandHeight = std::max(1, cvRound(placed.height * shadow.flatten));
-    cv::Mat band;
-    cv::resize(alpha, band, {placed.width, bandHeight}, 0, 0, cv::INTER_AREA);
+    const double sigma = std::max(0.5, shadow.softness * placed.width);
     const double radians = shadow.angleDegrees * std::numbers::pi / 180.0;
     const double offset = shadow.distance * placed.height;
-    const cv::Point origin(placed.x + cvRound(offset * std::cos(radians)),
-                           placed.y + placed.height - bandHeight / 2 +
-                               cvRound(offset * std::sin(radians)));
-    const double sigma = std::max(0.5, shadow.softness * placed.width);
-    const int pad = static_cast<int>(std::ceil(3 * sigma)) + 1;
-    // Blur in a padded window around the band only: the rest of the canvas is untouched.
-    const cv::Rect window(origin.x - pad, origin.y - pad, band.cols + 2 * pad, band.rows + 2 * pad);
+    const cv::Point base(placed.x, placed.br().y);
+    const cv::Point cast(base.x + cvRound(offset * std::cos(radians)),
+                         base.y + cvRound(offset * std::sin(radians)));
+    const int pad = static_cast<int>(std::ceil(3 * sigma)) + bandHeight + 2;
+    const cv::Rect window = cv::Rect(base.x - pad, base.y - pad, placed.width + 2 * pad, 2 * pad) |
+                            cv::Rect(cast.x - pad, cast.y - pad, placed.width + 2 * pad, 2 * pad);
     cv::Mat mask = cv::Mat::zeros(window.size(), CV_32F);
-    band.convertTo(mask(cv::Rect(pad, pad, band.cols, band.rows)), CV_32F, 1.0 / 255);
-    cv::GaussianBlur(mask, mask, {0, 0}, sigma);
+    addShadowLayer(mask, window, alpha, base, std::max(1, bandHeight / 4), sigma / 4);
+    addShadowLayer(mask, window, alpha, cast, bandHeight, sigma);
+    // Only the window is touched: the rest of the canvas stays as it was, bit for bit.
     const cv::Rect visible = window & cv::Rect({0, 0}, canvas.size());
     for (int y = visible.y; y < visible.br().y; ++y) {
         auto* row = canvas.ptr<cv::Vec3b>(y);

@@ -21,11 +21,12 @@ struct ProductPlacement {
 };
 
 // A soft shadow where the product meets the ground: its silhouette flattened to a thin band
-// at its base, offset and blurred, darkening the background by multiplication.
+// at its base and blurred, darkening the background by multiplication — a tight dark line
+// right under the base and a softer band offset along the shadow's direction.
 struct ContactShadow {
     double opacity = 0.55;    // 0 (none) to 1 (black at the core)
-    double angleDegrees = 90; // direction the shadow falls: 0 right, 90 down, 180 left
-    double distance = 0.03;   // offset in that direction, fraction of the product height
+    double angleDegrees = 90; // direction the soft band falls: 0 right, 90 down, 180 left
+    double distance = 0.01;   // offset in that direction, fraction of the product height
     double softness = 0.04;   // blur sigma, fraction of the product width
     double flatten = 0.12;    // band height, fraction of the product height
 };

@@ -78,6 +78,20 @@ Result<ZipWriter> ZipWriter::create(const std::filesystem::path& target, std::ti
 ZipWriter::ZipWriter(AtomicFileWriter file, std::uint16_t dosTime, std::uint16_t dosDate)
     : m_file(std::move(file)), m_dosTime(dosTime), m_dosDate(dosDate) {}
 
+// The fields a local header and its central directory entry share, in the same order:
+// version needed, flags, method, time, date, CRC-32, sizes and the name's length.
+void ZipWriter::appendSharedFields(std::string& out, const Entry& entry) const {
+    appendLe(out, kVersion, 2);
+    appendLe(out, kUtf8Names, 2);
+    appendLe(out, entry.method, 2);
+    appendLe(out, m_dosTime, 2);
+    appendLe(out, m_dosDate, 2);
+    appendLe(out, entry.crc, 4);
+    appendLe(out, entry.compressedSize, 4);
+    appendLe(out, entry.size, 4);
+    appendLe(out, entry.name.size(), 2);
+}
+
 Status ZipWriter::write(std::string_view bytes) {
     m_offset += bytes.size();
     return m_file.write(bytes);
@@ -114,15 +128,7 @@ Status ZipWriter::add(std::string_view name, std::string_view bytes) {
     entry.offset = static_cast<std::uint32_t>(m_offset);
     std::string header;
     appendLe(header, 0x04034b50, 4);
-    appendLe(header, kVersion, 2);
-    appendLe(header, kUtf8Names, 2);
-    appendLe(header, entry.method, 2);
-    appendLe(header, m_dosTime, 2);
-    appendLe(header, m_dosDate, 2);
-    appendLe(header, entry.crc, 4);
-    appendLe(header, entry.compressedSize, 4);
-    appendLe(header, entry.size, 4);
-    appendLe(header, name.size(), 2);
+    appendSharedFields(header, entry);
     appendLe(header, 0, 2); // extra field length
     header += name;
     if (auto ok = write(header); !ok) {
@@ -142,15 +148,7 @@ Status ZipWriter::commit() {
     for (const Entry& entry : m_entries) {
         appendLe(directory, 0x02014b50, 4);
         appendLe(directory, 3 << 8 | kVersion, 2); // made by: Unix, 2.0
-        appendLe(directory, kVersion, 2);
-        appendLe(directory, kUtf8Names, 2);
-        appendLe(directory, entry.method, 2);
-        appendLe(directory, m_dosTime, 2);
-        appendLe(directory, m_dosDate, 2);
-        appendLe(directory, entry.crc, 4);
-        appendLe(directory, entry.compressedSize, 4);
-        appendLe(directory, entry.size, 4);
-        appendLe(directory, entry.name.size(), 2);
+        appendSharedFields(directory, entry);
         appendLe(directory, 0, 2);                            // extra
         appendLe(directory, 0, 2);                            // comment
         appendLe(directory, 0, 2);                            // disk

@@ -45,6 +45,7 @@ private:
 
     ZipWriter(AtomicFileWriter file, std::uint16_t dosTime, std::uint16_t dosDate);
     Status write(std::string_view bytes);
+    void appendSharedFields(std::string& out, const Entry& entry) const;
 
     AtomicFileWriter m_file;
     std::uint16_t m_dosTime = 0;

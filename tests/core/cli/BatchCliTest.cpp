@@ -199,3 +199,30 @@ TEST_CASE("ripen-cli contactsheet and bundle make a delivery", "[cli][batch]") {
     CHECK(contains(missing.err, "gone.png"));
     CHECK_FALSE(std::filesystem::exists(dir / "b.zip"));
 }
+
+TEST_CASE("ripen-cli advariants takes a background from the library", "[cli][batch]") {
+    TempDir dir;
+    const auto library = (dir / "lib").string();
+    writeTestImage(dir / "sky.png", makeTestImage(400, 300, 5));
+    REQUIRE(runProcess({ripenCli(), "--library", library, "import", (dir / "sky.png").string()})
+                .exitCode == 0);
+    const auto listed = runProcess({ripenCli(), "--library", library, "list", "--json"});
+    REQUIRE(listed.exitCode == 0);
+    const auto id = nlohmann::json::parse(listed.out.substr(0, listed.out.find('\n')))["id"];
+    cv::Mat product(60, 40, CV_8UC4, cv::Scalar(0, 0, 0, 0));
+    cv::rectangle(product, cv::Rect(5, 5, 30, 50), cv::Scalar(40, 90, 200, 255), cv::FILLED);
+    writeTestImage(dir / "mug.png", product);
+    const auto result = runProcess({ripenCli(), "--library", library, "advariants", "--product",
+                                    (dir / "mug.png").string(), "--background-asset",
+                                    std::to_string(id.get<long long>()), "--sizes", "640x360",
+                                    "--out", (dir / "ads").string()});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    const auto name = "mug-asset-" + std::to_string(id.get<long long>()) + "-640x360-v01.png";
+    CHECK(readBack(dir / "ads" / name).size() == cv::Size(640, 360));
+    const auto missing = runProcess({ripenCli(), "--library", library, "advariants", "--product",
+                                     (dir / "mug.png").string(), "--background-asset", "999",
+                                     "--sizes", "square", "--out", (dir / "ads").string()});
+    CHECK(missing.exitCode == 1);
+    CHECK(contains(missing.err, "--background-asset 999"));
+}
