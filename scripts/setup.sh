@@ -16,6 +16,7 @@ packages=(
     libexiv2-dev liblcms2-dev libimage-exiftool-perl
     libqt6opengl6-dev  # Qt6Charts' CMake package needs Qt6OpenGL (credit dashboard)
     ffmpeg
+    mesa-vulkan-drivers  # lavapipe: realesrgan-ncnn-vulkan on the CPU (upscale tests, bench)
 )
 
 missing=()

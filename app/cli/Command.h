@@ -41,5 +41,6 @@ Command catalogCommand();
 Command reviewCommand();
 Command videoCommand();
 Command inpaintCommand();
+Command modelsCommand();
 
 } // namespace ripen::cli

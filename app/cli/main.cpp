@@ -16,7 +16,8 @@ using namespace ripen::cli;
 std::vector<Command> allCommands() {
     return {importCommand(), listCommand(),    exportCommand(),  generateCommand(),
             queueCommand(),  creditsCommand(), budgetCommand(),  inpaintCommand(),
-            videoCommand(),  infoCommand(),    catalogCommand(), reviewCommand()};
+            videoCommand(),  infoCommand(),    catalogCommand(), reviewCommand(),
+            modelsCommand()};
 }
 
 void printUsage(std::ostream& out) {

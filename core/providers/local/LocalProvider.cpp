@@ -5,6 +5,8 @@
 #include "imaging/ImageLimits.h"
 #include "imaging/inpaint/InpaintMask.h"
 #include "imaging/inpaint/LocalInpaint.h"
+#include "imaging/upscale/ModelRegistry.h"
+#include "imaging/upscale/NeuralUpscaler.h"
 #include "providers/ProviderSupport.h"
 
 #include <opencv2/imgcodecs.hpp>
@@ -71,7 +73,43 @@ ProviderOutcome<cv::Mat> inpaint(const cv::Mat& input, const std::filesystem::pa
     return result;
 }
 
+// The job's work folder is <library>/jobs/<key> (JobRunner), so the library's own models
+// folder is two levels up.
+ProviderOutcome<cv::Mat> neuralUpscale(const std::vector<std::filesystem::path>& folders,
+                                       const ProviderContext& context,
+                                       const GenerationRequest& request, const cv::Mat& input) {
+    std::vector<std::filesystem::path> search = folders;
+    for (auto& folder :
+         ModelRegistry::defaultFolders(context.workDir.parent_path().parent_path())) {
+        search.push_back(std::move(folder));
+    }
+    const auto model = ModelRegistry(search).find(request.model);
+    if (!model) {
+        return std::unexpected(permanent("no local upscale model named '" + request.model +
+                                         "' (classic-upscale, or one `ripen-cli models` lists)"));
+    }
+    if (request.upscaleFactor != 0 && request.upscaleFactor != model->scale) {
+        return std::unexpected(permanent(model->name + " upscales by " +
+                                         std::to_string(model->scale) + ", the job asks for x" +
+                                         std::to_string(request.upscaleFactor)));
+    }
+    NullProgress none;
+    auto upscaled = NeuralUpscaler::run(*model, input, TileSettings{}, context.stop,
+                                        context.progress != nullptr ? *context.progress : none);
+    if (!upscaled) {
+        if (upscaled.error().code == ErrorCode::Cancelled) {
+            return std::unexpected(ProviderFailure{ProviderFailure::Kind::Cancelled, "canceled", 0,
+                                                   std::nullopt, std::nullopt});
+        }
+        return std::unexpected(permanent(upscaled.error().message));
+    }
+    return std::move(*upscaled);
+}
+
 } // namespace
+
+LocalProvider::LocalProvider(std::vector<std::filesystem::path> modelFolders)
+    : m_modelFolders(std::move(modelFolders)) {}
 
 bool LocalProvider::supports(JobKind kind) const {
     return kind == JobKind::Upscale || kind == JobKind::Inpaint || kind == JobKind::Erase;
@@ -91,14 +129,22 @@ ProviderOutcome<ProviderResult> LocalProvider::submit(const ProviderContext& con
                                                std::nullopt, std::nullopt});
     }
     cv::Mat output;
-    if (request.kind == JobKind::Upscale) {
+    if (request.kind == JobKind::Upscale && !request.model.empty() &&
+        request.model != "classic-upscale") {
+        auto upscaled = neuralUpscale(m_modelFolders, context, request, *input);
+        if (!upscaled) {
+            return std::unexpected(upscaled.error());
+        }
+        output = std::move(*upscaled);
+    } else if (request.kind == JobKind::Upscale) {
         const int factor = request.upscaleFactor == 0 ? 2 : request.upscaleFactor;
         if (factor != 2 && factor != 3 && factor != 4 && factor != 8) {
             return std::unexpected(permanent("upscale factor must be 2, 3, 4 or 8"));
         }
         const auto pixels = static_cast<std::uint64_t>(input->cols) * input->rows * factor * factor;
         if (pixels > kMaxImagePixels) {
-            return std::unexpected(permanent("a x" + std::to_string(factor) + " upscale of this image "
+            return std::unexpected(permanent("a x" + std::to_string(factor) +
+                                             " upscale of this image "
                                              "would pass Ripen's 268 million pixel limit"));
         }
         output = classicUpscale(*input, factor);
