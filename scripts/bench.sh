@@ -9,6 +9,7 @@
 #   ./scripts/bench.sh --quick   200 JPEGs, a 20k-asset catalog, 200 / 80 queued jobs,
 #                                a 100,000-entry ledger
 #
+# bench_upscale: x4 of 512x512 and 1024x1024 per neural engine vs Lanczos, round-trip quality.
 # bench_inpaint: local inpaint of a 5% mask on a 4096x4096 image (1024x1024 with --quick).
 # bench_batch: cut-out, 20 ad variants and 10 mockups at 2048x2048 (issue 9).
 # bench_recipe: plan and queue a 500-job recipe (time to parse, plan and queue; peak memory).
@@ -71,3 +72,8 @@ QT_QPA_PLATFORM=offscreen ./build/ci/bench/bench_gallery "${size_args[@]}" ${BEN
 echo
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_recipe "${size_args[@]}" ${BENCH_RECIPE_ARGS:-}
+echo
+# bench_upscale: x4 of 512 and 1024 per neural engine vs OpenCV Lanczos, and round-trip quality.
+./scripts/build.sh ci --target bench_upscale >/dev/null
+# shellcheck disable=SC2086
+./build/ci/bench/bench_upscale .cache/models ${BENCH_UPSCALE_ARGS:-}

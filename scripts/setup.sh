@@ -17,6 +17,7 @@ packages=(
     libqt6opengl6-dev  # Qt6Charts' CMake package needs Qt6OpenGL (credit dashboard)
     ffmpeg
     unzip poppler-utils  # tests read the bundle zips (unzip -t) and contact sheet PDFs (pdfinfo)
+    mesa-vulkan-drivers  # lavapipe: realesrgan-ncnn-vulkan on the CPU (upscale tests, bench)
 )
 
 missing=()

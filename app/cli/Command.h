@@ -50,5 +50,6 @@ Command bundleCommand();
 Command upscaleCommand();
 Command runCommand();
 Command expandCommand();
+Command modelsCommand();
 
 } // namespace ripen::cli

@@ -20,7 +20,7 @@ std::vector<Command> allCommands() {
             // Batch imaging: cut-outs, ad variants, mockups, print checks, deliveries.
             cutoutCommand(), adVariantsCommand(), mockupCommand(), printCheckCommand(),
             contactSheetCommand(), bundleCommand(),
-            upscaleCommand(), runCommand(), expandCommand()};
+            upscaleCommand(), runCommand(), expandCommand(), modelsCommand()};
 }
 
 void printUsage(std::ostream& out) {

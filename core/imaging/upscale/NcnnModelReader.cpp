@@ -15,6 +15,8 @@ constexpr std::uint64_t kMaxParamBytes = 1ULL << 20;
 constexpr std::uint64_t kMaxBinBytes = 1ULL << 30;
 constexpr int kMaxLayers = 10000;
 constexpr std::uint32_t kFloat16Tag = 0x01306B47;
+// realesrgan-ncnn-vulkan's "prepadding": its results are what users of these models know.
+constexpr int kRealEsrganEdgePad = 10;
 
 std::unexpected<Error> layerError(ErrorCode code, const std::string& layer,
                                   const std::string& what) {
@@ -192,19 +194,40 @@ public:
         return {};
     }
 
-    Result<SrNetwork> finish() {
-        if (auto ok = m_weights.finish(); !ok) {
-            return std::unexpected(ok.error());
-        }
+    // Every byte of the .bin must have been used; checked after validate(), which names the
+    // layer whose declared size is wrong, where a leftover count could not.
+    Status weightsUsedUp() const { return m_weights.finish(); }
+
+    SrNetwork finish() {
         const auto output = m_blobs.find("output");
         m_network.output = output != m_blobs.end() ? output->second : m_blobs[m_lastTop];
         m_network.inputScale = 1.0F;
         m_network.outputScale = 1.0F;
+        m_network.edgePad = kRealEsrganEdgePad;
         return std::move(m_network);
     }
 
 private:
+    // Tracks each layer's channel count as it is added, so a convolution's declared weight
+    // size is checked before its bytes are read: a wrong size would otherwise shift every
+    // later layer's weights and be blamed on the wrong layer.
     int push(SrLayer layer) {
+        int channels = 3;
+        if (layer.op == SrOp::Conv) {
+            channels = layer.outChannels;
+        } else if (!layer.inputs.empty()) {
+            channels = 0;
+            for (int input : layer.inputs) {
+                channels += m_channels[static_cast<std::size_t>(input)];
+                if (layer.op != SrOp::Concat) {
+                    break;
+                }
+            }
+            if (layer.op == SrOp::DepthToSpace && layer.factor > 0) {
+                channels /= layer.factor * layer.factor;
+            }
+        }
+        m_channels.push_back(channels);
         m_network.layers.push_back(std::move(layer));
         return static_cast<int>(m_network.layers.size()) - 1;
     }
@@ -298,6 +321,17 @@ private:
                               "weight_data_size " + std::to_string(size) + " for " +
                                   std::to_string(layer.outChannels) + " outputs");
         }
+        const auto inChannels =
+            static_cast<std::int64_t>(m_channels[static_cast<std::size_t>(layer.inputs.front())]);
+        const std::int64_t expected = inChannels * layer.outChannels * layer.kernel * layer.kernel;
+        if (size != expected) {
+            return layerError(ErrorCode::Corrupt, line.name,
+                              "weight_data_size " + std::to_string(size) + ", the shape needs " +
+                                  std::to_string(expected) + " (" +
+                                  std::to_string(layer.outChannels) + "x" +
+                                  std::to_string(inChannels) + "x" + std::to_string(layer.kernel) +
+                                  "x" + std::to_string(layer.kernel) + ")");
+        }
         auto weights = m_weights.tagged(static_cast<std::size_t>(size), line.name);
         if (!weights) {
             return std::unexpected(weights.error());
@@ -377,6 +411,7 @@ private:
     WeightStream m_weights;
     SrNetwork m_network;
     std::map<std::string, int> m_blobs;
+    std::vector<int> m_channels; // per layer
     std::string m_lastTop;
 };
 
@@ -428,11 +463,11 @@ Result<SrNetwork> load(const std::filesystem::path& path, bool withWeights) {
         return fail(ErrorCode::Corrupt, "the .param declares " + std::to_string(layers) +
                                             " layers and lists " + std::to_string(read));
     }
-    auto network = builder.finish();
-    if (!network) {
-        return network;
+    SrNetwork network = builder.finish();
+    if (auto ok = network.validate(withWeights); !ok) {
+        return std::unexpected(ok.error());
     }
-    if (auto ok = network->validate(withWeights); !ok) {
+    if (auto ok = builder.weightsUsedUp(); !ok) {
         return std::unexpected(ok.error());
     }
     return network;

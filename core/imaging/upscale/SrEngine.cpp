@@ -82,6 +82,7 @@ Result<SrEngine> SrEngine::create(SrNetwork network) {
     SrEngine engine;
     engine.m_scale = network.scale;
     engine.m_receptiveRadius = network.receptiveRadius();
+    engine.m_edgePad = network.edgePad;
     engine.m_inputScale = network.inputScale;
     engine.m_outputScale = network.outputScale;
     std::vector<int> ids(network.layers.size(), 0);

@@ -48,6 +48,10 @@ struct SrNetwork {
     int scale = 1;               // output size / input size
     float inputScale = 1.0F;     // the net sees pixels as value / 255 * inputScale
     float outputScale = 1.0F;    // and its output * 255 / outputScale is an 8-bit pixel
+    // Image borders: pixels replicated around the whole image before inference and cropped
+    // after (realesrgan-ncnn-vulkan pads by 10, and Real-ESRGAN users expect its edges);
+    // 0 = the convolutions' zero padding at the border (TF.js).
+    int edgePad = 0;
 
     // Checks the graph: inputs in range and earlier, channel counts that match the weights,
     // one 3-channel output, a scale that matches the upsampling layers. Fills outChannels.

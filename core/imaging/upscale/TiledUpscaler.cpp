@@ -95,6 +95,23 @@ TiledUpscaler::TiledUpscaler(SrEngine& engine, TileSettings settings)
 
 Result<cv::Mat> TiledUpscaler::run(const cv::Mat& bgr, std::stop_token stop,
                                    ProgressSink& progress) {
+    const int pad = m_engine.edgePad();
+    if (pad == 0) {
+        return runTiles(bgr, stop, progress);
+    }
+    cv::Mat padded;
+    cv::copyMakeBorder(bgr, padded, pad, pad, pad, pad, cv::BORDER_REPLICATE);
+    auto upscaled = runTiles(padded, stop, progress);
+    if (!upscaled) {
+        return upscaled;
+    }
+    const int scale = m_engine.scale();
+    return (*upscaled)(cv::Rect(pad * scale, pad * scale, bgr.cols * scale, bgr.rows * scale))
+        .clone();
+}
+
+Result<cv::Mat> TiledUpscaler::runTiles(const cv::Mat& bgr, std::stop_token stop,
+                                        ProgressSink& progress) {
     const int scale = m_engine.scale();
     const int margin = m_settings.margin >= 0
                            ? m_settings.margin

@@ -5,6 +5,8 @@
 #include "imaging/ImageLimits.h"
 #include "imaging/inpaint/InpaintMask.h"
 #include "imaging/inpaint/LocalInpaint.h"
+#include "imaging/upscale/ModelRegistry.h"
+#include "imaging/upscale/NeuralUpscaler.h"
 #include "imaging/upscale/UpscaleTarget.h"
 #include "providers/ProviderSupport.h"
 #include "providers/UpscaleOptions.h"
@@ -50,45 +52,6 @@ cv::Mat classicUpscale(const cv::Mat& input, int factor) {
     return up;
 }
 
-// The passes of the request ("upscale_passes", else one of upscaleFactor) in order; the
-// queue's finishing step brings the result to the exact target size. Cancel is honoured
-// between passes.
-ProviderOutcome<cv::Mat> upscaleInPasses(const ProviderContext& context, const cv::Mat& input,
-                                         const GenerationRequest& request) {
-    std::vector<int> passes = upscalePassesOf(request);
-    if (passes.empty() && !upscaleTargetOf(request)) {
-        passes.push_back(request.upscaleFactor == 0 ? 2 : request.upscaleFactor);
-    }
-    if (!request.model.empty() && request.model != "classic-upscale") {
-        return std::unexpected(permanent("no local upscale engine named '" + request.model +
-                                         "' (classic-upscale)"));
-    }
-    cv::Mat image = input;
-    for (std::size_t i = 0; i < passes.size(); ++i) {
-        const int factor = passes[i];
-        if (factor != 2 && factor != 3 && factor != 4 && factor != 8) {
-            return std::unexpected(permanent("upscale factor must be 2, 3, 4 or 8"));
-        }
-        const cv::Size next(image.cols * factor, image.rows * factor);
-        if (auto within = checkWithinImageLimits(next, "a x" + std::to_string(factor) +
-                                                           " upscale of this image");
-            !within) {
-            return std::unexpected(permanent(within.error().message));
-        }
-        if (context.stop.stop_requested()) {
-            return std::unexpected(ProviderFailure{ProviderFailure::Kind::Cancelled, "canceled",
-                                                   0, std::nullopt, std::nullopt});
-        }
-        if (context.progress != nullptr) {
-            context.progress->report(static_cast<std::int64_t>(i),
-                                     static_cast<std::int64_t>(passes.size()),
-                                     "upscale pass x" + std::to_string(factor));
-        }
-        image = classicUpscale(image, factor);
-    }
-    return image;
-}
-
 // The engine fills the marked pixels; everything else is copied from the input here, and
 // the job runner composites the result through the feathered mask once more before it
 // becomes an asset, so neither step can change a pixel outside the mask.
@@ -112,7 +75,113 @@ ProviderOutcome<cv::Mat> inpaint(const cv::Mat& input, const std::filesystem::pa
     return result;
 }
 
+ProviderFailure cancelled() {
+    return ProviderFailure{ProviderFailure::Kind::Cancelled, "canceled", 0, std::nullopt,
+                           std::nullopt};
+}
+
+// The job's work folder is <library>/jobs/<key> (JobRunner), so the library's own models
+// folder is two levels up.
+ProviderOutcome<UpscaleModelInfo> findNeuralModel(const std::vector<std::filesystem::path>& folders,
+                                                  const ProviderContext& context,
+                                                  const std::string& name) {
+    std::vector<std::filesystem::path> search = folders;
+    for (auto& folder :
+         ModelRegistry::defaultFolders(context.workDir.parent_path().parent_path())) {
+        search.push_back(std::move(folder));
+    }
+    auto model = ModelRegistry(search).find(name);
+    if (!model) {
+        return std::unexpected(permanent("no local upscale model named '" + name +
+                                         "' (classic-upscale, or one `ripen-cli models` lists)"));
+    }
+    return std::move(*model);
+}
+
+ProviderOutcome<cv::Mat> neuralPass(const UpscaleModelInfo& model, const cv::Mat& image,
+                                    const GenerationRequest& request,
+                                    const ProviderContext& context) {
+    TileSettings tiles;
+    if (const auto tile = request.options.find("tile");
+        tile != request.options.end() && tile->is_number_integer() && tile->get<int>() > 0) {
+        tiles.tile = tile->get<int>();
+    }
+    NullProgress none;
+    auto upscaled = NeuralUpscaler::run(model, image, tiles, context.stop,
+                                        context.progress != nullptr ? *context.progress : none);
+    if (!upscaled) {
+        if (upscaled.error().code == ErrorCode::Cancelled) {
+            return std::unexpected(cancelled());
+        }
+        return std::unexpected(permanent(upscaled.error().message));
+    }
+    return std::move(*upscaled);
+}
+
+// The passes of the request ("upscale_passes", else one of upscaleFactor, else the
+// model's own scale) in order, each by the classic engine or the named neural model; the
+// queue's finishing step brings the result to the exact target size. Cancel is honoured
+// between passes (and between a model's tiles).
+ProviderOutcome<cv::Mat> upscaleInPasses(const std::vector<std::filesystem::path>& folders,
+                                         const ProviderContext& context, const cv::Mat& input,
+                                         const GenerationRequest& request) {
+    std::optional<UpscaleModelInfo> model;
+    if (!request.model.empty() && request.model != "classic-upscale") {
+        auto found = findNeuralModel(folders, context, request.model);
+        if (!found) {
+            return std::unexpected(found.error());
+        }
+        model = std::move(*found);
+    }
+    std::vector<int> passes = upscalePassesOf(request);
+    if (passes.empty() && !upscaleTargetOf(request)) {
+        passes.push_back(request.upscaleFactor != 0 ? request.upscaleFactor
+                         : model                    ? model->scale
+                                                    : 2);
+    }
+    cv::Mat image = input;
+    for (std::size_t i = 0; i < passes.size(); ++i) {
+        const int factor = passes[i];
+        if (model && factor != model->scale) {
+            return std::unexpected(permanent(model->name + " upscales by x" +
+                                             std::to_string(model->scale) +
+                                             ", the job asks for a x" + std::to_string(factor) +
+                                             " pass"));
+        }
+        if (factor != 2 && factor != 3 && factor != 4 && factor != 8) {
+            return std::unexpected(permanent("upscale factor must be 2, 3, 4 or 8"));
+        }
+        const cv::Size next(image.cols * factor, image.rows * factor);
+        if (auto within = checkWithinImageLimits(next, "a x" + std::to_string(factor) +
+                                                           " upscale of this image");
+            !within) {
+            return std::unexpected(permanent(within.error().message));
+        }
+        if (context.stop.stop_requested()) {
+            return std::unexpected(cancelled());
+        }
+        if (context.progress != nullptr) {
+            context.progress->report(static_cast<std::int64_t>(i),
+                                     static_cast<std::int64_t>(passes.size()),
+                                     "upscale pass x" + std::to_string(factor));
+        }
+        if (model) {
+            auto upscaled = neuralPass(*model, image, request, context);
+            if (!upscaled) {
+                return std::unexpected(upscaled.error());
+            }
+            image = std::move(*upscaled);
+        } else {
+            image = classicUpscale(image, factor);
+        }
+    }
+    return image;
+}
+
 } // namespace
+
+LocalProvider::LocalProvider(std::vector<std::filesystem::path> modelFolders)
+    : m_modelFolders(std::move(modelFolders)) {}
 
 bool LocalProvider::supports(JobKind kind) const {
     return kind == JobKind::Upscale || kind == JobKind::Inpaint || kind == JobKind::Erase;
@@ -133,7 +202,7 @@ ProviderOutcome<ProviderResult> LocalProvider::submit(const ProviderContext& con
     }
     cv::Mat output;
     if (request.kind == JobKind::Upscale) {
-        auto upscaled = upscaleInPasses(context, *input, request);
+        auto upscaled = upscaleInPasses(m_modelFolders, context, *input, request);
         if (!upscaled) {
             return std::unexpected(upscaled.error());
         }

@@ -2,6 +2,9 @@
 
 #include "providers/Provider.h"
 
+#include <filesystem>
+#include <vector>
+
 namespace ripen {
 
 // The provider that needs no key and no credits: it runs OpenCV engines on this machine
@@ -12,8 +15,14 @@ namespace ripen {
 //   "telea", "navier-stokes", "fsr-fast", "fsr-best"  inpaint/erase of the masked
 //                      region (OpenCV photo and xphoto, see LocalInpaint.h); pixels outside
 //                      the mask are bit-identical to the input.
+//   any neural model name ModelRegistry lists ("esrgan-slim-x4", "realesr-animevideov3-x4")
+//                      that model, on the CPU, tile by tile (NeuralUpscaler); upscaleFactor
+//                      is the model's scale or 0. Models are searched in `modelFolders`,
+//                      then in ModelRegistry::defaultFolders() of the job's library.
 class LocalProvider final : public Provider {
 public:
+    explicit LocalProvider(std::vector<std::filesystem::path> modelFolders = {});
+
     std::string id() const override { return "local"; }
     std::string displayName() const override { return "Local engines"; }
     bool supports(JobKind kind) const override;
@@ -25,6 +34,9 @@ public:
 
     ProviderOutcome<ProviderResult> submit(const ProviderContext& context,
                                            const GenerationRequest& request) override;
+
+private:
+    std::vector<std::filesystem::path> m_modelFolders;
 };
 
 } // namespace ripen

@@ -1,15 +1,16 @@
 // Local engines run as queue jobs: no key, no charge, same lineage and guarantees.
 #include "catalog/Library.h"
 #include "common/ResourceLocator.h"
+#include "imaging/upscale/ModelRegistry.h"
+#include "imaging/upscale/SrEngine.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
 #include "providers/local/LocalProvider.h"
-#include "support/TestCredentials.h"
 #include "support/TempDir.h"
+#include "support/TestCredentials.h"
 #include "support/TestImages.h"
 
 #include <catch2/catch.hpp>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -27,7 +28,9 @@ struct LocalFixture {
     std::unique_ptr<Library> library;
 
     LocalFixture() {
-        registry.add(std::make_unique<LocalProvider>(), {1, 1000});
+        registry.add(std::make_unique<LocalProvider>(
+                         std::vector<std::filesystem::path>{RIPEN_TEST_MODELS_DIR}),
+                     {1, 1000});
         auto loaded = PriceBook::load(resourceFile("pricebook.json"));
         REQUIRE(loaded);
         prices = std::move(*loaded);
@@ -74,6 +77,56 @@ TEST_CASE("A local upscale is a free job whose asset has the new size", "[jobs][
     const cv::Mat out = f.assetPixels(job);
     CHECK(out.cols == 256);
     CHECK(out.rows == 192);
+}
+
+TEST_CASE("A local upscale with a neural model name runs that model as a free job",
+          "[jobs][local][upscale]") {
+    LocalFixture f;
+    const cv::Mat image = makeTestImage(64, 48, 2);
+    writeTestImage(f.dir / "in.png", image);
+    GenerationRequest r;
+    r.kind = JobKind::Upscale;
+    r.provider = "local";
+    r.model = "esrgan-slim-x4";
+    r.images = {f.dir / "in.png"};
+    const Job job = f.runOne(r);
+    REQUIRE(job.state == JobState::Succeeded);
+    CHECK(job.cost == 0);
+    const cv::Mat out = f.assetPixels(job);
+    REQUIRE(out.size() == cv::Size(256, 192));
+    // The pixels are the model's: the same model run directly on the whole image.
+    const auto model = ModelRegistry({RIPEN_TEST_MODELS_DIR}).find("esrgan-slim-x4");
+    REQUIRE(model);
+    auto network = ModelRegistry::load(*model);
+    REQUIRE(network);
+    auto engine = SrEngine::create(std::move(*network));
+    REQUIRE(engine);
+    cv::Mat bgr = image;
+    if (image.channels() == 4) {
+        cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
+    }
+    auto direct = engine->run(bgr);
+    REQUIRE(direct);
+    cv::Mat expected;
+    direct->convertTo(expected, CV_8U);
+    cv::Mat colour = out;
+    if (out.channels() == 4) {
+        cv::cvtColor(out, colour, cv::COLOR_BGRA2BGR);
+    }
+    CHECK(cv::PSNR(colour, expected) > 50.0);
+
+    SECTION("a model that does not exist fails the job naming it") {
+        r.model = "no-such-model-x4";
+        const Job failed = f.runOne(r);
+        CHECK(failed.state == JobState::Failed);
+        CHECK(failed.error.find("no-such-model-x4") != std::string::npos);
+    }
+    SECTION("a factor the model does not have fails the job naming both") {
+        r.upscaleFactor = 2;
+        const Job failed = f.runOne(r);
+        CHECK(failed.state == JobState::Failed);
+        CHECK(failed.error.find("upscales by 4") != std::string::npos);
+    }
 }
 
 TEST_CASE("Local inpainting changes nothing outside the mask", "[jobs][local]") {
