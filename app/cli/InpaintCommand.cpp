@@ -2,11 +2,9 @@
 #include "Command.h"
 #include "InputAssets.h"
 #include "JobInputs.h"
-#include "QueueReporter.h"
 #include "Today.h"
 #include "catalog/MaskAsset.h"
 #include "common/FileIo.h"
-#include "common/TextEncoding.h"
 #include "imaging/ImageLimits.h"
 #include "imaging/inpaint/InpaintSettings.h"
 #include "jobs/InpaintJob.h"
@@ -166,20 +164,7 @@ int runInpaint(const CommandContext& context, const ArgParser& args) {
     if (!local && !args.has("wait")) {
         return kExitOk;
     }
-    auto summary = runQueueAndReport(*services, {job});
-    if (!summary) {
-        return failure(summary.error().message);
-    }
-    if (summary->succeeded != 1) {
-        return kExitFailure;
-    }
-    if (auto out = args.value("out")) {
-        if (auto written = writeJobResult(*services->library, job, *out); !written) {
-            return failure(written.error().message);
-        }
-        std::cout << "wrote " << escapeInvalidUtf8(*out) << "\n";
-    }
-    return kExitOk;
+    return runJobAndWrite(*services, job, args.value("out"), "inpaint");
 }
 
 } // namespace

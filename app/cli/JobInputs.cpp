@@ -1,9 +1,14 @@
 #include "JobInputs.h"
 
+#include "Command.h"
 #include "InputAssets.h"
+#include "QueueReporter.h"
 #include "common/FileIo.h"
+#include "common/TextEncoding.h"
 #include "imaging/ImageLimits.h"
 #include "jobs/JobStore.h"
+
+#include <iostream>
 
 namespace ripen::cli {
 
@@ -54,6 +59,28 @@ Status writeJobResult(Library& library, JobId job, const std::filesystem::path& 
         return std::unexpected(bytes.error());
     }
     return writeFileAtomically(out, *bytes);
+}
+
+int runJobAndWrite(CliServices& services, JobId job, const std::optional<std::string>& out,
+                   std::string_view command) {
+    const auto failure = [&](const std::string& message) {
+        std::cerr << "ripen-cli " << command << ": " << message << "\n";
+        return kExitFailure;
+    };
+    auto summary = runQueueAndReport(services, {job});
+    if (!summary) {
+        return failure(summary.error().message);
+    }
+    if (summary->succeeded != 1) {
+        return kExitFailure;
+    }
+    if (out) {
+        if (auto written = writeJobResult(*services.library, job, *out); !written) {
+            return failure(written.error().message);
+        }
+        std::cout << "wrote " << escapeInvalidUtf8(*out) << "\n";
+    }
+    return kExitOk;
 }
 
 } // namespace ripen::cli

@@ -1,11 +1,15 @@
 #pragma once
 
 #include "ArgParser.h"
+#include "CliServices.h"
 #include "catalog/Library.h"
 #include "common/Error.h"
 #include "jobs/Job.h"
 
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace ripen::cli {
 
@@ -15,5 +19,11 @@ Result<Asset> imageToEdit(const ArgParser& args, Library& library);
 
 // Copies the first asset of a finished job to `out` in one atomic step.
 Status writeJobResult(Library& library, JobId job, const std::filesystem::path& out);
+
+// Runs the queue until `job` finishes (printing its done/failed line), then copies its
+// result to `out` when given ("wrote FILE"). Returns the exit status; a failure is
+// printed as "ripen-cli COMMAND: reason".
+int runJobAndWrite(CliServices& services, JobId job, const std::optional<std::string>& out,
+                   std::string_view command);
 
 } // namespace ripen::cli

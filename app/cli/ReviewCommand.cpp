@@ -133,6 +133,10 @@ int runReview(const CommandContext&, const ArgParser& args) {
                   << figure(json["print"]["height_in"].get<double>()) << " in at "
                   << figure(json["print"]["effective_dpi"].get<double>()) << " DPI\n";
     }
+    if (auto dir = args.value("maps")) {
+        std::cout << "maps: " << *dir << " (noise-map, overshoot-map; one pixel per "
+                  << report->mapBlock << " px block)\n";
+    }
     return kExitOk;
 }
 

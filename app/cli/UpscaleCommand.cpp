@@ -1,9 +1,7 @@
 #include "CliServices.h"
 #include "Command.h"
 #include "JobInputs.h"
-#include "QueueReporter.h"
 #include "Today.h"
-#include "common/TextEncoding.h"
 #include "imaging/upscale/UpscaleTarget.h"
 #include "jobs/JobStore.h"
 #include "jobs/UpscaleJob.h"
@@ -137,20 +135,7 @@ int runUpscale(const CommandContext& context, const ArgParser& args) {
     if (!engine->local && !args.has("wait")) {
         return kExitOk;
     }
-    auto summary = runQueueAndReport(*services, {job});
-    if (!summary) {
-        return failure(summary.error().message);
-    }
-    if (summary->succeeded != 1) {
-        return kExitFailure;
-    }
-    if (auto out = args.value("out")) {
-        if (auto written = writeJobResult(*services->library, job, *out); !written) {
-            return failure(written.error().message);
-        }
-        std::cout << "wrote " << escapeInvalidUtf8(*out) << "\n";
-    }
-    return kExitOk;
+    return runJobAndWrite(*services, job, args.value("out"), "upscale");
 }
 
 } // namespace

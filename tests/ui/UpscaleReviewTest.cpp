@@ -5,6 +5,9 @@
 #include "UiTestSupport.h"
 #include "catalog/AssetIngest.h"
 #include "catalog/Library.h"
+#include "providers/ProviderRegistry.h"
+#include "providers/local/LocalProvider.h"
+#include "queue/JobLane.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "tools/WidgetScreenshot.h"
@@ -134,6 +137,12 @@ TEST_CASE("The upscale review shows the verdict, the figures and the worst tiles
     f.view.overlayChoice().setCurrentIndex(1);
     const QString file = test::screenshotDir() + QStringLiteral("/upscale-review.png");
     REQUIRE(WidgetScreenshot::save(f.view, file));
+    // The loupe over the sharpened edge of the building, at fit zoom.
+    f.canvas().setLoupe(true);
+    QTest::mouseMove(&f.canvas(), f.canvas().imageToWidget(1, QPointF(600, 420)).toPoint());
+    REQUIRE(WidgetScreenshot::save(f.view, test::screenshotDir() +
+                                               QStringLiteral("/upscale-review-loupe.png")));
+    f.canvas().setLoupe(false);
     f.view.overlayChoice().setCurrentIndex(2);
     f.view.modeChoice().setCurrentIndex(1);
     REQUIRE(WidgetScreenshot::save(f.view, test::screenshotDir() +
@@ -215,4 +224,40 @@ TEST_CASE("A click on a worst tile shows it at 100%", "[ui][upscale]") {
     const QRectF worst = tiles.item(0)->data(Qt::UserRole).toRectF();
     CHECK((worst.intersects(QRectF(96, 64, 256, 160)) ||
            worst.intersects(QRectF(560, 280, 80, 360))));
+}
+
+TEST_CASE("Re-running with another engine queues an upscale that lands as a candidate",
+          "[ui][upscale]") {
+    ReviewFixture f;
+    JobLane& lane = f.bridge.jobs();
+    lane.setRegistryFactory([](ProviderRegistry& registry) {
+        registry.add(std::make_unique<LocalProvider>(), {1, 600});
+    });
+    lane.start();
+    REQUIRE(waitUntil([&] { return lane.isReady() && !lane.isBusy(); }, 20000));
+    f.view.engineChoice().setEditText(QStringLiteral("lanczos"));
+    f.view.rerun();
+    CHECK(f.view.status().text().contains(QStringLiteral("Queued an upscale of #1 to x4")));
+    REQUIRE(waitUntil([&] { return f.view.candidates().count() == 2; }, 30000));
+    QListWidgetItem* rerun = f.view.candidates().item(1);
+    CHECK(rerun->text().contains(QStringLiteral("lanczos  960x640")));
+    const qlonglong rerunId = rerun->data(Qt::UserRole).toLongLong();
+    // A click on the candidate shows it (the list is rebuilt); the honest Lanczos upscale
+    // is clean.
+    QTest::mouseClick(f.view.candidates().viewport(), Qt::LeftButton, Qt::NoModifier,
+                      f.view.candidates().visualItemRect(rerun).center());
+    REQUIRE(waitUntil([&] {
+        return f.view.asset() == rerunId && !f.view.isLoading() &&
+               f.view.verdict().text().contains(QStringLiteral("Clean"));
+    }));
+
+    f.view.accept();
+    REQUIRE(waitUntil([&] { return !f.bridge.isBusy(); }));
+    auto library = Library::open(f.library.dir / "library");
+    REQUIRE(library);
+    const auto accepted = (*library)->catalog().asset(f.view.asset());
+    REQUIRE(accepted);
+    CHECK(accepted->flag == Flag::Pick);
+    CHECK(accepted->stage == Stage::Upscaled);
+    CHECK(accepted->parents == std::vector<AssetId>{f.library.original});
 }

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 using namespace ripen::test;
@@ -76,4 +77,32 @@ TEST_CASE("ripen-cli review refuses images that do not belong together", "[cli][
     CHECK(review({"--original", files.original.string(), "--upscaled", files.clean.string(),
                   "--print", "big"})
               .exitCode == 2);
+}
+
+TEST_CASE("ripen-cli review --maps writes where the halos are", "[cli][review]") {
+    ReviewFiles files;
+    const auto dir = files.temp / "maps";
+    const auto run = review({"--original", files.original.string(), "--upscaled",
+                             files.haloed.string(), "--maps", dir.string()});
+    INFO(run.err);
+    REQUIRE(run.exitCode == 0);
+    CHECK(run.out.find("maps: " + dir.string()) != std::string::npos);
+    const cv::Mat overlay = cv::imread((dir / "overshoot-map.png").string(), cv::IMREAD_UNCHANGED);
+    REQUIRE(overlay.type() == CV_8UC4);
+    CHECK(overlay.size() == cv::Size(80, 60)); // 640x480 in 8 px blocks
+    std::vector<cv::Mat> planes;
+    cv::split(overlay, planes);
+    // Opaque along the dark block's edges (x 360-560, y 200-480), clear in the flat field.
+    CHECK(cv::countNonZero(planes[3](cv::Rect(42, 22, 10, 36))) > 0);
+    CHECK(cv::countNonZero(planes[3](cv::Rect(2, 2, 30, 20))) == 0);
+    const cv::Mat noise = cv::imread((dir / "noise-map.tiff").string(), cv::IMREAD_UNCHANGED);
+    CHECK(noise.type() == CV_32FC1);
+
+    const auto cleanRun = review({"--original", files.original.string(), "--upscaled",
+                                  files.clean.string(), "--maps", (files.temp / "c").string()});
+    REQUIRE(cleanRun.exitCode == 0);
+    const cv::Mat quiet =
+        cv::imread((files.temp / "c" / "overshoot-map.png").string(), cv::IMREAD_UNCHANGED);
+    cv::split(quiet, planes);
+    CHECK(cv::countNonZero(planes[3]) == 0);
 }
