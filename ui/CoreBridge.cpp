@@ -9,7 +9,9 @@
 #include "credits/Ledger.h"
 #include "internal/QueuedProgressSink.h"
 #include "queue/JobLane.h"
+#include "video/ClipCutter.h"
 #include "video/DerivedAsset.h"
+#include "video/FrameExtractor.h"
 
 #include <QBuffer>
 #include <QDateTime>
@@ -588,88 +590,214 @@ CoreBridge::RequestId CoreBridge::acceptAsMaster(ripen::AssetId result) {
 
 namespace {
 
-// Renders the move into a scratch file beside the blobs and keeps it as the keyframe's
-// child; the scratch file goes either way (the asset is a copy).
-Result<AssetRecord> renderMoveAsset(const std::filesystem::path& root, ripen::AssetId keyframe,
-                                    const ripen::StillMoveRequest& request,
-                                    ripen::ProgressSink& progress) {
-    auto library = ripen::Library::open(root);
-    if (!library) {
-        return std::unexpected(library.error());
+// A scratch name beside the blobs, which opening the library sweeps after a crash.
+std::filesystem::path scratchPath(const std::filesystem::path& root, const std::string& stem) {
+    return root / "blobs" / ".incoming" /
+           (stem + "-" + std::to_string(QDateTime::currentMSecsSinceEpoch()));
+}
+
+// The asset `id` of `kind`, with its library's blob file.
+Result<ripen::Asset> sourceAsset(ripen::Library& library, ripen::AssetId id,
+                                 ripen::AssetKind kind) {
+    auto asset = library.catalog().asset(id);
+    if (asset && asset->kind != kind) {
+        return fail(ErrorCode::InvalidArgument, "asset " + std::to_string(id) + " is a " +
+                                                    std::string(ripen::toString(asset->kind)) +
+                                                    ", not a " +
+                                                    std::string(ripen::toString(kind)));
     }
-    auto still = (*library)->catalog().asset(keyframe);
+    return asset;
+}
+
+// Keeps each file as an asset derived from `source`, in order; the records of the new
+// assets.
+Result<AssetRecords> keepDerived(ripen::Library& library, const ripen::Asset& source,
+                                 const std::vector<std::filesystem::path>& files,
+                                 const std::vector<ripen::Derivation>& derivations,
+                                 ripen::ProgressSink& progress) {
+    std::vector<ripen::Asset> kept;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        auto id = ripen::addDerivedAsset(library, files[i], source, derivations[i], progress);
+        if (!id) {
+            return std::unexpected(id.error());
+        }
+        auto asset = library.catalog().asset(*id);
+        if (!asset) {
+            return std::unexpected(asset.error());
+        }
+        kept.push_back(std::move(*asset));
+    }
+    return toRecords(library, std::move(kept));
+}
+
+// Renders the move into a scratch file and keeps it as the keyframe's child.
+Result<AssetRecords> renderMoveAsset(ripen::Library& library, ripen::AssetId keyframe,
+                                     const ripen::StillMoveRequest& request,
+                                     ripen::ProgressSink& progress) {
+    auto still = sourceAsset(library, keyframe, ripen::AssetKind::Image);
     if (!still) {
         return std::unexpected(still.error());
     }
-    if (still->kind != ripen::AssetKind::Image) {
-        return fail(ErrorCode::InvalidArgument,
-                    "asset " + std::to_string(keyframe) + " is not an image");
-    }
     const std::filesystem::path scratch =
-        root / "blobs" / ".incoming" /
-        ("move-" + std::to_string(keyframe) + "-" +
-         std::to_string(QDateTime::currentMSecsSinceEpoch()) + ".mp4");
-    auto rendered =
-        ripen::renderStillMove((*library)->blobFile(*still), request, scratch, progress);
-    Result<ripen::AssetId> clip =
+        scratchPath(library.root(), "move-" + std::to_string(keyframe)).concat(".mp4");
+    auto rendered = ripen::renderStillMove(library.blobFile(*still), request, scratch, progress);
+    auto clip =
         rendered
-            ? ripen::addDerivedAsset(
-                  **library, scratch, *still,
-                  {"camera-move", ripen::Stage::Clip, ripen::stillMoveParams(request)}, progress)
-            : std::unexpected(rendered.error());
+            ? keepDerived(library, *still, {scratch},
+                          {{"camera-move", ripen::Stage::Clip, ripen::stillMoveParams(request)}},
+                          progress)
+            : Result<AssetRecords>(std::unexpected(rendered.error()));
     std::error_code ignored;
     std::filesystem::remove(scratch, ignored);
+    return clip;
+}
+
+Result<AssetRecords> cutClipAssets(ripen::Library& library, ripen::AssetId clipId,
+                                   double everySeconds, const std::filesystem::path& scratch,
+                                   ripen::ProgressSink& progress) {
+    auto clip = sourceAsset(library, clipId, ripen::AssetKind::Video);
     if (!clip) {
         return std::unexpected(clip.error());
     }
-    auto asset = (*library)->catalog().asset(*clip);
-    if (!asset) {
-        return std::unexpected(asset.error());
+    const std::filesystem::path file = library.blobFile(*clip);
+    auto timing = ripen::clipTiming(file);
+    if (!timing) {
+        return std::unexpected(timing.error());
     }
-    return std::move(toRecords(**library, {std::move(*asset)}).front());
+    auto cuts = ripen::cutsEvery(everySeconds, timing->durationSeconds, timing->fps);
+    if (!cuts) {
+        return std::unexpected(cuts.error());
+    }
+    ripen::CutPlan plan;
+    plan.cutsSeconds = *cuts;
+    plan.baseName = "clip-" + std::to_string(clipId);
+    auto segments = ripen::cutClip(file, plan, scratch, progress);
+    if (!segments) {
+        return std::unexpected(segments.error());
+    }
+    std::vector<std::filesystem::path> files;
+    std::vector<ripen::Derivation> derivations;
+    for (const ripen::CutSegment& segment : *segments) {
+        files.push_back(segment.file);
+        derivations.push_back({"cut",
+                               ripen::Stage::Clip,
+                               {{"start_s", segment.startSeconds},
+                                {"end_s", segment.endSeconds},
+                                {"frames", segment.frames},
+                                {"stream_copied", segment.streamCopied}}});
+    }
+    return keepDerived(library, *clip, files, derivations, progress);
+}
+
+Result<AssetRecords> posterFrameAsset(ripen::Library& library, ripen::AssetId clipId,
+                                      const std::filesystem::path& scratch,
+                                      ripen::ProgressSink& progress) {
+    auto clip = sourceAsset(library, clipId, ripen::AssetKind::Video);
+    if (!clip) {
+        return std::unexpected(clip.error());
+    }
+    auto poster = ripen::extractPosterFrame(library.blobFile(*clip), scratch,
+                                            "clip-" + std::to_string(clipId), progress);
+    if (!poster) {
+        return std::unexpected(poster.error());
+    }
+    return keepDerived(
+        library, *clip, {poster->file},
+        {{"frame",
+          ripen::Stage::None,
+          {{"frame", poster->index}, {"time_s", poster->seconds}, {"poster", true}}}},
+        progress);
 }
 
 } // namespace
 
-CoreBridge::RequestId CoreBridge::renderMove(ripen::AssetId keyframe,
-                                             const ripen::StillMoveRequest& request) {
-    const RequestId id = m_nextRequest++;
+// Runs `work(Library&, ProgressSink&) -> Result<AssetRecords>` on the motion lane with its
+// own library connection, then `done(records)` on the GUI thread, or requestFailed. One at
+// a time: a second request while one runs is refused (Busy).
+template <class Work, class Done> void CoreBridge::runOnMotion(RequestId id, Work work, Done done) {
     if (m_moveCancel) {
         QMetaObject::invokeMethod(
             this,
             [this, id] {
                 emit requestFailed(
-                    id, ripen::Error{ErrorCode::Busy, "a camera move is already rendering"});
+                    id, ripen::Error{ErrorCode::Busy, "a clip is already being rendered or cut"});
             },
             Qt::QueuedConnection);
-        return id;
+        return;
     }
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     m_moveCancel = cancel;
-    (void)QtConcurrent::run(&m_motionPool, [this, root = m_root, keyframe, request, cancel, id] {
-        QueuedProgressSink progress(
-            this, cancel,
-            [this](qint64 done, qint64 total, const QString&) { emit moveProgress(done, total); });
-        Result<AssetRecord> clip = [&]() -> Result<AssetRecord> {
+    (void)QtConcurrent::run(&m_motionPool, [this, root = m_root, work = std::move(work),
+                                            done = std::move(done), cancel, id]() mutable {
+        QueuedProgressSink progress(this, cancel,
+                                    [this](qint64 doneCount, qint64 total, const QString&) {
+                                        emit moveProgress(doneCount, total);
+                                    });
+        Result<AssetRecords> records = [&]() -> Result<AssetRecords> {
             try {
-                return renderMoveAsset(root, keyframe, request, progress);
+                auto library = ripen::Library::open(root);
+                if (!library) {
+                    return std::unexpected(library.error());
+                }
+                return work(**library, progress);
             } catch (const std::exception& e) {
-                return fail(ErrorCode::Internal, std::string("render stopped: ") + e.what());
+                return fail(ErrorCode::Internal, std::string("video work stopped: ") + e.what());
             }
         }();
         QMetaObject::invokeMethod(
             this,
-            [this, id, clip = std::move(clip)] {
+            [this, id, done = std::move(done), records = std::move(records)]() mutable {
                 m_moveCancel.reset();
-                if (!clip) {
-                    emit requestFailed(id, clip.error());
+                if (!records) {
+                    emit requestFailed(id, records.error());
                     return;
                 }
-                emit moveRendered(id, *clip);
+                done(*records);
                 emit libraryChanged();
             },
             Qt::QueuedConnection);
     });
+}
+
+CoreBridge::RequestId CoreBridge::renderMove(ripen::AssetId keyframe,
+                                             const ripen::StillMoveRequest& request) {
+    const RequestId id = m_nextRequest++;
+    runOnMotion(
+        id,
+        [keyframe, request](ripen::Library& library, ripen::ProgressSink& progress) {
+            return renderMoveAsset(library, keyframe, request, progress);
+        },
+        [this, id](const AssetRecords& clip) { emit moveRendered(id, clip.front()); });
+    return id;
+}
+
+CoreBridge::RequestId CoreBridge::cutClip(ripen::AssetId clip, double everySeconds) {
+    const RequestId id = m_nextRequest++;
+    runOnMotion(
+        id,
+        [clip, everySeconds](ripen::Library& library, ripen::ProgressSink& progress) {
+            const auto scratch = scratchPath(library.root(), "cut-" + std::to_string(clip));
+            auto records = cutClipAssets(library, clip, everySeconds, scratch, progress);
+            std::error_code ignored;
+            std::filesystem::remove_all(scratch, ignored);
+            return records;
+        },
+        [this, id](const AssetRecords& segments) { emit clipDerived(id, segments); });
+    return id;
+}
+
+CoreBridge::RequestId CoreBridge::extractPosterFrame(ripen::AssetId clip) {
+    const RequestId id = m_nextRequest++;
+    runOnMotion(
+        id,
+        [clip](ripen::Library& library, ripen::ProgressSink& progress) {
+            const auto scratch = scratchPath(library.root(), "poster-" + std::to_string(clip));
+            auto records = posterFrameAsset(library, clip, scratch, progress);
+            std::error_code ignored;
+            std::filesystem::remove_all(scratch, ignored);
+            return records;
+        },
+        [this, id](const AssetRecords& frame) { emit clipDerived(id, frame); });
     return id;
 }
 

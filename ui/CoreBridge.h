@@ -118,6 +118,12 @@ public:
     RequestId renderMove(ripen::AssetId keyframe, const ripen::StillMoveRequest& request);
     void cancelMove();
     bool isRenderingMove() const { return m_moveCancel != nullptr; }
+    // Cuts the video asset `clip` into segments of `everySeconds` (stream-copied where the
+    // cuts fall on keyframes), or extracts its poster frame (the sharpest of its middle),
+    // on the motion lane; each piece becomes an asset, child of the clip. Answer
+    // clipDerived with the new assets (and libraryChanged), or requestFailed.
+    RequestId cutClip(ripen::AssetId clip, double everySeconds);
+    RequestId extractPosterFrame(ripen::AssetId clip);
 
 signals:
     void libraryOpened(const ripen::ui::LibraryOverview& overview);
@@ -149,11 +155,13 @@ signals:
     void masterAccepted(quint64 request, qint64 assetId);
     void moveProgress(qint64 done, qint64 total);
     void moveRendered(quint64 request, const ripen::ui::AssetRecord& clip);
+    void clipDerived(quint64 request, const ripen::ui::AssetRecords& assets);
 
 private:
     void backUpCatalogIfDue();
     struct ReaderState;
     template <class Work, class Done> void runOnReader(Work work, Done done);
+    template <class Work, class Done> void runOnMotion(RequestId id, Work work, Done done);
 
     std::filesystem::path m_root;
     std::shared_ptr<ReaderState> m_reader; // touched only by reader-lane tasks

@@ -110,6 +110,33 @@ TEST_CASE("A camera move previews live and renders to an MP4 clip of the keyfram
     view.playClip(0);
     REQUIRE(waitUntil([&] { return view.player().frameCount() == 24 && !view.isBusy(); }));
     CHECK(view.player().fps() == 24);
+
+    // Cut into half-second segments: children of the clip that add up to it.
+    QSignalSpy derived(&view, &MotionView::clipDerived);
+    view.clips().setCurrentRow(0);
+    view.cutEveryBox().setValue(0.5);
+    view.cutClip(0);
+    REQUIRE(derived.wait(60000));
+    INFO(view.statusText().toStdString());
+    const auto segments = rig.library.childrenOf(videos.front().id, ripen::AssetKind::Video);
+    REQUIRE(segments.size() == 2);
+    std::int64_t total = 0;
+    for (const ripen::Asset& segment : segments) {
+        CHECK(segment.stage == ripen::Stage::Clip);
+        total += segment.durationMicros.value_or(0);
+    }
+    CHECK(total == Approx(1'000'000).margin(42'000));
+    CHECK(view.clips().count() == 3); // the clip and its segments, each playable
+
+    // The poster frame becomes an image of the clip, and can start the next move.
+    view.extractPoster(0);
+    REQUIRE(derived.wait(60000));
+    const auto frames = rig.library.childrenOf(videos.front().id, ripen::AssetKind::Image);
+    REQUIRE(frames.size() == 1);
+    CHECK(frames.front().width == 1280);
+    view.openFrameAsKeyframe();
+    REQUIRE(waitUntil([&] { return view.hasKeyframe() && !view.isBusy(); }, 30000));
+    CHECK(view.assetId() == frames.front().id);
 }
 
 TEST_CASE("Image to video shows its cost before it is sent and lands as a clip",

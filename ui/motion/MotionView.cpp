@@ -13,6 +13,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -31,6 +32,7 @@ namespace {
 constexpr int kClipFileRole = Qt::UserRole + 1;
 constexpr int kClipFpsRole = Qt::UserRole + 2;
 constexpr int kClipSecondsRole = Qt::UserRole + 3;
+constexpr int kClipIdRole = Qt::UserRole + 4;
 constexpr int kPreviewDebounceMs = 150;
 
 struct MoveChoice {
@@ -114,7 +116,8 @@ MotionView::MotionView(CoreBridge& bridge, QWidget* parent)
             });
     connect(&m_bridge, &CoreBridge::requestFailed, this,
             [this](quint64 request, const ripen::Error& error) {
-                if (request == m_detailsRequest || request == m_renderRequest) {
+                if (request == m_detailsRequest || request == m_renderRequest ||
+                    request == m_deriveRequest) {
                     m_progress->setVisible(false);
                     m_cancel->setEnabled(false);
                     m_render->setEnabled(true);
@@ -216,11 +219,43 @@ QWidget* MotionView::createSidePanel() {
     m_clips->setMinimumHeight(10 * Theme::kGrid);
     m_clips->setToolTip(tr("Double-click to play a clip"));
     clipsLayout->addWidget(m_clips);
+    clipsLayout->addWidget(createClipControls(clipsBox));
     connect(m_clips, &QListWidget::itemActivated, this,
             [this](QListWidgetItem* item) { playClip(m_clips->row(item)); });
     layout->addWidget(clipsBox);
     layout->addStretch(1);
     return panel;
+}
+
+QWidget* MotionView::createClipControls(QWidget* parent) {
+    auto* controls = new QWidget(parent);
+    auto* grid = new QGridLayout(controls);
+    grid->setContentsMargins(0, 0, 0, 0);
+    m_cutEvery = new QDoubleSpinBox(controls);
+    m_cutEvery->setRange(0.5, 600);
+    m_cutEvery->setDecimals(1);
+    m_cutEvery->setValue(2);
+    m_cutEvery->setSuffix(tr(" s"));
+    auto* cut = new QPushButton(tr("Cut Every"), controls);
+    cut->setToolTip(tr("Cut the selected clip into segments of this length"));
+    auto* poster = new QPushButton(tr("Poster Frame"), controls);
+    poster->setToolTip(tr("Keep the sharpest frame of the selected clip as an image"));
+    m_openFrame = new QPushButton(tr("Open Frame as Keyframe"), controls);
+    m_openFrame->setEnabled(false);
+    grid->addWidget(cut, 0, 0);
+    grid->addWidget(m_cutEvery, 0, 1);
+    grid->addWidget(poster, 1, 0, 1, 2);
+    grid->addWidget(m_openFrame, 2, 0, 1, 2);
+    connect(cut, &QPushButton::clicked, this, [this] { cutClip(m_clips->currentRow()); });
+    connect(poster, &QPushButton::clicked, this, [this] { extractPoster(m_clips->currentRow()); });
+    connect(m_openFrame, &QPushButton::clicked, this, &MotionView::openFrameAsKeyframe);
+    connect(&m_bridge, &CoreBridge::clipDerived, this,
+            [this](quint64 request, const AssetRecords& assets) {
+                if (request == m_deriveRequest) {
+                    showDerived(assets);
+                }
+            });
+    return controls;
 }
 
 QWidget* MotionView::createMoveControls(QWidget* parent) {
@@ -309,6 +344,8 @@ void MotionView::openAsset(ripen::AssetId id) {
     m_player->clear();
     m_player->setStill({});
     m_clips->clear();
+    m_lastFrame = 0;
+    m_openFrame->setEnabled(false);
     m_title->setText(tr("Keyframe %1").arg(id));
     setStatus(tr("Loading asset %1…").arg(id));
     m_detailsRequest = m_bridge.loadAssetDetails(id);
@@ -327,25 +364,74 @@ void MotionView::showDetails(const AssetDetails& details) {
         if (child.asset.kind != ripen::AssetKind::Video) {
             continue;
         }
-        const double length = child.asset.durationMicros.value_or(0) / 1e6;
-        auto* item = new QListWidgetItem(tr("Clip %1 · %2 × %3 · %4")
-                                             .arg(child.asset.id)
-                                             .arg(child.asset.width)
-                                             .arg(child.asset.height)
-                                             .arg(seconds(length)),
-                                         m_clips);
-        const nlohmann::json& params = child.asset.generation.params;
-        const double fps = params.is_object() && params.value("fps", nlohmann::json()).is_number()
-                               ? params["fps"].get<double>()
-                               : 30.0;
-        item->setData(kClipFileRole, child.blobFile);
-        item->setData(kClipFpsRole, fps);
-        item->setData(kClipSecondsRole, length);
+        addClipItem(child, tr("Clip %1").arg(child.asset.id));
     }
     if (m_stillFile != details.record.blobFile) {
         m_stillFile = details.record.blobFile;
         stillLoaded(m_stillFile);
         setStatus(tr("Choose a move: the preview plays as you change it"));
+    }
+}
+
+void MotionView::addClipItem(const AssetRecord& clip, const QString& text) {
+    const double length = clip.asset.durationMicros.value_or(0) / 1e6;
+    auto* item = new QListWidgetItem(tr("%1 · %2 × %3 · %4")
+                                         .arg(text)
+                                         .arg(clip.asset.width)
+                                         .arg(clip.asset.height)
+                                         .arg(seconds(length)),
+                                     m_clips);
+    const nlohmann::json& params = clip.asset.generation.params;
+    const double fps = params.is_object() && params.value("fps", nlohmann::json()).is_number()
+                           ? params["fps"].get<double>()
+                           : 30.0;
+    item->setData(kClipFileRole, clip.blobFile);
+    item->setData(kClipFpsRole, fps);
+    item->setData(kClipSecondsRole, length);
+    item->setData(kClipIdRole, QVariant::fromValue<qint64>(clip.asset.id));
+}
+
+void MotionView::cutClip(int row) {
+    QListWidgetItem* item = m_clips->item(row);
+    if (item == nullptr) {
+        setStatus(tr("Choose a clip to cut"));
+        return;
+    }
+    setStatus(tr("Cutting into %1 segments…").arg(seconds(m_cutEvery->value())));
+    m_deriveRequest = m_bridge.cutClip(item->data(kClipIdRole).toLongLong(), m_cutEvery->value());
+}
+
+void MotionView::extractPoster(int row) {
+    QListWidgetItem* item = m_clips->item(row);
+    if (item == nullptr) {
+        setStatus(tr("Choose a clip to take its poster frame"));
+        return;
+    }
+    setStatus(tr("Finding the sharpest frame…"));
+    m_deriveRequest = m_bridge.extractPosterFrame(item->data(kClipIdRole).toLongLong());
+}
+
+void MotionView::showDerived(const AssetRecords& assets) {
+    int segments = 0;
+    for (const AssetRecord& record : assets) {
+        if (record.asset.kind == ripen::AssetKind::Video) {
+            ++segments;
+            addClipItem(record, tr("  Segment %1").arg(record.asset.id));
+        } else {
+            m_lastFrame = record.asset.id;
+            m_openFrame->setEnabled(true);
+            setStatus(tr("Frame %1 kept as an image of the clip").arg(record.asset.id));
+        }
+    }
+    if (segments > 0) {
+        setStatus(tr("%n segment(s) kept with the clip", nullptr, segments));
+    }
+    emit clipDerived(assets);
+}
+
+void MotionView::openFrameAsKeyframe() {
+    if (m_lastFrame != 0) {
+        openAsset(m_lastFrame);
     }
 }
 

@@ -57,6 +57,12 @@ public:
     Result<ripen::GenerationRequest> imageToVideoRequest() const;
     // Plays the listed clip at `row` in the player.
     void playClip(int row);
+    // Cuts the listed clip at `row` into segments of the chosen length, or keeps its
+    // poster frame as an image asset; both appear with the clip.
+    void cutClip(int row);
+    void extractPoster(int row);
+    // Opens the last extracted frame as the keyframe (a good frame starts the next clip).
+    void openFrameAsKeyframe();
 
     FramePlayer& player() { return *m_player; }
     QComboBox& moveBox() { return *m_move; }
@@ -66,6 +72,7 @@ public:
     QComboBox& cloudEngineBox() { return *m_cloudEngine; }
     QPlainTextEdit& cloudPrompt() { return *m_cloudPrompt; }
     QListWidget& clips() { return *m_clips; }
+    QDoubleSpinBox& cutEveryBox() { return *m_cutEvery; }
     QString statusText() const;
     QString cloudEstimateText() const;
     // Decodes, previews, renders or requests still on their way (tests, screenshots).
@@ -75,6 +82,8 @@ signals:
     // Escape: back to the gallery.
     void closeRequested();
     void clipRendered(qint64 assetId);
+    // Segments or a frame were made from a clip.
+    void clipDerived(const ripen::ui::AssetRecords& assets);
 
 private:
     QWidget* createPlayerArea();
@@ -90,6 +99,9 @@ private:
     void updateCloudEstimate();
     void checkJobs();
     void setStatus(const QString& text);
+    void addClipItem(const AssetRecord& clip, const QString& text);
+    void showDerived(const AssetRecords& assets);
+    QWidget* createClipControls(QWidget* parent);
 
     CoreBridge& m_bridge;
     FullImageLoader* m_loader;
@@ -113,6 +125,10 @@ private:
     QLabel* m_cloudEstimate;
     QPushButton* m_send;
     QListWidget* m_clips;
+    QDoubleSpinBox* m_cutEvery;
+    QPushButton* m_openFrame;
+    ripen::AssetId m_lastFrame = 0;
+    quint64 m_deriveRequest = 0;
     QTimer m_previewDebounce;
 
     ripen::AssetId m_asset = 0;
