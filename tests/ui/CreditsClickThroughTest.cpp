@@ -25,6 +25,8 @@
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QStackedBarSeries>
 #include <QStackedWidget>
@@ -297,4 +299,36 @@ TEST_CASE("Spend of a week or a month covers exactly its days", "[ui][credits]")
     CHECK(ripen::ui::assetsBehindSpend(SpendGrouping::Stage, SpendBucket::Day, std::nullopt,
                                        "concept")
               .filter.stage == ripen::Stage::Concept);
+}
+
+TEST_CASE("The credits view fits a 1280 px window with the docks open",
+          "[ui][credits][window][screenshot]") {
+    for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+        CreditsWindow f;
+        f.window->resize(size);
+        f.dashboard->tables().setCurrentWidget(f.dashboard->budgetsTable().parentWidget());
+        QTest::qWait(200);
+        f.settle();
+        auto* scroll = qobject_cast<QScrollArea*>(f.window->views().currentWidget());
+        REQUIRE(scroll != nullptr);
+        // Nothing is cut off at the side: the figures stack instead of scrolling sideways.
+        CHECK_FALSE(scroll->horizontalScrollBar()->isVisible());
+        CHECK(f.dashboard->width() <= scroll->viewport()->width());
+        CHECK(f.dashboard->isTwoColumn() == (size.width() >= 1900));
+        const QString name = QStringLiteral("main-credits-%1.png").arg(size.width());
+        REQUIRE(ripen::ui::WidgetScreenshot::save(*f.window, ripen::test::screenshotDir() +
+                                                                 QLatin1Char('/') + name));
+        if (size.width() == 1280) {
+            f.dashboard->budgetsTable().selectRow(0);
+            f.dashboard->editBudget(0);
+            auto* dialog = f.dashboard->findChild<ripen::ui::BudgetDialog*>();
+            REQUIRE(dialog != nullptr);
+            dialog->limitEdit().setText(QStringLiteral("-3"));
+            dialog->accept();
+            QTest::qWait(100);
+            REQUIRE(ripen::ui::WidgetScreenshot::save(
+                *dialog, ripen::test::screenshotDir() + QStringLiteral("/budget-dialog.png")));
+            dialog->reject();
+        }
+    }
 }

@@ -430,6 +430,46 @@ TEST_CASE("Compare shows the selection side by side with zoom and pan in step", 
     }
 }
 
+TEST_CASE("Culling keys in compare apply to the pane with focus", "[ui][loupe][curation]") {
+    CurationFixture f(6, 256);
+    f.gallery().culling().setAutoAdvance(true); // never moves panes in compare
+    f.select({1, 2, 4});
+    const ripen::AssetId first = f.idAt(1);
+    const ripen::AssetId second = f.idAt(2);
+    const ripen::AssetId third = f.idAt(4);
+    const ripen::Asset thirdBefore = f.stored(third);
+    const ripen::Asset firstBefore = f.stored(first);
+    QTest::keyClick(&f.grid(), Qt::Key_C);
+    auto& compare = f.window->curationViews().compare();
+    REQUIRE(compare.canvases().size() == 3);
+    f.settle();
+
+    auto* middle = compare.canvases()[1];
+    QTest::mouseClick(middle, Qt::LeftButton, {}, middle->rect().center());
+    REQUIRE(middle->hasFocus());
+    QTest::keyClick(middle, Qt::Key_P);
+    QTest::keyClick(middle, Qt::Key_4);
+    f.settle();
+    CHECK(f.stored(second).flag == ripen::Flag::Pick);
+    CHECK(f.stored(second).rating == 4);
+    CHECK(f.stored(first).flag == firstBefore.flag); // the other panes are untouched
+    CHECK(f.stored(first).rating == firstBefore.rating);
+    CHECK(f.stored(third).rating == thirdBefore.rating);
+    CHECK(compare.captions()[1].contains(QStringLiteral("Picked")));
+    CHECK(compare.captions()[1].contains(QString(4, QChar(0x2605))));
+    CHECK(f.window->views().currentWidget() == &compare); // still comparing the same three
+    CHECK(compare.canvases().size() == 3);
+
+    auto* last = compare.canvases()[2];
+    QTest::mouseClick(last, Qt::LeftButton, {}, last->rect().center());
+    QTest::keyClick(last, Qt::Key_X);
+    f.settle();
+    CHECK(f.stored(third).flag == ripen::Flag::Reject);
+    CHECK(f.stored(second).flag == ripen::Flag::Pick);
+    CHECK(compare.captions()[2].contains(QStringLiteral("Rejected")));
+    f.shoot(*f.window, QStringLiteral("compare-culling.png"));
+}
+
 TEST_CASE("The export dialog writes the selection, PNG pixels exact", "[ui][export]") {
     CurationFixture f(3, 80);
     f.select({0, 1});

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QStackedBarSeries>
 #include <QTabWidget>
 #include <QTableView>
@@ -147,9 +148,11 @@ CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
         tr("Read the ledger again (%1)")
             .arg(QKeySequence(QKeySequence::Refresh).toString(QKeySequence::NativeText)));
 
+    // The status sentence wraps on its own line, so it never sets the view's width.
+    m_status->setWordWrap(true);
     auto* header = new QHBoxLayout;
     header->addWidget(title);
-    header->addWidget(m_status, 1);
+    header->addStretch(1);
     header->addWidget(new QLabel(tr("Spend by")));
     header->addWidget(m_groupBox);
     header->addWidget(new QLabel(tr("per")));
@@ -167,21 +170,14 @@ CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
     m_tables->addTab(makeBudgetsTab(), tr("Budgets"));
     m_spendTable = makeTable(m_spend);
     m_tables->addTab(m_spendTable, tr("Spend"));
-    auto* tables = m_tables;
 
-    auto* grid = new QGridLayout(this);
-    grid->addLayout(header, 0, 0, 1, 2);
-    grid->addWidget(makeTable(m_balances), 1, 0);
-    grid->addWidget(m_budgetChart, 1, 1);
-    grid->addWidget(m_spendChart, 2, 0, 1, 2);
-    grid->addWidget(m_yieldChart, 3, 0);
-    grid->addWidget(tables, 3, 1);
-    grid->setRowStretch(2, 3);
-    grid->setRowStretch(1, 2);
-    grid->setRowStretch(3, 2);
-    grid->setColumnStretch(0, 3);
-    grid->setColumnStretch(1, 2);
-
+    m_balancesTable = makeTable(m_balances);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(header);
+    layout->addWidget(m_status);
+    m_grid = new QGridLayout;
+    layout->addLayout(m_grid, 1);
+    arrange(true);
     connectDrillDowns();
     connect(&m_loader, &CreditsDashboardLoader::loaded, this, &CreditsDashboard::apply);
     connect(refreshButton, &QPushButton::clicked, this, &CreditsDashboard::refresh);
@@ -610,6 +606,52 @@ void CreditsDashboard::editBudget(int row) {
         emit budgetChangeRequested(dialog->scope(), dialog->name(), dialog->limitUsd());
     });
     dialog->open();
+}
+
+} // namespace ripen::ui
+
+namespace ripen::ui {
+
+// Two columns when the view is wide; one below kTwoColumnWidth (a 1280 px window with the
+// side docks open), scrolling down rather than squeezing charts and tables sideways.
+void CreditsDashboard::arrange(bool wide) {
+    m_wide = wide;
+    QWidget* parts[] = {m_balancesTable, m_budgetChart, m_spendChart, m_yieldChart, m_tables};
+    for (QWidget* part : parts) {
+        m_grid->removeWidget(part);
+    }
+    for (int i = 0; i < 6; ++i) {
+        m_grid->setRowStretch(i, 0);
+        m_grid->setRowMinimumHeight(i, 0);
+    }
+    if (wide) {
+        m_grid->addWidget(m_balancesTable, 0, 0);
+        m_grid->addWidget(m_budgetChart, 0, 1);
+        m_grid->addWidget(m_spendChart, 1, 0, 1, 2);
+        m_grid->addWidget(m_yieldChart, 2, 0);
+        m_grid->addWidget(m_tables, 2, 1);
+        m_grid->setRowStretch(0, 2);
+        m_grid->setRowStretch(1, 3);
+        m_grid->setRowStretch(2, 2);
+        m_grid->setColumnStretch(0, 3);
+        m_grid->setColumnStretch(1, 2);
+        return;
+    }
+    for (int row = 0; QWidget * part : parts) {
+        m_grid->addWidget(part, row, 0, 1, 2);
+        m_grid->setRowStretch(row, 1);
+        m_grid->setRowMinimumHeight(row, kNarrowRowHeight);
+        ++row;
+    }
+    m_grid->setColumnStretch(0, 1);
+    m_grid->setColumnStretch(1, 0);
+}
+
+void CreditsDashboard::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (const bool wide = width() >= kTwoColumnWidth; wide != m_wide) {
+        arrange(wide);
+    }
 }
 
 } // namespace ripen::ui

@@ -10,6 +10,7 @@
 
 class QBarSet;
 class QComboBox;
+class QGridLayout;
 class QLabel;
 class QModelIndex;
 class QTableView;
@@ -42,6 +43,9 @@ class CreditsDashboard final : public QWidget {
     Q_OBJECT
 public:
     static constexpr int kStalePriceDays = 90;
+    // Narrower than this, the figures stack in one column.
+    static constexpr int kTwoColumnWidth = 1100;
+    static constexpr int kNarrowRowHeight = 260;
 
     explicit CreditsDashboard(QWidget* parent = nullptr);
     ~CreditsDashboard() override;
@@ -63,6 +67,7 @@ public:
     std::optional<AssetsBehind> assetsBehindYieldRow(int row) const;
 
     bool isBusy() const;
+    bool isTwoColumn() const { return m_wide; }
     const CreditsSnapshot* snapshot() const { return m_snapshot.get(); }
     CreditsTableModel& balancesModel() { return *m_balances; }
     CreditsTableModel& spendModel() { return *m_spend; }
@@ -82,6 +87,9 @@ signals:
     void budgetChangeRequested(const QString& scope, const QString& name,
                                std::optional<ripen::Micros> limitUsd);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void apply(std::shared_ptr<const CreditsSnapshot> snapshot);
     void fillBalances(const CreditsSnapshot& s);
@@ -90,6 +98,7 @@ private:
     void fillYield(const CreditsSnapshot& s);
     void fillPriceBook(const CreditsSnapshot& s);
     QWidget* makeBudgetsTab();
+    void arrange(bool wide);
     void onSpendBarClicked(int index, QBarSet* set);
     void connectDrillDowns();
 
@@ -109,6 +118,9 @@ private:
     CreditsTableModel* m_yield = nullptr;
     CreditsTableModel* m_priceBook = nullptr;
     QTabWidget* m_tables = nullptr;
+    QTableView* m_balancesTable = nullptr;
+    QGridLayout* m_grid = nullptr;
+    bool m_wide = true;
     QTableView* m_spendTable = nullptr;
     QTableView* m_budgetsTable = nullptr;
     QTableView* m_yieldTable = nullptr;

@@ -68,6 +68,28 @@ bool CullingController::eventFilter(QObject* watched, QEvent* event) {
 }
 
 bool CullingController::handleKey(int key) {
+    auto change = changeForKey(key);
+    if (!change) {
+        return false;
+    }
+    apply(std::move(*change));
+    return true;
+}
+
+bool CullingController::handleKeyFor(int key, const std::vector<ripen::AssetId>& ids) {
+    auto change = changeForKey(key);
+    if (!change) {
+        return false;
+    }
+    change->ids = ids;
+    if (!ids.empty()) {
+        toggleLabel(*change);
+        m_model.applyCuration(*change);
+    }
+    return true;
+}
+
+std::optional<CurationChange> CullingController::changeForKey(int key) {
     CurationChange change;
     switch (key) {
     case Qt::Key_P:
@@ -95,10 +117,9 @@ bool CullingController::handleKey(int key) {
             static_cast<int>(ripen::ColorLabel::Red) + (key - Qt::Key_6));
         break;
     default:
-        return false;
+        return std::nullopt;
     }
-    apply(std::move(change));
-    return true;
+    return change;
 }
 
 std::vector<ripen::AssetId> CullingController::targetIds() const {
@@ -120,20 +141,24 @@ void CullingController::apply(CurationChange change) {
     if (change.ids.empty()) {
         return;
     }
-    if (change.colorLabel) {
-        // The key of a label every target already has takes it off, as in Lightroom.
-        const bool allHaveIt = std::all_of(change.ids.begin(), change.ids.end(), [&](auto id) {
-            const int row = m_model.rowOf(id);
-            return row >= 0 && m_model.recordAt(row)->asset.colorLabel == *change.colorLabel;
-        });
-        if (allHaveIt) {
-            change.colorLabel = ripen::ColorLabel::None;
-        }
-    }
+    toggleLabel(change);
     const bool single = change.ids.size() == 1;
     m_model.applyCuration(change);
     if (single && autoAdvance()) {
         advance();
+    }
+}
+
+void CullingController::toggleLabel(CurationChange& change) const {
+    if (!change.colorLabel) {
+        return;
+    }
+    const bool allHaveIt = std::all_of(change.ids.begin(), change.ids.end(), [&](auto id) {
+        const int row = m_model.rowOf(id);
+        return row >= 0 && m_model.recordAt(row)->asset.colorLabel == *change.colorLabel;
+    });
+    if (allHaveIt) {
+        change.colorLabel = ripen::ColorLabel::None;
     }
 }
 

@@ -4,6 +4,8 @@
 
 #include <QList>
 #include <QObject>
+#include <optional>
+#include <vector>
 
 class QAbstractItemView;
 class QAction;
@@ -33,6 +35,9 @@ public:
     void watch(QObject* widget);
     // Applies the culling command bound to `key`; false when the key is not one.
     bool handleKey(int key);
+    // The same for these assets only, without auto-advance (compare view: the key applies
+    // to the pane that has focus, not to the whole selection).
+    bool handleKeyFor(int key, const std::vector<ripen::AssetId>& ids);
 
     // The menu's commands (their text names the key) and the auto-advance toggle, whose
     // state is kept in QSettings under kAutoAdvanceSetting.
@@ -46,6 +51,9 @@ protected:
 
 private:
     void apply(CurationChange change);
+    static std::optional<CurationChange> changeForKey(int key);
+    // A label every target already has comes off, as in Lightroom.
+    void toggleLabel(CurationChange& change) const;
     std::vector<ripen::AssetId> targetIds() const;
     void advance();
     QAction* addCommand(const QString& text, const QString& key, int qtKey);

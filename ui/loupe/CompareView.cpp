@@ -1,5 +1,6 @@
 #include "loupe/CompareView.h"
 
+#include "gallery/CullingController.h"
 #include "gallery/EmptyStateWidget.h"
 #include "gallery/GalleryModel.h"
 #include "gallery/GalleryView.h"
@@ -47,16 +48,21 @@ CompareView::CompareView(GalleryView& gallery, FullImageLoader& loader, QWidget*
                     }
                 }
             });
+    connect(&m_gallery.model(), &QAbstractItemModel::dataChanged, this,
+            &CompareView::updateCaptions);
     setAssets({});
 }
 
 void CompareView::clear() {
+    // The lists go first: deleting a focused canvas sends focus events to updateCaptions().
+    m_canvases.clear();
+    m_files.clear();
+    m_ids.clear();
+    m_captions.clear();
     while (QLayoutItem* item = m_grid->takeAt(0)) {
         delete item->widget();
         delete item;
     }
-    m_canvases.clear();
-    m_files.clear();
 }
 
 void CompareView::setAssets(const std::vector<ripen::AssetId>& ids) {
@@ -89,8 +95,9 @@ void CompareView::setAssets(const std::vector<ripen::AssetId>& ids) {
         auto* caption = new QLabel(pane);
         const QModelIndex index =
             m_gallery.model().index(m_gallery.model().rowOf(records[i]->asset.id));
-        caption->setText(index.data(Qt::DisplayRole).toString());
         caption->setAlignment(Qt::AlignCenter);
+        caption->setTextFormat(Qt::RichText); // the label's colour swatch
+        caption->setProperty("fileName", index.data(Qt::DisplayRole).toString());
         paneLayout->addWidget(canvas, 1);
         paneLayout->addWidget(caption);
         const int slot = static_cast<int>(i);
@@ -103,6 +110,8 @@ void CompareView::setAssets(const std::vector<ripen::AssetId>& ids) {
                     follow(canvas, actualSize, center);
                 });
         m_canvases << canvas;
+        m_captions << caption;
+        m_ids.push_back(records[i]->asset.id);
         const QString file = records[i]->blobFile;
         m_files << file;
         const QImage image = m_loader.image(file);
@@ -112,7 +121,49 @@ void CompareView::setAssets(const std::vector<ripen::AssetId>& ids) {
             canvas->setImage(image);
         }
     }
+    updateCaptions();
     m_canvases.front()->setFocus();
+}
+
+QStringList CompareView::captions() const {
+    QStringList texts;
+    for (const QLabel* caption : m_captions) {
+        texts << caption->text();
+    }
+    return texts;
+}
+
+void CompareView::updateCaptions() {
+    for (qsizetype i = 0; i < m_captions.size(); ++i) {
+        const int row = m_gallery.model().rowOf(m_ids[static_cast<std::size_t>(i)]);
+        QStringList parts{m_captions[i]->property("fileName").toString().toHtmlEscaped()};
+        if (row >= 0) {
+            const ripen::Asset& asset = m_gallery.model().recordAt(row)->asset;
+            parts << QString(asset.rating, QChar(0x2605)) +
+                         QString(5 - asset.rating, QChar(0x00b7));
+            if (asset.flag == ripen::Flag::Pick) {
+                parts << tr("Picked");
+            } else if (asset.flag == ripen::Flag::Reject) {
+                parts << tr("Rejected");
+            }
+            if (const QColor label = Theme::labelColor(asset.colorLabel); label.isValid()) {
+                parts
+                    << QStringLiteral("<span style=\"color:%1\">&#9632;</span>").arg(label.name());
+            }
+        }
+        m_captions[i]->setText(parts.join(QStringLiteral(" &nbsp;·&nbsp; ")));
+        QFont font = m_captions[i]->font();
+        font.setBold(m_canvases[i]->hasFocus());
+        m_captions[i]->setFont(font);
+    }
+}
+
+bool CompareView::cullPane(ImageCanvas* canvas, int key) {
+    const qsizetype i = m_canvases.indexOf(canvas);
+    if (i < 0) {
+        return false;
+    }
+    return m_gallery.culling().handleKeyFor(key, {m_ids[static_cast<std::size_t>(i)]});
 }
 
 void CompareView::follow(ImageCanvas* leader, bool actualSize, QPointF center) {
@@ -148,6 +199,14 @@ bool CompareView::eventFilter(QObject* watched, QEvent* event) {
             (canvas != nullptr ? canvas : m_canvases.front())->toggleZoom();
             return true;
         }
+        const Qt::KeyboardModifiers modifiers = key->modifiers() & ~Qt::KeypadModifier;
+        if (modifiers == Qt::NoModifier &&
+            cullPane(qobject_cast<ImageCanvas*>(watched), key->key())) {
+            return true;
+        }
+    }
+    if (event->type() == QEvent::FocusIn || event->type() == QEvent::FocusOut) {
+        updateCaptions(); // the pane with focus has the bold caption
     }
     return QWidget::eventFilter(watched, event);
 }
