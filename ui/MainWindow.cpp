@@ -622,8 +622,9 @@ void MainWindow::installUpscaleReview() {
     m_upscaleReviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
     setToolTipWithShortcut(m_upscaleReviewAction);
     connect(m_upscaleReviewAction, &QAction::triggered, this, &MainWindow::showUpscaleReview);
-    m_gallery->addAction(m_upscaleReviewAction);
-    m_gallery->setContextMenuPolicy(Qt::ActionsContextMenu);
+    // The grid's right-click menu lists its actions (the editors add theirs too).
+    m_gallery->grid().addAction(m_upscaleReviewAction);
+    m_gallery->grid().setContextMenuPolicy(Qt::ActionsContextMenu);
 }
 
 void MainWindow::showUpscaleReview() {
@@ -675,9 +676,9 @@ void MainWindow::installEditorViews() {
         connect(inGrid, &QAction::triggered, this, open);
         m_gallery->grid().addAction(inGrid);
     };
-    addEditor(tr("&Inpaint Selected…"), tr("Inpaint…"), QKeySequence(Qt::CTRL | Qt::Key_7),
+    addEditor(tr("&Inpaint Selected…"), tr("Inpaint…"), QKeySequence(Qt::CTRL | Qt::Key_2),
               Qt::Key_I, &MainWindow::inpaintSelected);
-    addEditor(tr("&Motion from Selected…"), tr("Animate…"), QKeySequence(Qt::CTRL | Qt::Key_8),
+    addEditor(tr("&Motion from Selected…"), tr("Animate…"), QKeySequence(Qt::CTRL | Qt::Key_4),
               Qt::Key_M, &MainWindow::animateSelected);
     m_gallery->grid().setContextMenuPolicy(Qt::ActionsContextMenu);
 }

@@ -2,6 +2,7 @@
 #include "Command.h"
 #include "JobInputs.h"
 #include "Today.h"
+#include "imaging/upscale/ModelRegistry.h"
 #include "imaging/upscale/UpscaleTarget.h"
 #include "jobs/JobStore.h"
 #include "jobs/UpscaleJob.h"
@@ -87,7 +88,9 @@ int runUpscale(const CommandContext& context, const ArgParser& args) {
     if (!services) {
         return kExitFailure;
     }
-    auto engine = resolveUpscaleEngine(*args.value("engine"), services->models, services->registry);
+    auto engine =
+        resolveUpscaleEngine(*args.value("engine"), services->models, services->registry,
+                             ModelRegistry(ModelRegistry::defaultFolders(context.library)).list());
     if (!engine) {
         return usage(engine.error().message);
     }

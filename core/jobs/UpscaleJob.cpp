@@ -32,19 +32,27 @@ std::string joined(const std::vector<std::string>& items) {
     return out;
 }
 
-std::vector<std::string> localUpscaleModels(const ModelCatalog& models) {
+// The local engines by name: the catalog's (classic-upscale), then the neural models found
+// on disk.
+std::vector<std::string> localUpscaleModels(const ModelCatalog& models,
+                                            const std::vector<UpscaleModelInfo>& neural) {
     std::vector<std::string> names;
     for (const ModelInfo* model : models.modelsOf("local")) {
-        if (std::ranges::find(model->kinds, JobKind::Upscale) != model->kinds.end()) {
+        if (model->id != "*" &&
+            std::ranges::find(model->kinds, JobKind::Upscale) != model->kinds.end()) {
             names.push_back(model->id);
         }
+    }
+    for (const auto& model : neural) {
+        names.push_back(model.name);
     }
     return names;
 }
 
-Error unknownEngine(std::string_view name, const ModelCatalog& models) {
+Error unknownEngine(std::string_view name, const ModelCatalog& models,
+                    const std::vector<UpscaleModelInfo>& neural) {
     std::vector<std::string> known{kLanczos};
-    for (auto& model : localUpscaleModels(models)) {
+    for (auto& model : localUpscaleModels(models, neural)) {
         known.push_back(std::move(model));
     }
     known.insert(known.end(), {"stability[:fast|conservative|creative]", "automatic1111[:UPSCALER]",
@@ -53,20 +61,31 @@ Error unknownEngine(std::string_view name, const ModelCatalog& models) {
                                                  "'; known: " + joined(known)};
 }
 
-UpscaleEngine localEngine(std::string_view name, std::string model) {
+// The classic engine enlarges by any of x2..x8 per pass; a neural model by its own scale.
+// Nullopt when `model` is neither.
+std::optional<UpscaleEngine> localEngine(std::string_view name, std::string_view model,
+                                         const std::vector<UpscaleModelInfo>& neural) {
     UpscaleEngine engine;
     engine.name = name;
     engine.provider = "local";
     engine.local = true;
-    // The classic engine enlarges by these factors; a local model by its own scale (its
-    // name ends in x2, x4...), which the model registry will state once it lands.
-    engine.factors = model == kClassicModel ? std::vector<int>{2, 3, 4, 8} : std::vector<int>{};
-    engine.model = std::move(model);
+    engine.model = model;
+    if (model == kClassicModel) {
+        engine.factors = {2, 3, 4, 8};
+        return engine;
+    }
+    const auto found = std::ranges::find_if(
+        neural, [&](const UpscaleModelInfo& info) { return info.name == model; });
+    if (found == neural.end()) {
+        return std::nullopt;
+    }
+    engine.factors = {found->scale};
     return engine;
 }
 
 Result<UpscaleEngine> providerEngine(std::string_view name, std::string provider, std::string model,
-                                     const ModelCatalog& models) {
+                                     const ModelCatalog& models,
+                                     const std::vector<UpscaleModelInfo>& neural) {
     UpscaleEngine engine;
     engine.name = name;
     engine.provider = provider;
@@ -102,7 +121,10 @@ Result<UpscaleEngine> providerEngine(std::string_view name, std::string provider
         engine.kind = JobKind::EditImage;
         engine.aspectRatios = info->aspectRatios;
     } else if (provider == "local") {
-        return localEngine(name, model.empty() ? kClassicModel : model);
+        if (auto local = localEngine(name, model.empty() ? kClassicModel : model, neural)) {
+            return std::move(*local);
+        }
+        return std::unexpected(unknownEngine(name, models, neural));
     } else {
         return fail(ErrorCode::InvalidArgument,
                     "provider " + provider +
@@ -154,39 +176,40 @@ cv::Mat croppedToAspect(const cv::Mat& image, cv::Size target) {
 } // namespace
 
 Result<UpscaleEngine> resolveUpscaleEngine(std::string_view name, const ModelCatalog& models,
-                                           const ProviderRegistry& registry) {
+                                           const ProviderRegistry& registry,
+                                           const std::vector<UpscaleModelInfo>& neuralModels) {
     std::vector<std::string> ids;
     for (const Provider* provider : registry.all()) {
         ids.push_back(provider->id());
     }
-    return resolveUpscaleEngine(name, models, ids);
+    return resolveUpscaleEngine(name, models, ids, neuralModels);
 }
 
 Result<UpscaleEngine> resolveUpscaleEngine(std::string_view name, const ModelCatalog& models,
-                                           const std::vector<std::string>& providerIds) {
+                                           const std::vector<std::string>& providerIds,
+                                           const std::vector<UpscaleModelInfo>& neuralModels) {
     const auto has = [&](const std::string& id) {
         return std::ranges::find(providerIds, id) != providerIds.end();
     };
     if (name.empty()) {
-        return std::unexpected(unknownEngine(name, models));
+        return std::unexpected(unknownEngine(name, models, neuralModels));
     }
     if (name == kLanczos) {
-        return localEngine(name, kClassicModel);
+        return *localEngine(name, kClassicModel, neuralModels);
     }
     const auto colon = name.find(':');
     const std::string provider(name.substr(0, colon));
     if (colon != std::string_view::npos || has(provider)) {
         if (!has(provider)) {
-            return std::unexpected(unknownEngine(name, models));
+            return std::unexpected(unknownEngine(name, models, neuralModels));
         }
         const std::string model(colon == std::string_view::npos ? "" : name.substr(colon + 1));
-        return providerEngine(name, provider, model, models);
+        return providerEngine(name, provider, model, models, neuralModels);
     }
-    const auto local = localUpscaleModels(models);
-    if (std::ranges::find(local, name) != local.end()) {
-        return localEngine(name, std::string(name));
+    if (auto local = localEngine(name, name, neuralModels)) {
+        return std::move(*local);
     }
-    return std::unexpected(unknownEngine(name, models));
+    return std::unexpected(unknownEngine(name, models, neuralModels));
 }
 
 Result<GenerationRequest> upscaleRequest(const UpscaleEngine& engine,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Error.h"
+#include "imaging/upscale/ModelRegistry.h"
 #include "imaging/upscale/UpscaleTarget.h"
 #include "providers/GenerationRequest.h"
 #include "providers/ModelCatalog.h"
@@ -32,13 +33,17 @@ struct UpscaleEngine {
     std::vector<std::string> aspectRatios; // a re-render's model offers these
 };
 
+// `neuralModels` are the local models on disk (ModelRegistry::list()); each runs passes of
+// its own scale.
 // Errors: InvalidArgument "unknown engine 'X'; known: ..." listing what this Ripen has, or
 // naming the provider's models when MODEL is not one of them.
 Result<UpscaleEngine> resolveUpscaleEngine(std::string_view name, const ModelCatalog& models,
-                                           const ProviderRegistry& registry);
+                                           const ProviderRegistry& registry,
+                                           const std::vector<UpscaleModelInfo>& neuralModels = {});
 // The same against the ids of the providers this Ripen has (the GUI's job lane lists them).
 Result<UpscaleEngine> resolveUpscaleEngine(std::string_view name, const ModelCatalog& models,
-                                           const std::vector<std::string>& providerIds);
+                                           const std::vector<std::string>& providerIds,
+                                           const std::vector<UpscaleModelInfo>& neuralModels = {});
 
 // The request that upscales `image` (a library blob of size `source`) to `target` with
 // `engine`: the chained passes of a local engine, the factor or size a provider is asked

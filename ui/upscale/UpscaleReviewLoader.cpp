@@ -140,6 +140,8 @@ UpscaleReviewLoader::loadNow(const std::filesystem::path& libraryRoot, ripen::As
         toQImage(ripen::artifactOverlay(*report, ripen::ArtifactMap::Overshoot));
     snapshot->report = std::move(*report);
     snapshot->candidates = candidatesOf(catalog, *original, *asset);
+    snapshot->neuralModels =
+        ripen::ModelRegistry(ripen::ModelRegistry::defaultFolders(libraryRoot)).list();
     return snapshot;
 }
 

@@ -2,6 +2,7 @@
 
 #include "catalog/Asset.h"
 #include "imaging/review/ArtifactAnalysis.h"
+#include "imaging/upscale/ModelRegistry.h"
 
 #include <QFutureWatcher>
 #include <QImage>
@@ -26,7 +27,8 @@ struct UpscaleReviewSnapshot {
     QImage overshootOverlay; // ARGB, one pixel per analysis block
     ripen::ArtifactAnalysis::Report report;
     std::vector<ripen::Asset> candidates; // upscales of the same original, this one included
-    QString error;                        // set when nothing else is
+    std::vector<ripen::UpscaleModelInfo> neuralModels; // the local models a re-run may use
+    QString error;                                     // set when nothing else is
 };
 
 // Loads UpscaleReviewSnapshots off the GUI thread: each load opens its own Library on a

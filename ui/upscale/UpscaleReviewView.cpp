@@ -232,6 +232,11 @@ void UpscaleReviewView::onLoaded(std::shared_ptr<const UpscaleReviewSnapshot> sn
     }
     const bool sameAsset = m_snapshot && m_snapshot->upscale.id == snapshot->upscale.id;
     m_snapshot = std::move(snapshot);
+    for (const auto& model : m_snapshot->neuralModels) {
+        if (m_engine->findText(QString::fromStdString(model.name)) < 0) {
+            m_engine->addItem(QString::fromStdString(model.name));
+        }
+    }
     if (!sameAsset) {
         m_canvas->setImages(m_snapshot->originalResampled, m_snapshot->upscaled);
     }
@@ -341,7 +346,8 @@ void UpscaleReviewView::rerun() {
         providers.push_back(provider.id);
     }
     const std::string name = m_engine->currentText().trimmed().toStdString();
-    auto engine = ripen::resolveUpscaleEngine(name, *lane.models(), providers);
+    auto engine =
+        ripen::resolveUpscaleEngine(name, *lane.models(), providers, m_snapshot->neuralModels);
     auto target = targetOf(*m_snapshot);
     if (!engine || !target) {
         m_status->setText(
