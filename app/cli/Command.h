@@ -43,5 +43,6 @@ Command videoCommand();
 Command inpaintCommand();
 Command runCommand();
 Command expandCommand();
+Command manifestCommand();
 
 } // namespace ripen::cli

@@ -17,7 +17,7 @@ std::vector<Command> allCommands() {
     return {importCommand(), listCommand(),    exportCommand(),  generateCommand(),
             queueCommand(),  creditsCommand(), budgetCommand(),  inpaintCommand(),
             videoCommand(),  infoCommand(),    catalogCommand(), reviewCommand(),
-            runCommand(),    expandCommand()};
+            runCommand(),    expandCommand(),  manifestCommand()};
 }
 
 void printUsage(std::ostream& out) {
