@@ -51,5 +51,6 @@ Command upscaleCommand();
 Command runCommand();
 Command expandCommand();
 Command modelsCommand();
+Command manifestCommand();
 
 } // namespace ripen::cli

@@ -233,6 +233,46 @@ int runExpand(const CommandContext& context, const ArgParser& args) {
     return planAndQueue(*services, args, request);
 }
 
+// A run id ("run-…") or a manifest file.
+std::string runIdOf(const std::string& argument) {
+    if (argument.find('/') == std::string::npos && argument.find(".json") == std::string::npos) {
+        return argument;
+    }
+    return std::filesystem::path(argument).stem().string();
+}
+
+int runManifest(const CommandContext& context, const ArgParser& args) {
+    if (args.positionals().size() != 1) {
+        std::cerr << "ripen-cli manifest: name one RUN-ID or MANIFEST.json\n";
+        return kExitUsage;
+    }
+    auto services = CliServices::open(context.library);
+    if (!services) {
+        return kExitFailure;
+    }
+    const std::string runId = runIdOf(args.positionals().front());
+    RecipeRunner runner(*services->library, services->priceBook);
+    Result<nlohmann::json> manifest;
+    RunSummary total;
+    if (args.has("finish")) {
+        const auto wait = queueWaiter(*services, total);
+        if (auto waited = wait({}); !waited) {
+            std::cerr << "ripen-cli manifest: " << waited.error().message << "\n";
+            return kExitFailure;
+        }
+        manifest = runner.finish(runId, wait);
+    } else {
+        manifest = runner.refreshManifest(runId);
+    }
+    if (!manifest) {
+        std::cerr << "ripen-cli manifest: " << manifest.error().message << "\n";
+        return kExitFailure;
+    }
+    std::cout << "manifest " << escapeInvalidUtf8(runner.manifestPath(runId).native()) << " "
+              << manifest->value("state", "") << "\n";
+    return total.failed == 0 ? kExitOk : kExitSkipped;
+}
+
 void declareCommon(ArgParser& p) {
     p.addOption("dry-run", false, "", "print the plan (jobs, cost, time, budget); queue nothing");
     p.addOption("json", false, "", "print the plan as JSON");
@@ -278,6 +318,18 @@ Command expandCommand() {
                             "charge to this project (default: the manifest's)");
             },
             runExpand};
+}
+
+Command manifestCommand() {
+    return {"manifest", "manifest RUN-ID|MANIFEST.json [--finish]",
+            "Rewrites a recipe run's manifest from the catalog: each job's state, its assets,\n"
+            "the model versions and seeds the providers reported. With --finish the queue runs\n"
+            "first, then the recipe's post steps, and the run is marked finished (what run\n"
+            "--wait does at its end). Prints: manifest <path> <state>.",
+            [](ArgParser& p) {
+                p.addOption("finish", false, "", "run the queue and the post steps, then rewrite");
+            },
+            runManifest};
 }
 
 } // namespace ripen::cli

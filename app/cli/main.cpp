@@ -14,13 +14,13 @@ namespace {
 using namespace ripen::cli;
 
 std::vector<Command> allCommands() {
-    return {importCommand(), listCommand(),    exportCommand(),  generateCommand(),
-            queueCommand(),  creditsCommand(), budgetCommand(),  inpaintCommand(),
-            videoCommand(),  infoCommand(),    catalogCommand(), reviewCommand(),
+    return {importCommand(), listCommand(), exportCommand(), generateCommand(), queueCommand(),
+            creditsCommand(), budgetCommand(), inpaintCommand(), videoCommand(), infoCommand(),
+            catalogCommand(), reviewCommand(),
             // Batch imaging: cut-outs, ad variants, mockups, print checks, deliveries.
             cutoutCommand(), adVariantsCommand(), mockupCommand(), printCheckCommand(),
-            contactSheetCommand(), bundleCommand(),
-            upscaleCommand(), runCommand(), expandCommand(), modelsCommand()};
+            contactSheetCommand(), bundleCommand(), upscaleCommand(), runCommand(), expandCommand(),
+            modelsCommand(), manifestCommand()};
 }
 
 void printUsage(std::ostream& out) {

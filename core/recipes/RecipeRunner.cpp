@@ -259,6 +259,10 @@ Result<nlohmann::json> RecipeRunner::finish(const std::string& runId, const JobW
     if (manifest->value("state", "") == "finished") {
         return manifest;
     }
+    if (manifest->value("state", "") == "queued") {
+        return fail(ErrorCode::InvalidArgument,
+                    "run " + runId + " still has jobs that are not finished; run the queue first");
+    }
     auto recipe = expandRecipe(*manifest, {});
     if (!recipe) {
         return std::unexpected(recipe.error());

@@ -50,7 +50,7 @@ public:
     // through its runner) and returns when they are final.
     using JobWaiter = std::function<Status(const std::vector<JobId>& jobs)>;
 
-    // After the run's jobs finished: runs the recipe's post steps on their assets in order
+    // After the run's jobs finished (an error names the run otherwise): runs the recipe's post steps on their assets in order
     // (queueing the steps' jobs through the reservation path and waiting with `wait`), marks
     // the run finished and rewrites the manifest. Returns the manifest.
     Result<nlohmann::json> finish(const std::string& runId, const JobWaiter& wait);

@@ -158,3 +158,30 @@ TEST_CASE("run --wait makes the kit and expand repeats it with new values", "[cl
     CHECK(f.cli({"expand", manifestPath, "--set", "colour=red"}).exitCode == 2);
     CHECK(f.cli({"expand", (f.dir / "recipe.json").string(), "--set", "animal=cat"}).exitCode == 1);
 }
+
+TEST_CASE("a run queued without --wait gets its manifest completed later", "[cli][recipes]") {
+    RecipeCli f;
+    const auto run = f.cli({"run", (f.dir / "recipe.json").string()});
+    REQUIRE(run.exitCode == 0);
+    const std::string runId = lineStarting(run.out, "run ");
+    REQUIRE_FALSE(runId.empty());
+    CHECK(f.replies.total() == 0);
+
+    const auto early = f.cli({"manifest", runId});
+    CHECK(early.exitCode == 0);
+    CHECK_THAT(early.out, Catch::EndsWith(" queued\n"));
+    REQUIRE(f.cli({"queue", "run"}).exitCode == 0);
+    const auto later = f.cli({"manifest", runId});
+    CHECK_THAT(later.out, Catch::EndsWith(" generated\n"));
+    const auto finished = f.cli({"manifest", lineStarting(run.out, "manifest "), "--finish"});
+    CHECK(finished.exitCode == 0);
+    CHECK_THAT(finished.out, Catch::EndsWith(" finished\n"));
+    std::ifstream in(lineStarting(run.out, "manifest "));
+    const auto manifest = nlohmann::json::parse(in);
+    CHECK(manifest["state"] == "finished");
+    for (const auto& job : manifest["jobs"]) {
+        CHECK(job["state"] == "succeeded");
+        CHECK(job["assets"].size() == 1);
+    }
+    CHECK(f.cli({"manifest", "run-unknown"}).exitCode == 1);
+}
