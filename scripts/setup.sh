@@ -17,6 +17,10 @@ packages=(
     libqt6opengl6-dev  # Qt6Charts' CMake package needs Qt6OpenGL (credit dashboard)
     ffmpeg
 )
+# `scripts/setup.sh fuzz`: clang 16 and libFuzzer for the fuzz preset (scripts/fuzz.sh).
+if [ "${1:-}" = "fuzz" ]; then
+    packages+=(clang-16 libclang-rt-16-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
