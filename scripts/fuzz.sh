@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 harness="${1:-all}"
 seconds="${2:-60}"
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(pwd)}"
+./scripts/setup.sh fuzz
 cmake --preset fuzz >/dev/null
 names=()
 if [ "${harness}" = "all" ]; then

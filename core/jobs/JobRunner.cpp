@@ -294,6 +294,11 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
         storeResults(store, **library, job);
         return;
     }
+    if (claimed.step == JobStep::Submit && m_paused) {
+        // Paused (a full disk) after this job was claimed: it goes back to the queue unsent.
+        (void)store.retryLater(job.id, unixMillis(), "", false);
+        return;
+    }
     Provider* provider = m_registry.find(job.request.provider);
     if (provider == nullptr) {
         (void)store.failJob(job.id, "this Ripen has no provider named " + job.request.provider,

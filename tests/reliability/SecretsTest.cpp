@@ -35,8 +35,7 @@ std::vector<std::string> filesContaining(const std::filesystem::path& root,
 }
 
 std::string sourceTree() {
-    // tests/reliability/SecretsTest.cpp -> the checkout
-    return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().string();
+    return RIPEN_CHECKOUT_DIR;
 }
 
 } // namespace

@@ -13,6 +13,7 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <string_view>
@@ -565,6 +566,41 @@ bool isHttpUrl(std::string_view url) {
     return startsWithIgnoreCase(url, "http://") || startsWithIgnoreCase(url, "https://");
 }
 
+// The host of an http(s) URL, lower-case, without user info, port or IPv6 brackets.
+std::string urlHost(std::string_view url) {
+    url.remove_prefix(url.find("://") + 3);
+    url = url.substr(0, url.find_first_of("/?#"));
+    if (const auto at = url.rfind('@'); at != std::string_view::npos) {
+        url.remove_prefix(at + 1);
+    }
+    if (url.starts_with('[')) {
+        url = url.substr(1, url.find(']') - 1);
+    } else {
+        url = url.substr(0, url.find(':'));
+    }
+    std::string host(url);
+    std::transform(host.begin(), host.end(), host.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return host;
+}
+
+// This machine or the local network (loopback, RFC 1918, link-local, IPv6 ULA, mDNS
+// names, single-label names): where a ComfyUI or A1111 the user added may speak plain HTTP.
+bool isLocalNetworkHost(const std::string& host) {
+    int a = -1;
+    int b = -1;
+    if (std::sscanf(host.c_str(), "%d.%d.", &a, &b) == 2) {
+        return a == 127 || a == 10 || (a == 192 && b == 168) || (a == 172 && b >= 16 && b <= 31) ||
+               (a == 169 && b == 254);
+    }
+    if (host.find(':') != std::string::npos) {
+        return host == "::1" || host.starts_with("fc") || host.starts_with("fd") ||
+               host.starts_with("fe80:");
+    }
+    return host == "localhost" || host.ends_with(".localhost") || host.ends_with(".local") ||
+           host.find('.') == std::string::npos;
+}
+
 } // namespace
 
 HttpClient::HttpClient() { initCurlOnce(); }
@@ -593,6 +629,16 @@ std::expected<Response, Failure> HttpClient::perform(const Request& request,
     }
     if (!isHttpUrl(request.url)) {
         return failure(Failure::Kind::InvalidRequest, request.url, "only http and https URLs");
+    }
+    // A key never crosses the internet in clear text, whatever base URL was configured.
+    const bool carriesSecret = std::any_of(request.headers.begin(), request.headers.end(),
+                                           [](const Header& h) { return h.secret; });
+    if (carriesSecret && startsWithIgnoreCase(request.url, "http://") &&
+        !isLocalNetworkHost(urlHost(request.url))) {
+        return failure(Failure::Kind::InvalidRequest, request.url,
+                       "refusing to send a key over plain HTTP to " + urlHost(request.url) +
+                           "; use https (plain http is only for engines on this machine or the "
+                           "local network)");
     }
     for (const auto& header : request.headers) {
         if (header.name.empty() || hasControlBytes(header.name) || hasControlBytes(header.value) ||

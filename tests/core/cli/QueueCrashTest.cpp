@@ -2,11 +2,10 @@
 // random moments; after each restart nothing is lost and nothing is paid for twice.
 #include "catalog/Library.h"
 #include "common/ResourceLocator.h"
-#include "common/Sha256.h"
-#include "credits/Ledger.h"
 #include "jobs/JobStore.h"
 #include "support/FakeHttpServer.h"
 #include "support/Process.h"
+#include "support/QueueInvariants.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "support/fakes/OpenAiFakeServer.h"
@@ -46,46 +45,7 @@ void enqueueBatch(Library& library) {
 
 // What a restart sees, checked against what the server executed (= charged).
 void checkInvariants(const std::filesystem::path& root, const UniqueImageReplies& replies) {
-    auto library = Library::open(root);
-    REQUIRE(library);
-    REQUIRE((*library)->catalog().verifyIntegrity());
-    JobStore store(**library);
-    REQUIRE(store.recoverAfterCrash({}));
-    auto jobs = store.jobs();
-    REQUIRE(jobs);
-    REQUIRE(jobs->size() == kJobs); // no job lost
-    int succeeded = 0;
-    Micros succeededCost = 0;
-    const auto executed = replies.executionsByPrompt();
-    for (const Job& job : *jobs) {
-        const auto found = executed.find(job.request.prompt);
-        const int executions = found == executed.end() ? 0 : found->second;
-        CHECK(executions <= 1); // never sent twice
-        if (executions == 1) {
-            // Charged by the server: an asset, a result waiting to be stored, or a job
-            // the user must look at. Never silently queued again.
-            const bool accounted = job.state == JobState::Succeeded ||
-                                   job.state == JobState::Storing ||
-                                   job.state == JobState::Interrupted;
-            CHECK(accounted);
-        }
-        if (job.state != JobState::Succeeded && job.cost.value_or(0) != 0) {
-            FAIL_CHECK("job " << job.id << " is " << toString(job.state) << " with a charge: " << job.error);
-        }
-        if (job.state == JobState::Succeeded) {
-            ++succeeded;
-            succeededCost += job.cost.value_or(0);
-            REQUIRE(job.assets.size() == 1);
-            auto asset = (*library)->catalog().asset(job.assets[0]);
-            REQUIRE(asset);
-            CHECK(Sha256::ofBytes(readBytes((*library)->blobFile(*asset))) == asset->sha256);
-        }
-    }
-    Ledger ledger((*library)->catalog().database());
-    auto charges = (*library)->catalog().database().queryInt64(
-        "SELECT count(*) FROM ledger WHERE kind = 'charge'");
-    CHECK(*charges == succeeded);
-    CHECK(*ledger.totalChargedUsd() == succeededCost);
+    checkQueueInvariants(root, replies.executionsByPrompt(), kJobs);
 }
 
 } // namespace

@@ -360,6 +360,42 @@ TEST_CASE("HttpClient never puts a secret into a failure message", "[http]") {
     }
 }
 
+TEST_CASE("HttpClient sends keys over plain HTTP only to this machine or the local network",
+          "[http][secrets]") {
+    FakeHttpServer server;
+    server.reply("GET", "/ok", FakeReply::json(200, {{"ok", true}}));
+    HttpClient client;
+    const auto withKey = [](std::string url) {
+        Request r = get(std::move(url));
+        r.headers = {{"Authorization", std::string("Bearer ") + kCanary, true}};
+        r.connectTimeout = 200ms;
+        r.deadline = 500ms;
+        return r;
+    };
+    CHECK(client.perform(withKey(server.baseUrl() + "/ok"), {}).has_value()); // loopback
+    for (const std::string url :
+         {"http://api.openai.com/v1/images", "http://203.0.113.9:8188/prompt",
+          "http://user@fcdn.example.com/x", "HTTP://Example.COM:80/x", "http://[2001:db8::1]/x"}) {
+        INFO(url);
+        auto refused = client.perform(withKey(url), {});
+        REQUIRE_FALSE(refused.has_value());
+        CHECK(refused.error().kind == Failure::Kind::InvalidRequest);
+        CHECK_FALSE(refused.error().requestSent);
+        CHECK(refused.error().message.find("plain HTTP") != std::string::npos);
+        CHECK(refused.error().message.find("CANARY") == std::string::npos);
+    }
+    // Without a key, or to a LAN engine, plain HTTP is the user's choice (it fails here
+    // only because nothing listens).
+    for (const std::string url : {"http://192.168.1.20:8188/x", "http://comfy.local/x",
+                                  "http://gpu-box:7860/x", "http://10.0.0.5/x"}) {
+        INFO(url);
+        auto attempted = client.perform(withKey(url), {});
+        if (!attempted) {
+            CHECK(attempted.error().message.find("plain HTTP") == std::string::npos);
+        }
+    }
+}
+
 TEST_CASE("HttpClient refuses bad requests", "[http]") {
     HttpClient client;
     auto ftp = client.perform(get("ftp://example.com/file"));
