@@ -143,9 +143,9 @@ ProviderOutcome<cv::Mat> upscaleInPasses(const std::vector<std::filesystem::path
     for (std::size_t i = 0; i < passes.size(); ++i) {
         const int factor = passes[i];
         if (model && factor != model->scale) {
-            return std::unexpected(
-                permanent(model->name + " upscales by x" + std::to_string(model->scale) +
-                          ", the job asks for a x" + std::to_string(factor) + " pass"));
+            return std::unexpected(permanent(model->name + " upscales by " +
+                                             std::to_string(model->scale) + ", the job asks for x" +
+                                             std::to_string(factor)));
         }
         if (factor != 2 && factor != 3 && factor != 4 && factor != 8) {
             return std::unexpected(permanent("upscale factor must be 2, 3, 4 or 8"));
