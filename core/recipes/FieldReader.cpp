@@ -79,6 +79,25 @@ std::optional<std::int64_t> FieldReader::integer(const std::string& key, std::in
     return number;
 }
 
+std::optional<double> FieldReader::number(const std::string& key, double min, double max,
+                                          bool required) {
+    const auto* value = field(key, required);
+    if (value == nullptr) {
+        return std::nullopt;
+    }
+    if (!value->is_number()) {
+        m_issues.add(pathOf(key), "expected a number");
+        return std::nullopt;
+    }
+    const auto number = value->get<double>();
+    if (!(number >= min && number <= max)) {
+        m_issues.add(pathOf(key), "must be between " + nlohmann::json(min).dump() + " and " +
+                                      nlohmann::json(max).dump() + ", not " + value->dump());
+        return std::nullopt;
+    }
+    return number;
+}
+
 std::optional<std::vector<std::string>> FieldReader::strings(const std::string& key,
                                                              std::size_t maxItems,
                                                              std::size_t maxLength, bool required) {
