@@ -3,6 +3,7 @@
 #include "recipes/internal/JsonLines.h"
 
 #include <algorithm>
+#include <sstream>
 
 namespace ripen {
 
@@ -91,8 +92,9 @@ std::optional<double> FieldReader::number(const std::string& key, double min, do
     }
     const auto number = value->get<double>();
     if (!(number >= min && number <= max)) {
-        m_issues.add(pathOf(key), "must be between " + nlohmann::json(min).dump() + " and " +
-                                      nlohmann::json(max).dump() + ", not " + value->dump());
+        std::ostringstream range; // shortest form: 0.05, 1
+        range << "must be between " << min << " and " << max << ", not " << value->dump();
+        m_issues.add(pathOf(key), range.str());
         return std::nullopt;
     }
     return number;
