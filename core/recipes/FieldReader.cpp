@@ -3,6 +3,7 @@
 #include "recipes/internal/JsonLines.h"
 
 #include <algorithm>
+#include <sstream>
 
 namespace ripen {
 
@@ -74,6 +75,26 @@ std::optional<std::int64_t> FieldReader::integer(const std::string& key, std::in
     if (number < min || number > max) {
         m_issues.add(pathOf(key), "must be between " + std::to_string(min) + " and " +
                                       std::to_string(max) + ", not " + std::to_string(number));
+        return std::nullopt;
+    }
+    return number;
+}
+
+std::optional<double> FieldReader::number(const std::string& key, double min, double max,
+                                          bool required) {
+    const auto* value = field(key, required);
+    if (value == nullptr) {
+        return std::nullopt;
+    }
+    if (!value->is_number()) {
+        m_issues.add(pathOf(key), "expected a number");
+        return std::nullopt;
+    }
+    const auto number = value->get<double>();
+    if (!(number >= min && number <= max)) {
+        std::ostringstream range; // shortest form: 0.05, 1
+        range << "must be between " << min << " and " << max << ", not " << value->dump();
+        m_issues.add(pathOf(key), range.str());
         return std::nullopt;
     }
     return number;

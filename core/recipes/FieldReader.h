@@ -30,6 +30,8 @@ public:
                                       std::size_t maxLength = 4096);
     std::optional<std::int64_t> integer(const std::string& key, std::int64_t min, std::int64_t max,
                                         bool required = false);
+    std::optional<double> number(const std::string& key, double min, double max,
+                                 bool required = false);
     std::optional<std::vector<std::string>> strings(const std::string& key, std::size_t maxItems,
                                                     std::size_t maxLength = 4096,
                                                     bool required = false);

@@ -1,6 +1,11 @@
 #include "recipes/PostStepRegistry.h"
 
+#include "recipes/BackgroundStep.h"
+#include "recipes/BundleStep.h"
+#include "recipes/ContactSheetStep.h"
 #include "recipes/ExportStep.h"
+#include "recipes/MockupStep.h"
+#include "recipes/PrintCheckStep.h"
 #include "recipes/UpscaleStep.h"
 
 namespace ripen {
@@ -27,6 +32,11 @@ const PostStepRegistry& PostStepRegistry::builtIn() {
         PostStepRegistry r;
         r.add("upscale", parseUpscaleStep);
         r.add("export", parseExportStep);
+        r.add("mockup", parseMockupStep);
+        r.add("background", parseBackgroundStep);
+        r.add("contactsheet", parseContactSheetStep);
+        r.add("bundle", parseBundleStep);
+        r.add("printcheck", parsePrintCheckStep);
         return r;
     }();
     return registry;

@@ -23,7 +23,7 @@ public:
     const PostStepParser* find(const std::string& kind) const;
     std::vector<std::string> kinds() const;
 
-    // upscale, export.
+    // upscale, export, mockup, background, contactsheet, bundle, printcheck.
     static const PostStepRegistry& builtIn();
 
 private:

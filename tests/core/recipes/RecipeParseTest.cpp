@@ -96,7 +96,8 @@ TEST_CASE("Validation names the file, the line and the field", "[recipes]") {
         const auto issues = issuesOf(kitWith(R"("step": "export")", R"("step": "print")"));
         REQUIRE(issues.size() == 1);
         CHECK(issues[0] ==
-              "recipe.json:22: post[1].step: unknown step \"print\" (known: export, upscale)");
+              "recipe.json:22: post[1].step: unknown step \"print\" (known: background, bundle, "
+              "contactsheet, export, mockup, printcheck, upscale)");
     }
     SECTION("a wrong value deep in a list") {
         const auto issues = issuesOf(kitWith(R"("jpeg"])", R"("gif"])"));
