@@ -277,3 +277,62 @@ TEST_CASE("Rectangle and ellipse fill by dragging; M shows the mask alone", "[ui
     CHECK(QColor(shot.pixel(150, 120)) == QColor(255, 255, 255));
     CHECK(QColor(shot.pixel(600, 100)) == QColor(0, 0, 0));
 }
+
+TEST_CASE("Brush opacity caps a stroke: overlapping dabs never mark beyond it", "[ui][inpaint]") {
+    Canvas c;
+    MaskBrush half = c.canvas.brush();
+    half.opacity = 0.5;
+    c.canvas.setBrush(half);
+    // One drag back and forth three times over the same line: dabs overlap many times.
+    QTest::mousePress(&c.canvas, Qt::LeftButton, Qt::NoModifier, {100, 100});
+    for (int pass = 0; pass < 6; ++pass) {
+        for (int i = 1; i <= 10; ++i) {
+            const QPoint p(pass % 2 == 0 ? 100 + 10 * i : 200 - 10 * i, 100);
+            QMouseEvent move(QEvent::MouseMove, p, c.canvas.mapToGlobal(p), Qt::NoButton,
+                             Qt::LeftButton, Qt::NoModifier);
+            QApplication::sendEvent(&c.canvas, &move);
+        }
+    }
+    QTest::mouseRelease(&c.canvas, Qt::LeftButton, Qt::NoModifier, {100, 100});
+    CHECK(c.at(150, 100) == 128); // half of full, not built up by the overlaps
+    CHECK(c.at(150, 300) == 0);
+    CHECK(c.canvas.undoStack()->count() == 1);
+
+    // Erasing at half opacity takes a full mask down by half.
+    c.canvas.applyEdit(ripen::MaskEdit::Invert);
+    REQUIRE(c.at(400, 400) == 255);
+    half.erase = true;
+    c.canvas.setBrush(half);
+    c.stroke({380, 400}, {420, 400});
+    CHECK(c.at(400, 400) == 127);
+    CHECK(c.at(400, 500) == 255);
+}
+
+TEST_CASE("Shift-drag draws a straight line from the last stroke to where it is released",
+          "[ui][inpaint]") {
+    Canvas c;
+    QTest::mouseClick(&c.canvas, Qt::LeftButton, Qt::NoModifier, {100, 100});
+    QTest::mousePress(&c.canvas, Qt::LeftButton, Qt::ShiftModifier, {300, 100});
+    for (const QPoint p : {QPoint(300, 100), QPoint(400, 200), QPoint(500, 300)}) {
+        QMouseEvent move(QEvent::MouseMove, p, c.canvas.mapToGlobal(p), Qt::NoButton,
+                         Qt::LeftButton, Qt::ShiftModifier);
+        QApplication::sendEvent(&c.canvas, &move);
+    }
+    QTest::mouseRelease(&c.canvas, Qt::LeftButton, Qt::ShiftModifier, {500, 300});
+    CHECK(c.at(300, 200) == 255); // on the line from (100, 100) to (500, 300)
+    CHECK(c.at(200, 100) == 0);   // the line's first position, taken back as the pointer moved
+    CHECK(c.at(250, 150) == 0);   // on the line to where the pointer passed
+    CHECK(c.canvas.undoStack()->count() == 2);
+    c.canvas.undoStack()->undo();
+    CHECK(c.at(300, 200) == 0);
+    CHECK(c.at(100, 100) == 255);
+}
+
+TEST_CASE("H toggles the overlay like O", "[ui][inpaint]") {
+    Canvas c;
+    REQUIRE(c.canvas.overlayVisible());
+    QTest::keyClick(&c.canvas, Qt::Key_H);
+    CHECK_FALSE(c.canvas.overlayVisible());
+    QTest::keyClick(&c.canvas, Qt::Key_H);
+    CHECK(c.canvas.overlayVisible());
+}

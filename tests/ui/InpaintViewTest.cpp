@@ -17,12 +17,14 @@
 #include "support/fakes/OpenAiFakeServer.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QListView>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QTest>
@@ -232,4 +234,50 @@ TEST_CASE("A provider's inpaint of another size is pasted back through the mask"
         differences(original, result, load(masks.front(), QImage::Format_Grayscale8));
     CHECK(outside == 0);
     CHECK(inside > 1000);
+}
+
+TEST_CASE("Brush opacity, overlay colour and the seam's colour match are the user's choice",
+          "[ui][inpaint][view]") {
+    LocalRig rig;
+    InpaintView view(*rig.bridge);
+    view.resize(1180, 720);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    openAndWait(view, rig.image);
+
+    // A stroke at 50% opacity marks half of full, its overlaps included.
+    view.brushOpacity().setValue(50);
+    CHECK(view.canvas().brush().opacity == 0.5);
+    view.canvas().setFocus();
+    paint(view.canvas(), {100, 120}, {180, 120});
+    paint(view.canvas(), {140, 90}, {140, 150}); // a second stroke across the first
+    CHECK(view.canvas().mask().pixelColor(140, 120).value() == 128);
+    CHECK(view.canvas().mask().pixelColor(140, 200).value() == 0);
+
+    // The overlay takes the chosen colour; H hides it, M shows the mask alone.
+    const QPoint onStroke = view.canvas().imageToWidget({160, 120}).toPoint();
+    const QColor red = view.canvas().grab().toImage().pixelColor(onStroke);
+    view.overlayColourBox().setCurrentIndex(
+        view.overlayColourBox().findText(QStringLiteral("Green")));
+    CHECK(view.canvas().overlayColor().green() > view.canvas().overlayColor().red());
+    const QColor green = view.canvas().grab().toImage().pixelColor(onStroke);
+    CHECK(green.green() > red.green() + 20);
+    CHECK(green.red() < red.red() - 20);
+    ripen::test::renderWidget(view, QSize(1180, 720), QStringLiteral("inpaint-opacity-green.png"));
+    QTest::keyClick(&view.canvas(), Qt::Key_H);
+    CHECK_FALSE(view.canvas().overlayVisible());
+    QTest::keyClick(&view.canvas(), Qt::Key_M);
+    REQUIRE(view.canvas().maskOnly());
+    const QColor alone = view.canvas().grab().toImage().pixelColor(onStroke);
+    CHECK(alone.value() == 128); // the mask's own grey
+    ripen::test::renderWidget(view, QSize(1180, 720), QStringLiteral("inpaint-mask-alone.png"));
+    QTest::keyClick(&view.canvas(), Qt::Key_M);
+
+    // "Match colour at the seam" travels with the job.
+    view.matchColourBox().setChecked(true);
+    view.runInpaint();
+    REQUIRE(waitUntil([&] { return view.candidates().count() == 1 && !view.isBusy(); }, 60000));
+    const auto& jobs = rig.bridge->jobs().jobs();
+    REQUIRE_FALSE(jobs.empty());
+    CHECK(jobs.back().request.options.value("match_colour", false) == true);
 }

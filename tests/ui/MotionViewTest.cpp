@@ -10,9 +10,11 @@
 #include "UiTestSupport.h"
 #include "catalog/Library.h"
 #include "gallery/GalleryView.h"
+#include "motion/ConsistencyStrip.h"
 #include "motion/FramePlayer.h"
 #include "providers/kling/KlingProvider.h"
 #include "queue/JobLane.h"
+#include "support/TestVideos.h"
 #include "support/fakes/KlingFakeServer.h"
 #include "video/VideoProbe.h"
 
@@ -25,6 +27,9 @@
 #include <QStackedWidget>
 #include <QTest>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+#include <iterator>
 
 using ripen::test::waitUntil;
 using ripen::ui::CoreBridge;
@@ -110,6 +115,10 @@ TEST_CASE("A camera move previews live and renders to an MP4 clip of the keyfram
     view.playClip(0);
     REQUIRE(waitUntil([&] { return view.player().frameCount() == 24 && !view.isBusy(); }));
     CHECK(view.player().fps() == 24);
+    // A clean camera move is consistent: nothing flagged, no worst moments.
+    REQUIRE(view.consistencyStrip().hasReport());
+    CHECK(view.consistencyStrip().report().flaggedCount == 0);
+    CHECK(view.worstMoments().count() == 0);
 
     // Cut into half-second segments: children of the clip that add up to it.
     QSignalSpy derived(&view, &MotionView::clipDerived);
@@ -179,4 +188,64 @@ TEST_CASE("The main window opens the gallery's image as the Motion view's keyfra
     CHECK(window.motionView().assetId() == rig.still);
     QTest::keyClick(&window.motionView(), Qt::Key_Escape);
     CHECK(window.views().currentWidget() == &window.gallery());
+}
+
+TEST_CASE("The consistency strip marks a generated clip's spike and its worst moment seeks there",
+          "[ui][motion][kling]") {
+    MotionRig rig;
+    rig.kling.setProcessingPolls(0);
+    // What Kling returns: a 2 s pan at 25 fps with a frame from elsewhere at 1 s (a pop that
+    // no camera move explains).
+    const cv::Mat scene = ripen::test::makeTexturedStill(800, 360, 9);
+    const cv::Mat elsewhere = ripen::test::makeTexturedStill(320, 180, 3);
+    const auto clipFile = rig.library.dir / "popped.mp4";
+    ripen::test::writeTestClip(clipFile, 320, 180, 25, 50, [&](int i) {
+        return i == 25 ? elsewhere.clone() : scene(cv::Rect(4 * i, 60, 320, 180)).clone();
+    });
+    std::ifstream in(clipFile, std::ios::binary);
+    rig.kling.setVideo(std::string(std::istreambuf_iterator<char>(in), {}));
+
+    MotionView view(rig.bridge);
+    view.resize(1180, 720);
+    view.show();
+    openAndWait(view, rig.still);
+    view.cloudPrompt().setPlainText(QStringLiteral("the camera glides right"));
+    view.sendImageToVideo();
+    REQUIRE(waitUntil([&] { return view.clips().count() == 1 && !view.isBusy(); }, 90000));
+
+    // Playing the clip checks it off the GUI thread; the strip and the list show the spike.
+    view.playClip(0);
+    REQUIRE(
+        waitUntil([&] { return view.consistencyStrip().hasReport() && !view.isBusy(); }, 60000));
+    const ripen::ConsistencyReport& report = view.consistencyStrip().report();
+    CHECK(report.changes.size() == 49);
+    REQUIRE(report.flaggedCount >= 1);
+    REQUIRE(view.worstMoments().count() == static_cast<int>(report.worst.size()));
+    const ripen::FrameChange worst = report.worst.front();
+    CHECK(worst.seconds == Approx(1.0).margin(0.05));
+    CHECK(view.worstMoments().item(0)->text().startsWith(QStringLiteral("1.0 s")));
+
+    // The spike is drawn in the alarm colour where it happened, calm bars elsewhere.
+    ripen::ui::ConsistencyStrip& strip = view.consistencyStrip();
+    const QImage drawn = strip.grab().toImage();
+    const int bottom = drawn.height() - 1;
+    const QColor spike =
+        drawn.pixelColor(static_cast<int>(strip.xForSeconds(worst.seconds)) - 1, bottom);
+    CHECK(spike.red() > 200);
+    CHECK(spike.green() < 100);
+    const QColor calm = drawn.pixelColor(static_cast<int>(strip.xForSeconds(0.4)) - 1, bottom);
+    CHECK(calm != spike);
+    ripen::test::renderWidget(view, QSize(1180, 720), QStringLiteral("motion-consistency.png"));
+
+    // Clicking the worst moment shows that frame, paused; clicking the strip seeks too.
+    view.player().setPlaying(true);
+    QListWidget& list = view.worstMoments();
+    QTest::mouseClick(list.viewport(), Qt::LeftButton, Qt::NoModifier,
+                      list.visualItemRect(list.item(0)).center());
+    CHECK_FALSE(view.player().isPlaying());
+    CHECK(view.player().frameCount() == 50);
+    CHECK(view.player().currentFrame() == worst.index); // the flagged frame itself
+    QTest::mouseClick(&strip, Qt::LeftButton, Qt::NoModifier,
+                      QPoint(static_cast<int>(strip.xForSeconds(0.5)), strip.height() / 2));
+    CHECK(std::abs(view.player().currentFrame() - 12) <= 1);
 }

@@ -17,8 +17,10 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QIcon>
 #include <QLabel>
 #include <QListWidget>
+#include <QPixmap>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
@@ -234,11 +236,36 @@ QWidget* InpaintView::createSidePanel() {
     m_size = slider(MaskBrush::kMinSize, 400, m_canvas->brush().size, brushBox);
     m_size->setToolTip(tr("Brush size in image pixels ([ and ])"));
     m_hardness = slider(0, 100, static_cast<int>(m_canvas->brush().hardness * 100), brushBox);
+    m_brushOpacity = slider(1, 100, 100, brushBox);
+    m_brushOpacity->setObjectName(QStringLiteral("inpaintBrushOpacity"));
+    m_brushOpacity->setToolTip(tr("The most one stroke marks, in percent: a stroke at 50% "
+                                  "leaves half-strength mask however often it overlaps"));
     m_opacity = slider(0, 255, 128, brushBox);
-    m_opacity->setToolTip(tr("How strongly the mask overlay covers the image (O hides it)"));
+    m_opacity->setToolTip(tr("How strongly the mask overlay covers the image (O or H hides it)"));
+    m_overlayColour = new QComboBox(brushBox);
+    m_overlayColour->setObjectName(QStringLiteral("inpaintOverlayColour"));
+    m_overlayColour->setToolTip(tr("The overlay's colour, one that stands out on the image "
+                                   "(M shows the mask alone)"));
+    const std::pair<QString, QColor> kColours[] = {{tr("Red"), QColor(255, 40, 60)},
+                                                   {tr("Green"), QColor(40, 220, 90)},
+                                                   {tr("Blue"), QColor(40, 120, 255)},
+                                                   {tr("Yellow"), QColor(255, 220, 40)},
+                                                   {tr("Magenta"), QColor(230, 40, 230)}};
+    for (const auto& [name, colour] : kColours) {
+        QPixmap swatch(Theme::kGrid * 2, Theme::kGrid * 2);
+        swatch.fill(colour);
+        m_overlayColour->addItem(QIcon(swatch), name, colour);
+    }
     brushForm->addRow(tr("Size"), m_size);
     brushForm->addRow(tr("Hardness"), m_hardness);
+    brushForm->addRow(tr("Opacity"), m_brushOpacity);
     brushForm->addRow(tr("Overlay"), m_opacity);
+    brushForm->addRow(tr("Colour"), m_overlayColour);
+    connect(m_brushOpacity, &QSlider::valueChanged, this, [this](int percent) {
+        MaskBrush brush = m_canvas->brush();
+        brush.opacity = percent / 100.0;
+        m_canvas->setBrush(brush);
+    });
     connect(m_size, &QSlider::valueChanged, this, [this](int size) {
         MaskBrush brush = m_canvas->brush();
         brush.size = size;
@@ -253,8 +280,13 @@ QWidget* InpaintView::createSidePanel() {
         const QSignalBlocker quiet(m_size);
         m_size->setValue(size);
     });
-    connect(m_opacity, &QSlider::valueChanged, this,
-            [this](int alpha) { m_canvas->setOverlayColor(QColor(255, 40, 60, alpha)); });
+    const auto showOverlay = [this] {
+        QColor colour = m_overlayColour->currentData().value<QColor>();
+        colour.setAlpha(m_opacity->value());
+        m_canvas->setOverlayColor(colour);
+    };
+    connect(m_opacity, &QSlider::valueChanged, this, showOverlay);
+    connect(m_overlayColour, &QComboBox::currentIndexChanged, this, showOverlay);
 
     auto* maskBox = new QGroupBox(tr("Mask"), panel);
     auto* maskLayout = new QGridLayout(maskBox);
@@ -311,6 +343,10 @@ QWidget* InpaintView::createSidePanel() {
     m_padding->setSuffix(tr(" px"));
     m_padding->setValue(32);
     m_padding->setEnabled(false);
+    m_matchColour = new QCheckBox(tr("Match colour at the seam"), runBox);
+    m_matchColour->setObjectName(QStringLiteral("inpaintMatchColour"));
+    m_matchColour->setToolTip(tr("Poisson blending evens out a colour shift of the result "
+                                 "along the mask's edge; pixels outside never change"));
     m_estimate = new QLabel(runBox);
     m_estimate->setObjectName(QStringLiteral("inpaintEstimate"));
     m_estimate->setWordWrap(true);
@@ -323,6 +359,7 @@ QWidget* InpaintView::createSidePanel() {
     runForm->addRow(tr("Feather"), m_feather);
     runForm->addRow(m_onlyMasked);
     runForm->addRow(tr("Padding"), m_padding);
+    runForm->addRow(m_matchColour);
     runForm->addRow(m_estimate);
     runForm->addRow(m_run);
     connect(m_onlyMasked, &QCheckBox::toggled, m_padding, &QWidget::setEnabled);
@@ -528,6 +565,7 @@ std::optional<InpaintChoice> InpaintView::currentChoice() const {
     choice.settings.featherPixels = m_feather->value();
     choice.settings.onlyMasked = m_onlyMasked->isChecked();
     choice.settings.paddingPixels = m_padding->value();
+    choice.settings.matchColour = m_matchColour->isChecked();
     return choice;
 }
 

@@ -64,6 +64,9 @@ public:
     QPlainTextEdit& promptField() { return *m_prompt; }
     QListWidget& candidates() { return *m_candidates; }
     QSpinBox& featherBox() { return *m_feather; }
+    QSlider& brushOpacity() { return *m_brushOpacity; }
+    QComboBox& overlayColourBox() { return *m_overlayColour; }
+    QCheckBox& matchColourBox() { return *m_matchColour; }
     QString statusText() const;
     QString estimateText() const;
     // Requests, decodes or queued inpaints still on their way (for tests and screenshots).
@@ -98,6 +101,9 @@ private:
     QSlider* m_size;
     QSlider* m_hardness;
     QSlider* m_opacity;
+    QSlider* m_brushOpacity;
+    QComboBox* m_overlayColour;
+    QCheckBox* m_matchColour;
     QComboBox* m_masks;
     QPushButton* m_useMask;
     QPushButton* m_saveMask;

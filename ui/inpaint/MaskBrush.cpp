@@ -15,6 +15,7 @@ QRect MaskBrush::dab(QImage& mask, QPointF centre) const {
         return {};
     }
     const double solid = std::clamp(hardness, 0.0, 1.0) * radius;
+    const double peak = 255.0 * std::clamp(opacity, 0.0, 1.0);
     for (int y = bounds.top(); y <= bounds.bottom(); ++y) {
         uchar* row = mask.scanLine(y);
         const double dy = y + 0.5 - centre.y();
@@ -25,7 +26,7 @@ QRect MaskBrush::dab(QImage& mask, QPointF centre) const {
                 continue;
             }
             const double cover = distance <= solid ? 1.0 : (radius - distance) / (radius - solid);
-            const auto value = static_cast<uchar>(std::lround(255.0 * cover));
+            const auto value = static_cast<uchar>(std::lround(peak * cover));
             row[x] = erase ? std::min<uchar>(row[x], static_cast<uchar>(255 - value))
                            : std::max(row[x], value);
         }

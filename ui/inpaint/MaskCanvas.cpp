@@ -255,8 +255,10 @@ void MaskCanvas::pointerPress(QPointF widgetPoint, Qt::KeyboardModifiers modifie
     m_stroking = true;
     m_strokeRect = {};
     m_tilesBefore.clear();
+    m_lineFrom.reset();
     if (modifiers.testFlag(Qt::ShiftModifier) && m_strokeEnd) {
-        paintStroke(*m_strokeEnd, point, false); // a straight line from the last stroke
+        m_lineFrom = m_strokeEnd;
+        paintStroke(*m_lineFrom, point, false); // a straight line from the last stroke
     } else {
         paintStroke(point, point, true);
     }
@@ -281,6 +283,13 @@ void MaskCanvas::pointerMove(QPointF widgetPoint) {
     if (!m_stroking) {
         return;
     }
+    if (m_lineFrom) {
+        // The line follows the pointer: the stroke's pixels go back, the line is redrawn.
+        restoreStrokeArea();
+        paintStroke(*m_lineFrom, point, false);
+        m_lastPoint = point;
+        return;
+    }
     paintStroke(m_lastPoint, point, false);
     m_lastPoint = point;
 }
@@ -300,6 +309,7 @@ void MaskCanvas::pointerRelease(QPointF widgetPoint) {
     }
     if (m_stroking) {
         m_strokeEnd = m_lastPoint;
+        m_lineFrom.reset();
         finishStroke();
     }
 }
@@ -394,6 +404,17 @@ void MaskCanvas::saveTilesBefore(const QRect& imageRect) {
             }
         }
     }
+}
+
+void MaskCanvas::restoreStrokeArea() {
+    for (const auto& [key, saved] : m_tilesBefore) {
+        const QRect tile(key.first * kTile, key.second * kTile, saved.width(), saved.height());
+        const QRect overlap = tile.intersected(m_strokeRect);
+        if (!overlap.isEmpty()) {
+            copyRows(saved, overlap.translated(-tile.topLeft()), m_mask, overlap.topLeft());
+        }
+    }
+    repaintImageRect(m_strokeRect);
 }
 
 void MaskCanvas::finishStroke() {
@@ -498,6 +519,7 @@ void MaskCanvas::keyPressEvent(QKeyEvent* event) {
         setErasing(true);
         return;
     case Qt::Key_O:
+    case Qt::Key_H:
         setOverlayVisible(!m_overlayVisible);
         return;
     case Qt::Key_1:

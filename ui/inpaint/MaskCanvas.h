@@ -23,11 +23,12 @@ namespace ripen::ui {
 // GUI thread only; the image is handed in decoded (decoding is the caller's worker's job).
 //
 // Mouse: left-drag paints with the current brush (or eraser), shift-click draws a straight
-// line from where the last stroke ended, the wheel zooms around the pointer, space-drag
-// pans. A tablet pen paints the same way, its pressure scaling the brush's size. Keys: [
-// and ] resize the brush, B brush, E eraser (also for the shapes), R rectangle, U ellipse
-// and L lasso fill by dragging, O toggles the overlay, M shows the mask alone, 1 shows
-// 100%, 0 fits the image, the platform's undo/redo keys step through the strokes.
+// line from where the last stroke ended and shift-drag moves that line's end until release, the
+// wheel zooms around the pointer, space-drag pans. A tablet pen paints the same way, its pressure
+// scaling the brush's size. Keys: [ and ] resize the brush, B brush, E eraser (also for the
+// shapes), R rectangle, U ellipse and L lasso fill by dragging, O or H toggles the overlay, M shows
+// the mask alone, 1 shows 100%, 0 fits the image, the platform's undo/redo keys step through the
+// strokes.
 //
 // A comparison image (an inpaint result, the image's size) can be shown over the image
 // left of a wipe position: 0 shows the image, 1 the result, anything between both.
@@ -70,6 +71,7 @@ public:
     bool overlayVisible() const { return m_overlayVisible; }
     void setOverlayVisible(bool visible);
     void setOverlayColor(const QColor& color); // its alpha is the overlay's opacity
+    QColor overlayColor() const { return m_overlayColor; }
 
     QUndoStack* undoStack() const { return m_undo; }
 
@@ -117,6 +119,7 @@ private:
     void paintStroke(QPointF from, QPointF to, bool first);
     void saveTilesBefore(const QRect& imageRect);
     void finishStroke();
+    void restoreStrokeArea();
     void pushEdit(const QString& text, const QRect& rect, const QImage& before);
     void writePatch(const QRect& imageRect, const QImage& patch);
     void repaintImageRect(const QRect& imageRect);
@@ -139,6 +142,7 @@ private:
     bool m_stroking = false;
     QPointF m_lastPoint;
     std::optional<QPointF> m_strokeEnd; // image point where the last stroke ended
+    std::optional<QPointF> m_lineFrom;  // a shift-drag's fixed end, image pixels
 
     double m_pressure = 1.0; // the pen's, 0..1; 1 for a mouse
     QPolygonF m_lasso;       // image points of the lasso being drawn

@@ -5,6 +5,8 @@
 #include "MoneyText.h"
 #include "PathText.h"
 #include "loupe/FullImageLoader.h"
+#include "motion/ClipConsistency.h"
+#include "motion/ConsistencyStrip.h"
 #include "motion/FramePlayer.h"
 #include "queue/JobLane.h"
 #include "theme/Theme.h"
@@ -25,6 +27,7 @@
 #include <QSlider>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 
 namespace ripen::ui {
 namespace {
@@ -34,6 +37,7 @@ constexpr int kClipFpsRole = Qt::UserRole + 2;
 constexpr int kClipSecondsRole = Qt::UserRole + 3;
 constexpr int kClipIdRole = Qt::UserRole + 4;
 constexpr int kPreviewDebounceMs = 150;
+constexpr int kMomentSecondsRole = Qt::UserRole + 5;
 
 struct MoveChoice {
     ripen::CameraMove move;
@@ -70,7 +74,8 @@ QString seconds(double value) {
 MotionView::MotionView(CoreBridge& bridge, QWidget* parent)
     : QWidget(parent), m_bridge(bridge), m_loader(new FullImageLoader(this)),
       m_preview(new MovePreview(this)), m_player(new FramePlayer(this)), m_title(new QLabel(this)),
-      m_status(new QLabel(this)), m_progress(new QProgressBar(this)) {
+      m_status(new QLabel(this)), m_progress(new QProgressBar(this)),
+      m_consistency(new ClipConsistency(this)) {
     setObjectName(QStringLiteral("motionView"));
     m_player->setObjectName(QStringLiteral("motionPlayer"));
     m_status->setWordWrap(true);
@@ -189,6 +194,7 @@ QWidget* MotionView::createPlayerArea() {
     transport->addWidget(m_scrub, 1);
     transport->addWidget(time);
     layout->addLayout(transport);
+    layout->addWidget(createConsistencyArea(area));
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
     connect(m_play, &QPushButton::toggled, m_player, &FramePlayer::setPlaying);
@@ -202,8 +208,91 @@ QWidget* MotionView::createPlayerArea() {
         const QSignalBlocker quiet(m_scrub);
         m_scrub->setValue(index);
         time->setText(seconds(m_player->fps() > 0 ? index / m_player->fps() : 0));
+        m_strip->setCursorSeconds(m_player->fps() > 0 ? index / m_player->fps() : -1);
     });
     return area;
+}
+
+QWidget* MotionView::createConsistencyArea(QWidget* parent) {
+    auto* area = new QWidget(parent);
+    auto* layout = new QVBoxLayout(area);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(Theme::kGrid / 2);
+    m_strip = new ConsistencyStrip(area);
+    m_consistencySummary = new QLabel(area);
+    m_consistencySummary->setObjectName(QStringLiteral("motionConsistencySummary"));
+    m_worst = new QListWidget(area);
+    m_worst->setObjectName(QStringLiteral("motionWorstMoments"));
+    m_worst->setToolTip(tr("The worst moments of the clip: click one to see it"));
+    m_worst->setMaximumHeight(9 * Theme::kGrid);
+    m_worst->setVisible(false);
+    layout->addWidget(m_strip);
+    layout->addWidget(m_consistencySummary);
+    layout->addWidget(m_worst);
+    connect(m_strip, &ConsistencyStrip::seekRequested, this, &MotionView::seekTo);
+    connect(m_worst, &QListWidget::itemClicked, this,
+            [this](QListWidgetItem* item) { seekTo(item->data(kMomentSecondsRole).toDouble()); });
+    connect(m_consistency, &ClipConsistency::checked, this, &MotionView::showConsistency);
+    connect(m_consistency, &ClipConsistency::failed, this,
+            [this](const QString& file, const QString& message) {
+                if (file == m_checkingFile) {
+                    m_consistencySummary->setText(tr("Consistency check failed: %1").arg(message));
+                }
+            });
+    return area;
+}
+
+void MotionView::clearConsistency() {
+    m_checkingFile.clear();
+    m_strip->clear();
+    m_worst->clear();
+    m_worst->setVisible(false);
+    m_consistencySummary->clear();
+}
+
+void MotionView::showConsistency(const QString& clipFile, const ripen::ConsistencyReport& report) {
+    if (clipFile != m_checkingFile) {
+        return; // another clip is on the player now
+    }
+    double clipSeconds = 0;
+    for (int row = 0; row < m_clips->count(); ++row) {
+        if (m_clips->item(row)->data(kClipFileRole).toString() == clipFile) {
+            clipSeconds = m_clips->item(row)->data(kClipSecondsRole).toDouble();
+        }
+    }
+    m_strip->setReport(report, clipSeconds);
+    m_worst->clear();
+    for (const ripen::FrameChange& moment : report.worst) {
+        auto* item =
+            new QListWidgetItem(tr("%1 · frame %2 · change %3 (spike above %4), flicker %5")
+                                    .arg(seconds(moment.seconds))
+                                    .arg(moment.index)
+                                    .arg(moment.structural, 0, 'f', 3)
+                                    .arg(report.structuralThreshold, 0, 'f', 3)
+                                    .arg(moment.flicker, 0, 'f', 3),
+                                m_worst);
+        item->setData(kMomentSecondsRole, moment.seconds);
+    }
+    m_worst->setVisible(!report.worst.empty());
+    m_consistencySummary->setText(
+        report.flaggedCount == 0
+            ? tr("Consistent: no morphing or flicker spikes in %n frame(s)", nullptr,
+                 static_cast<int>(report.changes.size()))
+            : tr("%n frame(s) flagged for morphing or flicker; the worst are listed", nullptr,
+                 report.flaggedCount));
+}
+
+void MotionView::seekTo(double at) {
+    if (m_player->frameCount() == 0) {
+        return;
+    }
+    m_player->setPlaying(false);
+    // The player's frames span the clip evenly; its rate may be a guess (a provider's clip
+    // without an fps in its provenance), the clip's length is not.
+    const double length = m_strip->clipSeconds();
+    const auto index = static_cast<int>(
+        std::lround(length > 0 ? at / length * m_player->frameCount() : at * m_player->fps()));
+    m_player->showFrame(std::clamp(index, 0, m_player->frameCount() - 1));
 }
 
 QWidget* MotionView::createSidePanel() {
@@ -344,6 +433,7 @@ void MotionView::openAsset(ripen::AssetId id) {
     m_player->clear();
     m_player->setStill({});
     m_clips->clear();
+    clearConsistency();
     m_lastFrame = 0;
     m_openFrame->setEnabled(false);
     m_title->setText(tr("Keyframe %1").arg(id));
@@ -467,6 +557,7 @@ void MotionView::renderPreview() {
     if (m_still.isNull()) {
         return;
     }
+    clearConsistency(); // the player shows the move, not a clip
     m_preview->render(m_still, static_cast<ripen::CameraMove>(m_move->currentData().toInt()),
                       m_duration->value(), m_size->currentData().toSize(),
                       m_fps->currentData().toInt());
@@ -497,6 +588,12 @@ void MotionView::playClip(int row) {
     m_preview->decodeClip(item->data(kClipFileRole).toString(), item->data(kClipFpsRole).toDouble(),
                           item->data(kClipSecondsRole).toDouble());
     setStatus(tr("Playing %1").arg(item->text()));
+    if (m_checkingFile != item->data(kClipFileRole).toString()) {
+        clearConsistency();
+        m_checkingFile = item->data(kClipFileRole).toString();
+        m_consistencySummary->setText(tr("Checking the clip for morphing and flicker…"));
+        m_consistency->check(m_checkingFile);
+    }
 }
 
 void MotionView::fillCloudEngines() {
@@ -632,7 +729,7 @@ QString MotionView::cloudEstimateText() const {
 
 bool MotionView::isBusy() const {
     return m_loader->isBusy() || m_preview->isBusy() || m_previewDebounce.isActive() ||
-           m_bridge.isBusy();
+           m_consistency->isBusy() || m_bridge.isBusy();
 }
 
 } // namespace ripen::ui

@@ -4,6 +4,7 @@
 #include "motion/MovePreview.h"
 #include "providers/GenerationRequest.h"
 #include "queue/JobWatch.h"
+#include "video/ConsistencyCheck.h"
 #include "video/StillMove.h"
 
 #include <QTimer>
@@ -21,6 +22,8 @@ class QSlider;
 
 namespace ripen::ui {
 
+class ClipConsistency;
+class ConsistencyStrip;
 class CoreBridge;
 class FramePlayer;
 class FullImageLoader;
@@ -30,7 +33,10 @@ struct AssetDetails;
 // (the presets of core/video) previews live at a small size as it is chosen, with its crop
 // drawn over the still, and renders to an H.264 MP4 kept as a video asset, child of the
 // keyframe; or a cloud engine (Veo, Kling) animates it through the job queue, its cost
-// shown before anything is sent. The keyframe's clips are listed and play inside Ripen.
+// shown before anything is sent. The keyframe's clips are listed and play inside Ripen,
+// each checked for morphing and flicker as it plays: the consistency strip under the player
+// shows the change between neighbouring frames with the spikes marked, and the worst
+// moments are listed; clicking either seeks the player there.
 // The still, previews and clips decode off the GUI thread; renders run on the CoreBridge's
 // motion lane, jobs on its job lane.
 //
@@ -73,6 +79,10 @@ public:
     QPlainTextEdit& cloudPrompt() { return *m_cloudPrompt; }
     QListWidget& clips() { return *m_clips; }
     QDoubleSpinBox& cutEveryBox() { return *m_cutEvery; }
+    ConsistencyStrip& consistencyStrip() { return *m_strip; }
+    QListWidget& worstMoments() { return *m_worst; }
+    // Shows the moment `seconds` into the playing clip (paused there).
+    void seekTo(double seconds);
     QString statusText() const;
     QString cloudEstimateText() const;
     // Decodes, previews, renders or requests still on their way (tests, screenshots).
@@ -102,6 +112,9 @@ private:
     void addClipItem(const AssetRecord& clip, const QString& text);
     void showDerived(const AssetRecords& assets);
     QWidget* createClipControls(QWidget* parent);
+    QWidget* createConsistencyArea(QWidget* parent);
+    void showConsistency(const QString& clipFile, const ripen::ConsistencyReport& report);
+    void clearConsistency();
 
     CoreBridge& m_bridge;
     FullImageLoader* m_loader;
@@ -127,6 +140,11 @@ private:
     QListWidget* m_clips;
     QDoubleSpinBox* m_cutEvery;
     QPushButton* m_openFrame;
+    ClipConsistency* m_consistency;
+    ConsistencyStrip* m_strip;
+    QListWidget* m_worst;
+    QLabel* m_consistencySummary;
+    QString m_checkingFile; // the clip whose figures the strip shows or awaits
     ripen::AssetId m_lastFrame = 0;
     quint64 m_deriveRequest = 0;
     QTimer m_previewDebounce;
