@@ -52,5 +52,6 @@ Command runCommand();
 Command expandCommand();
 Command modelsCommand();
 Command manifestCommand();
+Command collectionCommand();
 
 } // namespace ripen::cli

@@ -1,5 +1,6 @@
 #include "Command.h"
 #include "LibraryAccess.h"
+#include "catalog/Collections.h"
 
 #include <nlohmann/json.hpp>
 
@@ -112,6 +113,14 @@ int runList(const CommandContext& context, const ArgParser& args) {
     if (!library) {
         return kExitFailure;
     }
+    if (auto name = args.value("collection")) {
+        auto collection = Collections(library->catalog()).byName(*name);
+        if (!collection) {
+            std::cerr << "ripen-cli list: " << collection.error().message << "\n";
+            return kExitFailure;
+        }
+        query.collection = collection->id;
+    }
     auto assets = library->catalog().find(query);
     if (!assets) {
         std::cerr << "ripen-cli list: " << assets.error().message << "\n";
@@ -147,6 +156,7 @@ Command listCommand() {
                 p.addOption("flag", true, "FLAG", "pick, reject or none");
                 p.addOption("min-rating", true, "N", "at least N stars");
                 p.addOption("limit", true, "N", "at most N assets");
+                p.addOption("collection", true, "NAME", "only this collection's assets");
             },
             runList};
 }

@@ -20,7 +20,8 @@ std::vector<Command> allCommands() {
             // Batch imaging: cut-outs, ad variants, mockups, print checks, deliveries.
             cutoutCommand(), adVariantsCommand(), mockupCommand(), printCheckCommand(),
             contactSheetCommand(), bundleCommand(), upscaleCommand(), runCommand(), expandCommand(),
-            modelsCommand(), manifestCommand()};
+            modelsCommand(), manifestCommand(),
+            collectionCommand()};
 }
 
 void printUsage(std::ostream& out) {

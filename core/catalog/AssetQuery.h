@@ -22,6 +22,7 @@ struct AssetQuery {
     std::optional<std::string> provider;
     std::optional<std::string> modelId;
     std::optional<std::string> tag;
+    std::optional<std::int64_t> collection; // a collection's id (Collections::list)
     std::optional<std::int64_t> importedAfterMs;
     std::optional<std::int64_t> importedBeforeMs;
 

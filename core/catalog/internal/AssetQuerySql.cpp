@@ -42,6 +42,11 @@ AssetQuerySql::AssetQuerySql(const AssetQuery& q) {
             "(SELECT id FROM tags WHERE name = ? COLLATE NOCASE))",
             *q.tag);
     }
+    if (q.collection) {
+        // The primary key (collection_id, asset_id) serves this lookup.
+        add("a.id IN (SELECT m.asset_id FROM collection_assets m WHERE m.collection_id = ?)",
+            *q.collection);
+    }
     if (q.importedAfterMs) {
         add("a.imported_at >= ?", *q.importedAfterMs);
     }

@@ -303,8 +303,26 @@ ALTER TABLE jobs ADD COLUMN recipe_run TEXT
 CREATE INDEX jobs_by_recipe_run ON jobs(recipe_run) WHERE recipe_run IS NOT NULL;
 )sql";
 
+// Version 6: collections, hand-picked sets of assets that cut across projects. Deleting an
+// asset or a collection drops its memberships; the index by asset keeps both the cascade and
+// "which collections hold this asset" fast.
+constexpr const char* kVersion6 = R"sql(
+CREATE TABLE collections(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK(length(name) > 0),
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE collection_assets(
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY(collection_id, asset_id)
+) WITHOUT ROWID;
+CREATE INDEX collection_assets_by_asset ON collection_assets(asset_id);
+)sql";
+
 constexpr std::array<const char*, CatalogMigrations::kLatestVersion> kSteps{
-    kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+    kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
 
 } // namespace
 
