@@ -21,6 +21,13 @@
 #include <QTextBlock>
 #include <QVBoxLayout>
 
+// GCC 12 reports "may be used uninitialized" for a moved std::expected once the answer
+// lambdas are inlined into std::function (a known false positive of its -O2 flow analysis,
+// as in JobLane.cpp); the values are always initialized.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 namespace ripen::ui {
 
 namespace {
