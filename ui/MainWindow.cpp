@@ -18,6 +18,7 @@
 #include "queue/JobLane.h"
 #include "queue/JobStatusWidget.h"
 #include "queue/QueueView.h"
+#include "recipes/RecipesView.h"
 #include "settings/KeyStore.h"
 #include "settings/SettingsDialog.h"
 #include "sidebar/LibrarySidebar.h"
@@ -125,6 +126,7 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
     installEditorViews();
     installSmartFilters();
     connectCreditsView();
+    installRecipesView();
 
     connect(m_sidebar, &LibrarySidebar::scopeChanged, m_gallery, &GalleryView::setScope);
     connect(m_gallery, &GalleryView::importRequested, this, &MainWindow::chooseFiles);
@@ -703,6 +705,29 @@ void MainWindow::animateSelected() {
     m_motion->openAsset(id);
     m_views->setCurrentWidget(m_motion);
     m_motion->setFocus();
+}
+
+// The Recipes view sits in the stack with the others, from View > Recipes (Ctrl+6).
+void MainWindow::installRecipesView() {
+    m_recipes = new RecipesView(m_bridge, this);
+    m_views->addWidget(m_recipes);
+    auto* action = new QAction(tr("&Recipes"), this);
+    action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_6));
+    setToolTipWithShortcut(action);
+    connect(action, &QAction::triggered, this, &MainWindow::showRecipes);
+    for (QAction* menu : menuBar()->actions()) {
+        if (menu->menu() != nullptr && menu->text() == tr("&View")) {
+            const QList<QAction*> entries = menu->menu()->actions();
+            const auto separator = std::ranges::find_if(
+                entries, [](const QAction* entry) { return entry->isSeparator(); });
+            menu->menu()->insertAction(separator == entries.end() ? nullptr : *separator, action);
+        }
+    }
+}
+
+void MainWindow::showRecipes() {
+    m_views->setCurrentWidget(m_recipes);
+    m_recipes->setFocus();
 }
 
 } // namespace ripen::ui

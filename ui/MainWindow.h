@@ -30,6 +30,7 @@ class MotionView;
 class JobStatusWidget;
 class KeyStore;
 class QueueView;
+class RecipesView;
 
 // The main window arranges and nothing more: the sidebar, a stack of views (the gallery
 // now; inpaint, review, motion, recipes and credits plug in later), the status bar and
@@ -83,6 +84,9 @@ public:
     // Opens the gallery's current image as the Motion view's keyframe (View > Motion).
     void animateSelected();
     MotionView& motionView() { return *m_motion; }
+    // View > Recipes (Ctrl+6): edit, plan and run recipes, open and expand run manifests.
+    void showRecipes();
+    RecipesView& recipesView() { return *m_recipes; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -109,6 +113,7 @@ private:
     void installSmartFilters();
     void saveSmartFilter();
     void connectCreditsView();
+    void installRecipesView();
 
     CoreBridge& m_bridge;
     LibrarySidebar* m_sidebar;
@@ -141,6 +146,7 @@ private:
     InpaintView* m_inpaint = nullptr;
     MotionView* m_motion = nullptr;
     quint64 m_budgetRequest = 0;
+    RecipesView* m_recipes = nullptr;
 };
 
 } // namespace ripen::ui

@@ -364,6 +364,11 @@ void JobLane::resumeAll() {
     startRunner();
 }
 
+void JobLane::wake() {
+    refresh();
+    startRunner();
+}
+
 void JobLane::refresh() {
     m_refreshDebounce.stop();
     const qint64 midnight = QDateTime::currentDateTime().date().startOfDay().toMSecsSinceEpoch();

@@ -120,6 +120,9 @@ public:
     bool isPaused() const { return m_paused; }
     // Lists the jobs and today's spend again; answers jobsChanged and spendChanged.
     void refresh();
+    // Jobs were queued behind the lane's back (a recipe run, on its own connection): lists
+    // the queue again and runs what is runnable.
+    void wake();
 
     // The request that made an asset (its prompt, negative prompt, aspect ratio, size and
     // the references it was made from), to run it again. Answers recipeReady or
