@@ -191,6 +191,6 @@ TEST_CASE("Recipes view: a plan past the project's budget shows the verdict and 
     view.run();
     REQUIRE(waitUntil([&] { return rig.settled(); }));
     CHECK(recipeJobs(rig.root()).empty());
-    CHECK(rig.openai.generationBodies().empty());
+    CHECK(rig.replies.executionsByPrompt().empty());
     test::renderWidget(view, {1280, 800}, QStringLiteral("recipes-view-budget.png"));
 }
