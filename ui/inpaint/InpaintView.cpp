@@ -306,7 +306,6 @@ QWidget* InpaintView::createSidePanel() {
     pixels->setRange(1, ripen::InpaintSettings::kMaxPixels);
     pixels->setValue(8);
     pixels->setSuffix(tr(" px"));
-    edits->addWidget(pixels);
     const std::pair<MaskEdit, QString> kEdits[] = {{MaskEdit::Grow, tr("Grow")},
                                                    {MaskEdit::Shrink, tr("Shrink")},
                                                    {MaskEdit::Feather, tr("Feather")}};
@@ -316,7 +315,10 @@ QWidget* InpaintView::createSidePanel() {
                 [this, edit, pixels] { m_canvas->applyEdit(edit, pixels->value()); });
         edits->addWidget(button);
     }
-    maskLayout->addLayout(edits, 2, 0, 1, 2);
+    // The amount on its own row: with the three buttons beside it the panel outgrows its
+    // fixed width and the right-hand controls are cut off.
+    maskLayout->addWidget(pixels, 2, 0, 1, 2);
+    maskLayout->addLayout(edits, 3, 0, 1, 2);
     connect(m_useMask, &QPushButton::clicked, this,
             [this] { useSavedMask(m_masks->currentIndex()); });
     connect(m_saveMask, &QPushButton::clicked, this, &InpaintView::saveMask);

@@ -229,7 +229,7 @@ TEST_CASE("A version 4 catalog gains recipe runs and keeps its jobs", "[recipes]
     auto catalog = Catalog::open(dir / "catalog.sqlite");
     REQUIRE(catalog);
     auto& db = (*catalog)->database();
-    CHECK((*catalog)->schemaVersion() == 5);
+    CHECK((*catalog)->schemaVersion() == CatalogMigrations::kLatestVersion);
     REQUIRE((*catalog)->verifyIntegrity());
     CHECK(*db.queryInt64("SELECT count(*) FROM jobs WHERE recipe_run IS NULL") == 1);
     CHECK(*db.queryInt64("SELECT count(*) FROM recipe_runs") == 0);
