@@ -49,8 +49,7 @@ Provenance provenanceOf(const Asset& asset, bool editedUserImage) {
         provenance.sourceType = DigitalSourceType::TrainedAlgorithmicMedia;
     }
     auto& params = provenance.generation.params;
-    if (const auto job = params.find("ripen_job_id");
-        job != params.end() && job->is_number_integer()) {
+    if (const auto job = params.find("job_id"); job != params.end() && job->is_number_integer()) {
         provenance.jobId = job->get<std::int64_t>();
         params.erase(job);
     }

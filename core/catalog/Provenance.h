@@ -43,8 +43,8 @@ struct Provenance {
 // The provenance of a library asset. `editedUserImage` is true when its lineage leads back
 // to an imported image that no model made (then the type is the composite one). An asset
 // with no provider, no model and no parents is a user's own file: no source type.
-// The job and the recipe run come from the generation parameters "ripen_job_id" and
-// "ripen_recipe_run" when the queue or a recipe recorded them.
+// The job and the recipe run come from the generation parameters "job_id" and
+// "ripen_recipe_run", which the queue records (JobRunner) on every asset it stores.
 Provenance provenanceOf(const Asset& asset, bool editedUserImage);
 
 } // namespace ripen

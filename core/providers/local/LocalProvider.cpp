@@ -196,8 +196,7 @@ ProviderOutcome<ProviderResult> LocalProvider::submit(const ProviderContext& con
         return std::unexpected(input.error());
     }
     if (context.stop.stop_requested()) {
-        return std::unexpected(ProviderFailure{ProviderFailure::Kind::Cancelled, "canceled", 0,
-                                               std::nullopt, std::nullopt});
+        return std::unexpected(cancelled());
     }
     cv::Mat output;
     if (request.kind == JobKind::Upscale) {

@@ -154,6 +154,21 @@ TEST_CASE("a user's own photo is not labelled as AI-made", "[metadata]") {
           DigitalSourceType::CompositeWithTrainedAlgorithmicMedia);
 }
 
+TEST_CASE("the job and recipe run the queue recorded reach the XMP", "[metadata]") {
+    Asset made;
+    made.id = 4;
+    made.format = "png";
+    made.generation.provider = "openai";
+    made.generation.modelId = "gpt-image-1";
+    // The keys JobRunner::storeResults writes on every asset it stores.
+    made.generation.params = {{"job_id", 17}, {"ripen_recipe_run", "run-1"}, {"quality", "low"}};
+    const Provenance provenance = provenanceOf(made, false);
+    CHECK(provenance.jobId == 17);
+    CHECK(provenance.recipeRun == "run-1");
+    CHECK_FALSE(provenance.generation.params.contains("job_id"));
+    CHECK(XmpPacket::write(provenance).find("ripen:Job") != std::string::npos);
+}
+
 TEST_CASE("damaged files and hostile XMP give clear errors or warnings", "[metadata]") {
     SECTION("a file that is not the stated format") {
         auto result =
