@@ -1,12 +1,16 @@
 #include "support/Process.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstdlib>
 #include <fcntl.h>
+#include <optional>
 #include <poll.h>
+#include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cstdlib>
-#include <stdexcept>
 
 namespace ripen::test {
 namespace {
@@ -20,13 +24,34 @@ std::vector<char*> cArgs(const std::vector<std::string>& argv) {
     return args;
 }
 
-void drain(int outFd, int errFd, ProcessResult& result) {
+using Clock = std::chrono::steady_clock;
+
+// Milliseconds left until `deadline` for poll(); -1 (forever) when there is none.
+int pollTimeout(std::optional<Clock::time_point> deadline) {
+    if (!deadline) {
+        return -1;
+    }
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+    return static_cast<int>(std::max<std::int64_t>(0, left.count()));
+}
+
+// Reads both pipes until the child closes them; past `deadline` the child is killed once
+// (its pipes then close) and the result marked timedOut.
+void drain(int pid, int outFd, int errFd, std::optional<Clock::time_point> deadline,
+           ProcessResult& result) {
     pollfd fds[2] = {{outFd, POLLIN, 0}, {errFd, POLLIN, 0}};
     std::string* sinks[2] = {&result.out, &result.err};
     int open = 2;
     char buffer[65536];
     while (open > 0) {
-        if (::poll(fds, 2, -1) < 0) {
+        const int ready = ::poll(fds, 2, pollTimeout(deadline));
+        if (ready == 0 && deadline) {
+            ::kill(pid, SIGKILL);
+            result.timedOut = true;
+            deadline.reset();
+            continue;
+        }
+        if (ready < 0) {
             continue;
         }
         for (int i = 0; i < 2; ++i) {
@@ -45,14 +70,8 @@ void drain(int outFd, int errFd, ProcessResult& result) {
     }
 }
 
-} // namespace
-
-std::string ripenCli() {
-    const char* cli = std::getenv("RIPEN_CLI");
-    return cli != nullptr ? cli : "ripen-cli";
-}
-
-ProcessResult runProcess(const std::vector<std::string>& argv) {
+ProcessResult runUntil(const std::vector<std::string>& argv,
+                       std::optional<Clock::time_point> deadline) {
     int out[2];
     int err[2];
     if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
@@ -69,10 +88,25 @@ ProcessResult runProcess(const std::vector<std::string>& argv) {
     ::close(out[1]);
     ::close(err[1]);
     ProcessResult result;
-    drain(out[0], err[0], result);
+    drain(pid, out[0], err[0], deadline, result);
     const int code = waitProcess(pid);
     result.exitCode = code < 0 ? -1 : code;
     return result;
+}
+
+} // namespace
+
+ProcessResult runProcess(const std::vector<std::string>& argv) {
+    return runUntil(argv, std::nullopt);
+}
+
+ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::milliseconds limit) {
+    return runUntil(argv, Clock::now() + limit);
+}
+
+std::string ripenCli() {
+    const char* cli = std::getenv("RIPEN_CLI");
+    return cli != nullptr ? cli : "ripen-cli";
 }
 
 int startProcess(const std::vector<std::string>& argv) {
@@ -104,6 +138,9 @@ int startProcessLogged(const std::vector<std::string>& argv, const std::string& 
 int waitProcess(int pid) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            return -1; // not our child (or already reaped): nothing to wait for
+        }
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -9,10 +10,14 @@ struct ProcessResult {
     int exitCode = -1; // -1 when killed by a signal
     std::string out;
     std::string err;
+    bool timedOut = false; // killed by runProcess because it ran past its deadline
 };
 
 // Runs a program to completion with its output captured (no shell involved).
 ProcessResult runProcess(const std::vector<std::string>& argv);
+// The same, but a program still running after `limit` is SIGKILLed and reported as
+// timedOut, so a hung child fails its test with its output instead of stalling the suite.
+ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::milliseconds limit);
 
 // Starts a program with output discarded; returns its pid.
 int startProcess(const std::vector<std::string>& argv);
