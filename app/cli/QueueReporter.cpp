@@ -1,26 +1,16 @@
 #include "QueueReporter.h"
 
-#include <csignal>
+#include "InterruptWatch.h"
+
 #include <iostream>
 #include <mutex>
 
 namespace ripen::cli {
-namespace {
-
-// SIGINT/SIGTERM stop the runner cleanly: in-flight transfers are aborted and their jobs
-// settle as canceled or stay resumable, instead of dying mid-write.
-std::stop_source& interruptSource() {
-    static std::stop_source source;
-    return source;
-}
-
-extern "C" void onInterrupt(int) { interruptSource().request_stop(); }
-
-} // namespace
 
 Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId>& only) {
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    // SIGINT/SIGTERM stop the runner cleanly: in-flight transfers are aborted and their
+    // jobs settle as canceled or stay resumable, instead of dying mid-write.
+    InterruptWatch interrupts;
     JobRunner runner(services.library->root(), services.registry, services.credentials,
                      services.priceBook, services.http);
     std::mutex outputMutex;
@@ -60,7 +50,7 @@ Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId
         }
         std::cout.flush();
     });
-    auto summary = runner.runUntilIdle(interruptSource().get_token());
+    auto summary = runner.runUntilIdle(interrupts.token());
     if (!summary) {
         return std::unexpected(summary.error());
     }

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <optional>
 #include <poll.h>
+#include <pthread.h>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -111,14 +112,26 @@ std::string ripenCli() {
 
 int startProcess(const std::vector<std::string>& argv) {
     auto args = cArgs(argv);
+    // A signal a test sends right after the fork must reach the program, not the test's own
+    // handlers still installed in the child before exec: signals wait blocked until the
+    // child has reset them.
+    sigset_t all;
+    sigset_t previous;
+    ::sigfillset(&all);
+    ::pthread_sigmask(SIG_SETMASK, &all, &previous);
     const pid_t pid = ::fork();
     if (pid == 0) {
+        for (const int signal : {SIGINT, SIGTERM, SIGSEGV, SIGABRT, SIGILL, SIGFPE}) {
+            ::signal(signal, SIG_DFL);
+        }
+        ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
         const int null = ::open("/dev/null", O_WRONLY);
         ::dup2(null, 1);
         ::dup2(null, 2);
         ::execvp(args[0], args.data());
         ::_exit(127);
     }
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     return pid;
 }
 
