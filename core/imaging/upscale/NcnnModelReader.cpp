@@ -15,7 +15,8 @@ constexpr std::uint64_t kMaxParamBytes = 1ULL << 20;
 constexpr std::uint64_t kMaxBinBytes = 1ULL << 30;
 constexpr int kMaxLayers = 10000;
 constexpr std::uint32_t kFloat16Tag = 0x01306B47;
-// realesrgan-ncnn-vulkan's "prepadding": its results are what users of these models know.
+// realesrgan-ncnn-vulkan's "prepadding" (mirrored, see SrNetwork::edgePad): its results are
+// what users of these models know.
 constexpr int kRealEsrganEdgePad = 10;
 
 std::unexpected<Error> layerError(ErrorCode code, const std::string& layer,

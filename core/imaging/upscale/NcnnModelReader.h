@@ -13,8 +13,8 @@ namespace ripen {
 // size-keeping padding; fused ReLU/leaky ReLU; float32 or float16 weights), ReLU (with
 // slope), PReLU, PixelShuffle, Interp (nearest, integer factor), BinaryOp (add of two
 // blobs, multiply by a scalar), Eltwise (sum, with coefficients), Concat (channels),
-// Split. Real-ESRGAN models see pixels in 0..1, and the image is edge-padded by 10
-// pixels as realesrgan-ncnn-vulkan does (SrNetwork::edgePad).
+// Split. Real-ESRGAN models see pixels in 0..1, and the image is mirror-padded by
+// 10 pixels as realesrgan-ncnn-vulkan does (SrNetwork::edgePad).
 //
 // Untrusted: the .param is read up to 1 MiB, the .bin up to 1 GiB and must hold exactly
 // the weights the layers declare. Errors name the file and the layer or field at fault:

@@ -100,7 +100,7 @@ Result<cv::Mat> TiledUpscaler::run(const cv::Mat& bgr, std::stop_token stop,
         return runTiles(bgr, stop, progress);
     }
     cv::Mat padded;
-    cv::copyMakeBorder(bgr, padded, pad, pad, pad, pad, cv::BORDER_REPLICATE);
+    cv::copyMakeBorder(bgr, padded, pad, pad, pad, pad, cv::BORDER_REFLECT_101);
     auto upscaled = runTiles(padded, stop, progress);
     if (!upscaled) {
         return upscaled;

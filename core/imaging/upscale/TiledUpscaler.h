@@ -23,7 +23,7 @@ struct TileSettings {
 // cross-fade over `blend` pixels, accumulated in float and rounded to 8 bits once. With a
 // margin at least the model's receptive radius every tile sees what the whole image would
 // show it, so the result equals untiled inference up to float rounding (image borders are
-// the image's, never a tile's; with the model's edgePad, the replicated border's). Memory: one
+// the image's, never a tile's; with the model's edgePad, the mirrored border's). Memory: one
 // float strip of tile rows across the output width plus one tile's activations, whatever the image
 // size.
 class TiledUpscaler {

