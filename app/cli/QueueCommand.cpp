@@ -14,7 +14,8 @@ namespace {
 // How far a job in the works has come ("42%") and what it is doing, as the runner last
 // recorded them; nullopt for jobs not being worked on.
 std::optional<std::pair<int, std::string>> progressOf(const Job& j) {
-    if (isFinal(j.state) || j.state == JobState::Queued || !j.result.is_object()) {
+    if ((j.state != JobState::Submitting && j.state != JobState::Running) ||
+        !j.result.is_object()) {
         return std::nullopt;
     }
     const auto fraction = j.result.find("progress");

@@ -359,17 +359,14 @@ Status JobStore::advanceChain(JobId id, const nlohmann::json& result, const Esti
     const auto projectId = ids->optionalInt64(0);
     const auto clientId = ids->optionalInt64(1);
     const auto& r = current->request;
-    const std::string note = "upscale pass done";
-    if (share.amount != 0 || share.usdMicros != 0) {
-        Ledger::Entry release{Ledger::Kind::Release, id, share.amount, share.unit,
-                              share.usdMicros, r.provider, r.model, projectId, clientId, note};
-        if (auto added = m_ledger.append(release); !added) {
-            return added;
+    // The pass's part of the reservation goes, what it cost is booked.
+    for (const auto& [kind, e] :
+         {std::pair{Ledger::Kind::Release, share}, std::pair{Ledger::Kind::Charge, charge}}) {
+        if (e.amount == 0 && e.usdMicros == 0) {
+            continue;
         }
-    }
-    if (charge.amount != 0 || charge.usdMicros != 0) {
-        Ledger::Entry entry{Ledger::Kind::Charge, id, charge.amount, charge.unit,
-                            charge.usdMicros, r.provider, r.model, projectId, clientId, note};
+        const Ledger::Entry entry{kind,       id,      e.amount,  e.unit,   e.usdMicros,
+                                  r.provider, r.model, projectId, clientId, "upscale pass done"};
         if (auto added = m_ledger.append(entry); !added) {
             return added;
         }

@@ -43,15 +43,20 @@ struct LocalFixture {
         library = std::move(*opened);
     }
 
-    Job runOne(const GenerationRequest& request) {
+    JobId enqueue(const GenerationRequest& request) {
         auto estimate = prices.estimate(request);
         REQUIRE(estimate);
         CHECK(estimate->amount == 0);
         auto ids = JobStore(*library).enqueue(request, {}, *estimate);
         REQUIRE(ids);
+        return ids->front();
+    }
+
+    Job runOne(const GenerationRequest& request) {
+        const JobId id = enqueue(request);
         JobRunner runner(library->root(), registry, keys, prices, http);
         REQUIRE(runner.runUntilIdle({}));
-        auto job = JobStore(*library).job(ids->front());
+        auto job = JobStore(*library).job(id);
         REQUIRE(job);
         return *job;
     }
@@ -177,6 +182,13 @@ TEST_CASE("A mask of the wrong size fails the job with both sizes named", "[jobs
 
 namespace {
 
+// A runner that passes on every report, so tests can count them.
+JobRunner::Settings everyReport() {
+    JobRunner::Settings settings;
+    settings.progressInterval = std::chrono::milliseconds(0);
+    return settings;
+}
+
 // A local x4 neural upscale big enough to run many tiles.
 GenerationRequest tiledNeuralUpscale(const std::filesystem::path& image) {
     GenerationRequest r;
@@ -194,12 +206,8 @@ TEST_CASE("A local upscale in the queue reports rising progress tile by tile",
           "[jobs][local][progress]") {
     LocalFixture f;
     writeTestImage(f.dir / "in.png", makeTestImage(192, 128, 4)); // 6x4 tiles
-    const GenerationRequest request = tiledNeuralUpscale(f.dir / "in.png");
-    auto ids = JobStore(*f.library).enqueue(request, {}, *f.prices.estimate(request));
-    REQUIRE(ids);
-    JobRunner::Settings settings;
-    settings.progressInterval = std::chrono::milliseconds(0); // every report, to count them
-    JobRunner runner(f.library->root(), f.registry, f.keys, f.prices, f.http, settings);
+    const JobId id = f.enqueue(tiledNeuralUpscale(f.dir / "in.png"));
+    JobRunner runner(f.library->root(), f.registry, f.keys, f.prices, f.http, everyReport());
     std::mutex mutex;
     std::vector<double> fractions;
     std::vector<std::string> stages;
@@ -211,7 +219,7 @@ TEST_CASE("A local upscale in the queue reports rising progress tile by tile",
         }
     });
     REQUIRE(runner.runUntilIdle({}));
-    const auto job = JobStore(*f.library).job(ids->front());
+    const auto job = JobStore(*f.library).job(id);
     REQUIRE(job);
     CHECK(job->state == JobState::Succeeded);
     REQUIRE(fractions.size() >= 24); // at least one report per tile
@@ -225,12 +233,8 @@ TEST_CASE("Canceling a local upscale mid-run ends it canceled with no output",
           "[jobs][local][progress]") {
     LocalFixture f;
     writeTestImage(f.dir / "in.png", makeTestImage(384, 384, 4)); // 144 tiles
-    const GenerationRequest request = tiledNeuralUpscale(f.dir / "in.png");
-    auto ids = JobStore(*f.library).enqueue(request, {}, *f.prices.estimate(request));
-    REQUIRE(ids);
-    const JobId id = ids->front();
-    JobRunner::Settings settings;
-    settings.progressInterval = std::chrono::milliseconds(0);
+    const JobId id = f.enqueue(tiledNeuralUpscale(f.dir / "in.png"));
+    JobRunner::Settings settings = everyReport();
     settings.idleTick = std::chrono::milliseconds(10);
     JobRunner runner(f.library->root(), f.registry, f.keys, f.prices, f.http, settings);
     std::mutex mutex;
