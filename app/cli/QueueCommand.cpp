@@ -4,11 +4,29 @@
 
 #include "jobs/JobStore.h"
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
 namespace ripen::cli {
 namespace {
+
+// How far a job in the works has come ("42%") and what it is doing, as the runner last
+// recorded them; nullopt for jobs not being worked on.
+std::optional<std::pair<int, std::string>> progressOf(const Job& j) {
+    if ((j.state != JobState::Submitting && j.state != JobState::Running) ||
+        !j.result.is_object()) {
+        return std::nullopt;
+    }
+    const auto fraction = j.result.find("progress");
+    if (fraction == j.result.end() || !fraction->is_number()) {
+        return std::nullopt;
+    }
+    const auto stage = j.result.find("stage");
+    return std::pair{static_cast<int>(std::lround(fraction->get<double>() * 100)),
+                     stage != j.result.end() && stage->is_string() ? stage->get<std::string>()
+                                                                   : std::string()};
+}
 
 nlohmann::json jobJson(const Job& j) {
     nlohmann::json json = {
@@ -32,16 +50,30 @@ nlohmann::json jobJson(const Job& j) {
         {"assets", j.assets},
         {"created_at_ms", j.createdAtMs},
     };
+    if (const auto progress = progressOf(j)) {
+        json["progress_percent"] = progress->first;
+        json["stage"] = progress->second;
+    }
     return json;
 }
 
 void printJobRow(const Job& j) {
+    // The state column carries the progress of a job in the works: "submitting 42%".
+    std::string state(toString(j.state));
+    const auto progress = progressOf(j);
+    if (progress) {
+        state += " " + std::to_string(progress->first) + "%";
+    }
     char line[200];
-    std::snprintf(line, sizeof line, "%6lld  %-11s  %-13s  %-26s  %10s %-7s  ",
-                  static_cast<long long>(j.id), std::string(toString(j.state)).c_str(),
-                  j.request.provider.c_str(), j.request.model.substr(0, 26).c_str(),
+    std::snprintf(line, sizeof line, "%6lld  %-15s  %-13s  %-26s  %10s %-7s  ",
+                  static_cast<long long>(j.id), state.c_str(), j.request.provider.c_str(),
+                  j.request.model.substr(0, 26).c_str(),
                   formatMicros(j.cost.value_or(j.estimate)).c_str(), j.unit.c_str());
-    std::cout << line << (j.error.empty() ? j.request.prompt.substr(0, 50) : j.error) << "\n";
+    std::cout << line
+              << (progress && !progress->second.empty() ? progress->second
+                  : j.error.empty()                     ? j.request.prompt.substr(0, 50)
+                                                        : j.error)
+              << "\n";
 }
 
 std::optional<std::int64_t> numberArgument(const ArgParser& args, std::size_t index) {

@@ -2,6 +2,7 @@
 
 #include "common/BoundedJson.h"
 #include "common/FileIo.h"
+#include "providers/UpscaleOptions.h"
 
 namespace ripen {
 namespace {
@@ -92,11 +93,13 @@ std::string optionString(const GenerationRequest& request, const char* key) {
 std::int64_t quantity(const Price& price, const GenerationRequest& request) {
     switch (price.per) {
     case Price::Per::Second: return std::max(1, request.durationSeconds);
-    case Price::Per::Call: return 1;
+    case Price::Per::Call: return requestsSentBy(request);
     case Price::Per::Image: break;
     }
     const auto n = request.options.find("n");
-    return n != request.options.end() && n->is_number_integer() ? std::max<std::int64_t>(1, *n) : 1;
+    const std::int64_t images =
+        n != request.options.end() && n->is_number_integer() ? std::max<std::int64_t>(1, *n) : 1;
+    return images * requestsSentBy(request);
 }
 
 // Finds a token count anywhere in a usage object (providers nest it differently).

@@ -5,8 +5,11 @@
 #include "common/FileIo.h"
 #include "common/Sha256.h"
 #include "jobs/InpaintJob.h"
-#include "jobs/UpscaleJob.h"
+#include "jobs/JobProgress.h"
 #include "jobs/QueueLock.h"
+#include "jobs/UpscaleChain.h"
+#include "jobs/UpscaleJob.h"
+#include "video/VideoProbe.h"
 
 #include <condition_variable>
 #include <list>
@@ -43,6 +46,34 @@ ProviderUsage usageFromJson(const nlohmann::json& result) {
         usage.costMicros = u["cost_micros"].get<Micros>();
     }
     return usage;
+}
+
+// The fraction last recorded for a job (0 when none).
+double progressOf(const nlohmann::json& result) {
+    if (!result.is_object()) {
+        return 0.0;
+    }
+    const auto it = result.find("progress");
+    return it != result.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+// A provider's clip plays at the rate its file says, whatever was asked for: Veo and Kling
+// choose their own (24 fps, not the 30 a player would guess). The probe's rate and length
+// go into the provenance, where the Motion view and the cutter read them; a file the probe
+// cannot read is refused by the ingest that follows.
+void recordClipTiming(const std::filesystem::path& clip, Asset& asset) {
+    auto info = probeVideo(clip);
+    if (!info) {
+        return;
+    }
+    if (info->frameRateNum > 0 && info->frameRateDen > 0) {
+        asset.generation.params["fps"] =
+            static_cast<double>(info->frameRateNum) / info->frameRateDen;
+    }
+    if (info->durationMicros > 0) {
+        asset.generation.params["duration_seconds"] =
+            static_cast<double>(info->durationMicros) / 1e6;
+    }
 }
 
 // Lineage: inputs that are library blobs (named by their hash) become the asset's parents.
@@ -319,11 +350,33 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
     const auto workDir = m_root / "jobs" / job.key;
     std::error_code ec;
     std::filesystem::create_directories(workDir, ec);
-    const ProviderContext context{m_http, endpoint, m_credentials, workDir, job.key, stop, nullptr};
+    // What the engine reports reaches the catalog and the queue dock a few times a second;
+    // the state stays what it is (a local engine works while "submitting").
+    const JobState reportedState =
+        claimed.step == JobStep::Submit ? JobState::Submitting : JobState::Running;
+    JobProgress progress(
+        stop,
+        [&](double fraction, const std::string& stage) {
+            (void)store.recordProgress(job.id, fraction, stage);
+            emit({job.id, reportedState, stage, fraction, {}});
+        },
+        m_settings.progressInterval);
+    // A chained upscale sends the pass it is at, under that pass's own key.
+    const auto chain = UpscaleChain::of(job);
+    const ProviderContext context{
+        m_http, endpoint, m_credentials, workDir, chain ? chain->nextKey() : job.key,
+        stop,   &progress};
     if (claimed.step == JobStep::Submit) {
         (void)store.recordEndpoint(job.id, endpoint);
-        emit({job.id, JobState::Submitting, "sending to " + provider->displayName(), {}, {}});
-        GenerationRequest request = job.request;
+        const std::string pass = chain ? "pass " + std::to_string(chain->passesDone() + 1) +
+                                             " of " + std::to_string(chain->passCount()) + " "
+                                       : "";
+        emit({job.id,
+              JobState::Submitting,
+              "sending " + pass + "to " + provider->displayName(),
+              {},
+              {}});
+        GenerationRequest request = chain ? chain->nextRequest() : job.request;
         if (isMaskedEdit(request)) {
             auto prepared = maskedEditSubmission(request, workDir);
             if (!prepared) {
@@ -338,8 +391,13 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
         providerAnswered();
         onResult(store, **library, job, *provider, outcome, false);
     } else {
-        onResult(store, **library, job, *provider,
-                 provider->poll(context, job.operationId, job.request), true);
+        (void)store.recordProgress(job.id, progressOf(job.result),
+                                   "waiting for " + provider->displayName() + " (poll " +
+                                       std::to_string(job.polls + 1) + ")");
+        onResult(
+            store, **library, job, *provider,
+            provider->poll(context, job.operationId, chain ? chain->nextRequest() : job.request),
+            true);
     }
 }
 
@@ -361,7 +419,15 @@ void JobRunner::onResult(JobStore& store, Library& library, const Job& job, Prov
               {}});
         return;
     }
-    const nlohmann::json result = resultToJson(*outcome);
+    const auto chain = UpscaleChain::of(job);
+    if (chain && !chain->onLastPass()) {
+        advanceChain(store, job, *chain, *outcome);
+        return;
+    }
+    nlohmann::json result = resultToJson(*outcome);
+    if (chain) {
+        result["upscale_chain"] = UpscaleChain::stateOf(job); // the passes before this one
+    }
     if (auto recorded = store.recordStoring(job.id, result); !recorded) {
         emit({job.id, JobState::Storing, saveFailed(recorded.error()), {}, {}});
         return;
@@ -369,6 +435,47 @@ void JobRunner::onResult(JobStore& store, Library& library, const Job& job, Prov
     Job storing = job;
     storing.result = result;
     storeResults(store, library, storing);
+}
+
+void JobRunner::advanceChain(JobStore& store, const Job& job, const UpscaleChain& chain,
+                             const ProviderResult& result) {
+    const int done = chain.passesDone() + 1;
+    const std::string which =
+        "pass " + std::to_string(done) + " of " + std::to_string(chain.passCount());
+    // The pass is paid for: its charge is booked with it, whatever happens next.
+    const auto settled = m_priceBook.settle(chain.nextRequest(), result.usage);
+    const Estimate charge = settled ? *settled : Estimate{};
+    if (result.outputs.empty()) {
+        const std::string reason = "the upscale's " + which + " returned no image";
+        (void)store.failJob(job.id, reason, charge);
+        emit({job.id, JobState::Failed, reason, {}, {}});
+        return;
+    }
+    nlohmann::json state = job.result.is_object() ? job.result : nlohmann::json::object();
+    state.erase("progress");
+    state.erase("stage");
+    state["upscale_chain"] = chain.withPassDone(result, charge);
+    if (auto advanced = store.advanceChain(job.id, state, chain.nextShare(), charge); !advanced) {
+        // Sending the pass again could charge twice: the user decides.
+        const std::string reason = "the upscale's " + which + " was done but could not be " +
+                                   "recorded (" + advanced.error().message +
+                                   "). Retry it (that pass may be charged twice) or cancel it.";
+        (void)store.interrupt(job.id, reason);
+        emit({job.id, JobState::Interrupted, reason, {}, {}});
+        return;
+    }
+    if (auto requested = store.cancelRequested(job.id); requested && *requested) {
+        const std::string note =
+            "canceled after the upscale's " + which + "; the passes done are charged";
+        (void)store.finishCancel(job.id, note);
+        emit({job.id, JobState::Canceled, note, {}, {}});
+        return;
+    }
+    emit({job.id,
+          JobState::Queued,
+          which + " done; the next pass is queued",
+          static_cast<double>(done) / chain.passCount(),
+          {}});
 }
 
 std::string JobRunner::saveFailed(const Error& error) {
@@ -394,11 +501,26 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
     AssetIngest ingest(library);
     NullProgress progress;
     const auto files = job.result.value("files", nlohmann::json::array());
-    const auto charged = m_priceBook.settle(job.request, usageFromJson(job.result));
+    // A chained upscale's last pass is priced as one request; the earlier passes are
+    // booked already (JobStore::advanceChain).
+    const auto chain = UpscaleChain::of(job);
+    const auto charged =
+        m_priceBook.settle(chain ? chain->nextRequest() : job.request, usageFromJson(job.result));
     for (const auto& file : files) {
         std::filesystem::path path = file.value("path", "");
         Asset base = provenanceFor(job, job.result, file);
         base.parents = parentAssets(library.catalog(), job.request);
+        if (file.value("mime", "").starts_with("video/")) {
+            recordClipTiming(path, base);
+        }
+        if (chain) {
+            nlohmann::json passes = UpscaleChain::provenance(UpscaleChain::stateOf(job));
+            passes.push_back({{"factor", chain->nextRequest().upscaleFactor},
+                              {"model_version", job.result.value("model_version", "")},
+                              {"cost_micros", charged ? charged->amount : 0},
+                              {"unit", charged ? charged->unit : job.unit}});
+            base.generation.params["upscale_chain"] = std::move(passes);
+        }
         Result<Asset> prepared = fail(ErrorCode::Internal, "not prepared");
         if (isMaskedEdit(job.request)) {
             // What the provider returned never reaches the library as it is.

@@ -5,6 +5,7 @@
 #include "jobs/JobEvent.h"
 #include "jobs/JobStore.h"
 #include "jobs/RetryPolicy.h"
+#include "jobs/UpscaleChain.h"
 #include "providers/ProviderRegistry.h"
 
 #include <atomic>
@@ -34,6 +35,8 @@ public:
         RetryPolicy::Settings retry;
         std::chrono::milliseconds endpointCooldown{30'000};
         std::chrono::milliseconds idleTick{200}; // how often cancel requests are checked
+        // How often a job's progress may reach the catalog and the subscribers at most.
+        std::chrono::milliseconds progressInterval{250};
     };
     using Listener = std::function<void(const JobEvent&)>;
 
@@ -69,6 +72,9 @@ private:
     std::string saveFailed(const Error& error);
     void onResult(JobStore& store, Library& library, const Job& job, Provider& provider,
                   const ProviderOutcome<ProviderResult>& outcome, bool wasPoll);
+    // A pass of a chained upscale is done (not its last): book it and queue the next.
+    void advanceChain(JobStore& store, const Job& job, const UpscaleChain& chain,
+                      const ProviderResult& result);
     void onFailure(JobStore& store, const Job& job, Provider& provider,
                    const ProviderFailure& failure, bool wasPoll);
     void emit(const JobEvent& event);

@@ -1,6 +1,7 @@
 #include "jobs/JobStore.h"
 
 #include "common/Clock.h"
+#include "jobs/UpscaleChain.h"
 
 #include <chrono>
 #include <random>
@@ -313,6 +314,16 @@ Status JobStore::recordRunning(JobId id, const std::string& operationId, std::in
     return stmt->bind(5, id).run();
 }
 
+Status JobStore::recordProgress(JobId id, double fraction, const std::string& stage) {
+    auto stmt = m_db.prepare(
+        "UPDATE jobs SET result_json = json_set(coalesce(result_json, '{}'), '$.progress', ?1, "
+        "'$.stage', ?2), updated_at = ?3 WHERE id = ?4 AND state IN ('submitting', 'running')");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    return stmt->bind(1, fraction).bind(2, stage).bind(3, unixMillis()).bind(4, id).run();
+}
+
 Status JobStore::recordStoring(JobId id, const nlohmann::json& result) {
     // The worker that got the result stores it right away; the lease keeps the claim loop
     // from starting a second store of the same job meanwhile. A crash voids the lease.
@@ -322,6 +333,54 @@ Status JobStore::recordStoring(JobId id, const nlohmann::json& result) {
         return std::unexpected(stmt.error());
     }
     return stmt->bind(1, result.dump()).bind(2, unixMillis()).bind(3, id).run();
+}
+
+Status JobStore::advanceChain(JobId id, const nlohmann::json& result, const Estimate& share,
+                              const Estimate& charge) {
+    auto tx = sqlite::Transaction::begin(m_db);
+    if (!tx) {
+        return std::unexpected(tx.error());
+    }
+    auto current = job(id);
+    if (!current) {
+        return std::unexpected(current.error());
+    }
+    if (current->state != JobState::Submitting && current->state != JobState::Running) {
+        return fail(ErrorCode::NotFound, "job " + std::to_string(id) + " is " +
+                                             std::string(toString(current->state)) +
+                                             ", not in a pass; the chain did not advance");
+    }
+    auto ids = m_db.prepare("SELECT project_id, client_id FROM jobs WHERE id = ?");
+    if (!ids) {
+        return std::unexpected(ids.error());
+    }
+    ids->bind(1, id);
+    (void)ids->step();
+    const auto projectId = ids->optionalInt64(0);
+    const auto clientId = ids->optionalInt64(1);
+    const auto& r = current->request;
+    // The pass's part of the reservation goes, what it cost is booked.
+    for (const auto& [kind, e] :
+         {std::pair{Ledger::Kind::Release, share}, std::pair{Ledger::Kind::Charge, charge}}) {
+        if (e.amount == 0 && e.usdMicros == 0) {
+            continue;
+        }
+        const Ledger::Entry entry{kind,       id,      e.amount,  e.unit,   e.usdMicros,
+                                  r.provider, r.model, projectId, clientId, "upscale pass done"};
+        if (auto added = m_ledger.append(entry); !added) {
+            return added;
+        }
+    }
+    auto stmt = m_db.prepare(
+        "UPDATE jobs SET state = 'queued', attempts = 0, polls = 0, operation_id = '', "
+        "not_before = 0, error = '', result_json = ?, updated_at = ? WHERE id = ?");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    if (auto ran = stmt->bind(1, result.dump()).bind(2, unixMillis()).bind(3, id).run(); !ran) {
+        return ran;
+    }
+    return tx->commit();
 }
 
 Status JobStore::retryLater(JobId id, std::int64_t notBeforeMs, const std::string& reason,
@@ -424,7 +483,9 @@ Result<std::vector<AssetId>> JobStore::complete(JobId id, const std::vector<Asse
     if (auto settled = settle(*current, charge, "settled on success"); !settled) {
         return std::unexpected(settled.error());
     }
-    if (auto moved = transition(id, JobState::Succeeded, "", charge.amount); !moved) {
+    // A chained upscale's cost is all its passes'; the earlier ones were booked already.
+    const Micros cost = charge.amount + chargedByEarlierPasses(*current);
+    if (auto moved = transition(id, JobState::Succeeded, "", cost); !moved) {
         return std::unexpected(moved.error());
     }
     if (auto committed = tx->commit(); !committed) {
@@ -451,7 +512,7 @@ Status JobStore::finish(JobId id, JobState to, const std::string& reason,
     if (auto settled = settle(*current, charge, reason); !settled) {
         return settled;
     }
-    const Micros cost = charge ? charge->amount : 0;
+    const Micros cost = (charge ? charge->amount : 0) + chargedByEarlierPasses(*current);
     if (auto moved = transition(id, to, reason, cost); !moved) {
         return moved;
     }
@@ -521,11 +582,16 @@ Status JobStore::retry(JobId id) {
         (void)ids->step();
         const auto projectId = ids->optionalInt64(0);
         const auto clientId = ids->optionalInt64(1);
-        if (auto within = checkBudgets(projectId, clientId, current->estimateUsd, 1); !within) {
+        // A chained upscale reserves only the passes it has still to send.
+        Estimate needed{current->estimate, current->unit, current->estimateUsd};
+        if (const auto chain = UpscaleChain::of(*current)) {
+            needed = chain->remainingShare();
+        }
+        if (auto within = checkBudgets(projectId, clientId, needed.usdMicros, 1); !within) {
             return within;
         }
-        Ledger::Entry reserve{Ledger::Kind::Reserve, id, current->estimate, current->unit,
-                              current->estimateUsd, current->request.provider,
+        Ledger::Entry reserve{Ledger::Kind::Reserve, id, needed.amount, current->unit,
+                              needed.usdMicros, current->request.provider,
                               current->request.model, projectId, clientId, "retry"};
         if (auto added = m_ledger.append(reserve); !added) {
             return added;

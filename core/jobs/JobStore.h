@@ -72,6 +72,16 @@ public:
     Status recordRunning(JobId id, const std::string& operationId, std::int64_t nextPollMs,
                          std::optional<double> progress);
     Status recordStoring(JobId id, const nlohmann::json& result);
+    // How far a job being worked on has come (0..1) and what it is doing ("upscaling tile
+    // by tile"), kept in its result as "progress" and "stage" for `ripen-cli queue` and the
+    // queue dock. Only a submitting or running job is touched. Callers throttle it.
+    Status recordProgress(JobId id, double fraction, const std::string& stage);
+    // A pass of a chained upscale (UpscaleChain) is done: in one transaction its share of
+    // the reservation is released and its `charge` booked, the chain state `result` kept,
+    // and the job queued again at once for the next pass with fresh attempts. Only a job
+    // still submitting or running advances (NotFound otherwise).
+    Status advanceChain(JobId id, const nlohmann::json& result, const Estimate& share,
+                        const Estimate& charge);
     Status retryLater(JobId id, std::int64_t notBeforeMs, const std::string& reason,
                       bool countAsPoll);
     // Assets (prepared by AssetIngest) become rows, the job succeeds and settles, at once.

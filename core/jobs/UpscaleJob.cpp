@@ -23,6 +23,11 @@ constexpr const char* kRerenderPrompt =
     "subjects, colours and lighting identical; add only fine natural detail and texture. "
     "Do not add, remove or move anything.";
 const std::vector<std::string> kStabilityModes = {"fast", "conservative", "creative"};
+// AUTOMATIC1111's extras and the ComfyUI workflow resize by any whole factor up to x8 per
+// request (running their x4 models as often as needed inside); beyond that they chain.
+const std::vector<int> kAnyFactorUpTo8 = {2, 3, 4, 5, 6, 7, 8};
+// A provider's passes are paid one by one: past this many the exact resize does the rest.
+constexpr int kMaxProviderPasses = 3;
 
 std::string joined(const std::vector<std::string>& items) {
     std::string out;
@@ -101,11 +106,13 @@ Result<UpscaleEngine> providerEngine(std::string_view name, std::string provider
         engine.factors = mode == "fast" ? std::vector<int>{4} : std::vector<int>{};
     } else if (provider == "automatic1111") {
         engine.model = "*";
+        engine.factors = kAnyFactorUpTo8;
         if (!model.empty()) {
             engine.options["upscaler"] = model;
         }
     } else if (provider == "comfyui") {
         engine.model = "*";
+        engine.factors = kAnyFactorUpTo8;
         engine.options["template"] = model.empty() ? "upscale" : model;
     } else if (provider == "google") {
         engine.model = model.empty() ? kDefaultGoogleModel : model;
@@ -239,12 +246,21 @@ Result<GenerationRequest> upscaleRequest(const UpscaleEngine& engine,
         request.prompt = kRerenderPrompt;
         request.imageSize = std::max(size->width, size->height) > 2048 ? "4K" : "2K";
         request.aspectRatio = nearestAspect(engine.aspectRatios, source);
+    } else if (engine.factors.empty()) {
+        // An engine of its own size (Stability conservative and creative): one request.
+        request.upscaleFactor = std::min(8, static_cast<int>(std::ceil(factor - 1e-9)));
     } else {
-        // One paid request: the provider's own factor when it has one, else the smallest
-        // whole factor that reaches the target (A1111 and ComfyUI take up to 8).
-        request.upscaleFactor = engine.factors.empty()
-                                    ? std::min(8, static_cast<int>(std::ceil(factor - 1e-9)))
-                                    : engine.factors.front();
+        // A request per pass (UpscaleChain runs them in turn through the queue), the fewest
+        // that reach the target: x4 for Stability fast, up to x8 for A1111 and ComfyUI.
+        auto plan = UpscalePlan::make(source, *size, engine.factors, kMaxProviderPasses);
+        if (!plan) {
+            return std::unexpected(plan.error());
+        }
+        if (plan->passes.empty()) {
+            plan->passes.push_back(engine.factors.front()); // a shrink still needs one pass
+        }
+        request.options["upscale_passes"] = plan->passes;
+        request.upscaleFactor = plan->passes.front();
     }
     if (const auto* print = std::get_if<PrintSize>(&target.spec())) {
         request.options["print_dpi"] = *print->dpi;

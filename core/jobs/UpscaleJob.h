@@ -26,8 +26,9 @@ struct UpscaleEngine {
     JobKind kind = JobKind::Upscale; // EditImage for a re-render from the image
     std::string upscaleMode;         // Stability
     nlohmann::json options = nlohmann::json::object();
-    // The factors a local engine enlarges by per pass; the queue chains them. Remote
-    // engines get one request each (every pass is paid) and the exact resize does the rest.
+    // The factors the engine enlarges by per pass (empty: a provider's own size). A local
+    // engine chains them inside one call; a provider's passes are one paid request each,
+    // sent in turn by the queue (UpscaleChain); the exact resize does the rest.
     std::vector<int> factors;
     bool local = false;
     std::vector<std::string> aspectRatios; // a re-render's model offers these

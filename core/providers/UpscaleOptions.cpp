@@ -1,5 +1,7 @@
 #include "providers/UpscaleOptions.h"
 
+#include <algorithm>
+
 namespace ripen {
 
 std::optional<cv::Size> upscaleTargetOf(const GenerationRequest& request) {
@@ -25,6 +27,13 @@ std::vector<int> upscalePassesOf(const GenerationRequest& request) {
         passes.push_back(pass.is_number_integer() ? pass.get<int>() : 0);
     }
     return passes;
+}
+
+int requestsSentBy(const GenerationRequest& request) {
+    if (request.kind != JobKind::Upscale || request.provider == "local") {
+        return 1;
+    }
+    return std::max(1, static_cast<int>(upscalePassesOf(request).size()));
 }
 
 } // namespace ripen

@@ -15,5 +15,8 @@ namespace ripen {
 std::optional<cv::Size> upscaleTargetOf(const GenerationRequest& request);
 // The passes a local engine runs in order (empty when the request names none).
 std::vector<int> upscalePassesOf(const GenerationRequest& request);
+// How many requests the job sends, each priced as one: a provider's upscale sends one per
+// pass (UpscaleChain); everything else, the local provider's chained passes included, one.
+int requestsSentBy(const GenerationRequest& request);
 
 } // namespace ripen

@@ -4,8 +4,11 @@
 #include "UiTestSupport.h"
 #include "catalog/Library.h"
 #include "jobs/JobStore.h"
+#include "providers/local/LocalProvider.h"
 #include "queue/JobLane.h"
 #include "queue/JobTableModel.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -170,4 +173,48 @@ TEST_CASE("The queue dock shows every job and its actions change the job store",
         CHECK(storedJob(rig.root(), crashed).state == ripen::JobState::Interrupted);
         CHECK(rig.openai.server().count("/v1/images/generations") == 5);
     }
+}
+
+TEST_CASE("The queue dock shows a local upscale's progress from the runner", "[ui][queue]") {
+    ProductionRig rig;
+    rig.lane().setRegistryFactory([](ripen::ProviderRegistry& registry) {
+        registry.add(std::make_unique<ripen::LocalProvider>(), {1, 1000});
+    });
+    QueueView view(rig.lane());
+    rig.open();
+    ripen::test::TempDir dir;
+    ripen::test::writeTestImage(dir / "in.png", ripen::test::makeTestImage(1600, 1200, 3));
+    ripen::GenerationRequest request;
+    request.kind = ripen::JobKind::Upscale;
+    request.provider = "local";
+    request.model = "classic-upscale";
+    request.upscaleFactor = 4;
+    request.images = {dir / "in.png"};
+
+    // What the dock showed for the job while the engine worked on it (a x4 of this size
+    // takes its classic steps over more than the runner's 250 ms between reports).
+    std::vector<QString> shown;
+    ripen::JobId id = 0;
+    QObject::connect(&rig.lane(), &JobLane::jobUpdated, &view, [&](qint64 updated) {
+        const int row = view.model().rowOf(updated);
+        const auto& jobs = rig.lane().jobs();
+        const auto job = std::ranges::find(jobs, updated, &ripen::Job::id);
+        // Only while the engine works: a finished job shows 100% anyway.
+        if (updated != id || row < 0 || job == jobs.end() ||
+            job->state != ripen::JobState::Submitting) {
+            return;
+        }
+        const QModelIndex cell = view.model().index(row, JobTableModel::ProgressColumn);
+        if (cell.data(JobTableModel::ProgressRole).isValid()) {
+            shown.push_back(cell.data().toString());
+        }
+    });
+    QSignalSpy queued(&rig.lane(), &JobLane::enqueued);
+    rig.lane().enqueue(request, {});
+    REQUIRE(waitUntil([&] { return queued.count() > 0; }));
+    id = queued.at(0).at(1).value<QList<qint64>>().front();
+    waitForState(rig.lane(), id, ripen::JobState::Succeeded);
+    // The runner's progress reached the dock through the lane as a percentage.
+    REQUIRE_FALSE(shown.empty());
+    CHECK(shown.front().endsWith(QLatin1Char('%')));
 }

@@ -474,7 +474,7 @@ void MotionView::addClipItem(const AssetRecord& clip, const QString& text) {
     const nlohmann::json& params = clip.asset.generation.params;
     const double fps = params.is_object() && params.value("fps", nlohmann::json()).is_number()
                            ? params["fps"].get<double>()
-                           : 30.0;
+                           : 0.0; // unknown: the preview reads the file's own rate
     item->setData(kClipFileRole, clip.blobFile);
     item->setData(kClipFpsRole, fps);
     item->setData(kClipSecondsRole, length);

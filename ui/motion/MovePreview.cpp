@@ -3,6 +3,7 @@
 #include "PathText.h"
 #include "internal/QueuedProgressSink.h"
 #include "video/PreviewFrames.h"
+#include "video/VideoProbe.h"
 
 #include <QMetaObject>
 #include <QtConcurrent/QtConcurrentRun>
@@ -53,6 +54,14 @@ MovePreview::Frames renderFrames(const QImage& still, ripen::CameraMove move, do
 MovePreview::Frames decodeFrames(const QString& file, double fps, double seconds,
                                  ripen::ProgressSink& progress, QString* error) {
     MovePreview::Frames frames;
+    if (fps <= 0) {
+        // A clip whose provenance has no rate (a provider's, stored before the queue kept
+        // it): the file's own rate, never a guess. On this worker thread, like the decode.
+        if (const auto info = ripen::probeVideo(PathText::toPath(file));
+            info && info->frameRateNum > 0 && info->frameRateDen > 0) {
+            fps = static_cast<double>(info->frameRateNum) / info->frameRateDen;
+        }
+    }
     const double total = std::max(1.0, fps * seconds);
     const int step = std::max(1, static_cast<int>(std::ceil(total / MovePreview::kMaxFrames)));
     frames.fps = fps > 0 ? fps / step : 24;

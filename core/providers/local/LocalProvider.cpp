@@ -1,6 +1,7 @@
 #include "providers/local/LocalProvider.h"
 
 #include "common/FileIo.h"
+#include "common/PartProgress.h"
 #include "imaging/ImageDecoder.h"
 #include "imaging/ImageLimits.h"
 #include "imaging/inpaint/InpaintMask.h"
@@ -34,21 +35,48 @@ ProviderOutcome<cv::Mat> loadInput(const std::filesystem::path& path, const char
     return *image;
 }
 
+ProviderFailure cancelled() {
+    return ProviderFailure{ProviderFailure::Kind::Cancelled, "canceled", 0, std::nullopt,
+                           std::nullopt};
+}
+
+bool stopped(const ProviderContext& context, const ProgressSink& progress) {
+    return context.stop.stop_requested() || progress.cancelled();
+}
+
 // Lanczos for the resample; then add back high frequencies only where the upscale has
-// edges, which sharpens contours without lifting noise in flat skies and skin.
-cv::Mat classicUpscale(const cv::Mat& input, int factor) {
+// edges, which sharpens contours without lifting noise in flat skies and skin. Each step is
+// one OpenCV call over the whole image (a band-wise run would change the edge map, whose
+// hysteresis is not local), so progress and cancel are per step.
+ProviderOutcome<cv::Mat> classicUpscale(const cv::Mat& input, int factor,
+                                        const ProviderContext& context, ProgressSink& progress) {
+    constexpr int kSteps = 4;
+    const auto step = [&](int done, const char* what) {
+        progress.report(done, kSteps, what);
+        return !stopped(context, progress);
+    };
     cv::Mat up;
     cv::resize(input, up, cv::Size(), factor, factor, cv::INTER_LANCZOS4);
+    if (!step(1, "classic upscale: detail pass")) {
+        return std::unexpected(cancelled());
+    }
     cv::Mat blurred;
     cv::GaussianBlur(up, blurred, cv::Size(0, 0), 1.0 + 0.25 * factor);
+    if (!step(2, "classic upscale: finding edges")) {
+        return std::unexpected(cancelled());
+    }
     cv::Mat grey;
     cv::cvtColor(up, grey, up.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
     cv::Mat edges;
     cv::Canny(grey, edges, 40, 120);
     cv::dilate(edges, edges, cv::Mat(), cv::Point(-1, -1), factor);
+    if (!step(3, "classic upscale: sharpening edges")) {
+        return std::unexpected(cancelled());
+    }
     cv::Mat sharpened;
     cv::addWeighted(up, 1.5, blurred, -0.5, 0, sharpened);
     sharpened.copyTo(up, edges);
+    progress.report(kSteps, kSteps, "classic upscale");
     return up;
 }
 
@@ -75,11 +103,6 @@ ProviderOutcome<cv::Mat> inpaint(const cv::Mat& input, const std::filesystem::pa
     return result;
 }
 
-ProviderFailure cancelled() {
-    return ProviderFailure{ProviderFailure::Kind::Cancelled, "canceled", 0, std::nullopt,
-                           std::nullopt};
-}
-
 // The job's work folder is <library>/jobs/<key> (JobRunner), so the library's own models
 // folder is two levels up.
 ProviderOutcome<UpscaleModelInfo> findNeuralModel(const std::vector<std::filesystem::path>& folders,
@@ -100,15 +123,13 @@ ProviderOutcome<UpscaleModelInfo> findNeuralModel(const std::vector<std::filesys
 
 ProviderOutcome<cv::Mat> neuralPass(const UpscaleModelInfo& model, const cv::Mat& image,
                                     const GenerationRequest& request,
-                                    const ProviderContext& context) {
+                                    const ProviderContext& context, ProgressSink& progress) {
     TileSettings tiles;
     if (const auto tile = request.options.find("tile");
         tile != request.options.end() && tile->is_number_integer() && tile->get<int>() > 0) {
         tiles.tile = tile->get<int>();
     }
-    NullProgress none;
-    auto upscaled = NeuralUpscaler::run(model, image, tiles, context.stop,
-                                        context.progress != nullptr ? *context.progress : none);
+    auto upscaled = NeuralUpscaler::run(model, image, tiles, context.stop, progress);
     if (!upscaled) {
         if (upscaled.error().code == ErrorCode::Cancelled) {
             return std::unexpected(cancelled());
@@ -124,7 +145,7 @@ ProviderOutcome<cv::Mat> neuralPass(const UpscaleModelInfo& model, const cv::Mat
 // between passes (and between a model's tiles).
 ProviderOutcome<cv::Mat> upscaleInPasses(const std::vector<std::filesystem::path>& folders,
                                          const ProviderContext& context, const cv::Mat& input,
-                                         const GenerationRequest& request) {
+                                         const GenerationRequest& request, ProgressSink& progress) {
     std::optional<UpscaleModelInfo> model;
     if (!request.model.empty() && request.model != "classic-upscale") {
         auto found = findNeuralModel(folders, context, request.model);
@@ -156,23 +177,18 @@ ProviderOutcome<cv::Mat> upscaleInPasses(const std::vector<std::filesystem::path
             !within) {
             return std::unexpected(permanent(within.error().message));
         }
-        if (context.stop.stop_requested()) {
+        if (stopped(context, progress)) {
             return std::unexpected(cancelled());
         }
-        if (context.progress != nullptr) {
-            context.progress->report(static_cast<std::int64_t>(i),
-                                     static_cast<std::int64_t>(passes.size()),
-                                     "upscale pass x" + std::to_string(factor));
+        PartProgress pass(progress, static_cast<std::int64_t>(i),
+                          static_cast<std::int64_t>(passes.size()));
+        pass.report(0, 1, "upscale pass x" + std::to_string(factor));
+        auto upscaled = model ? neuralPass(*model, image, request, context, pass)
+                              : classicUpscale(image, factor, context, pass);
+        if (!upscaled) {
+            return std::unexpected(upscaled.error());
         }
-        if (model) {
-            auto upscaled = neuralPass(*model, image, request, context);
-            if (!upscaled) {
-                return std::unexpected(upscaled.error());
-            }
-            image = std::move(*upscaled);
-        } else {
-            image = classicUpscale(image, factor);
-        }
+        image = std::move(*upscaled);
     }
     return image;
 }
@@ -195,12 +211,14 @@ ProviderOutcome<ProviderResult> LocalProvider::submit(const ProviderContext& con
     if (!input) {
         return std::unexpected(input.error());
     }
-    if (context.stop.stop_requested()) {
+    NullProgress none;
+    ProgressSink& progress = context.progress != nullptr ? *context.progress : none;
+    if (stopped(context, progress)) {
         return std::unexpected(cancelled());
     }
     cv::Mat output;
     if (request.kind == JobKind::Upscale) {
-        auto upscaled = upscaleInPasses(m_modelFolders, context, *input, request);
+        auto upscaled = upscaleInPasses(m_modelFolders, context, *input, request, progress);
         if (!upscaled) {
             return std::unexpected(upscaled.error());
         }
@@ -209,12 +227,19 @@ ProviderOutcome<ProviderResult> LocalProvider::submit(const ProviderContext& con
         if (!request.mask) {
             return std::unexpected(permanent("inpaint needs a mask (white = the region to fill)"));
         }
+        // One OpenCV call that cannot be interrupted: cancel is honoured on either side.
+        progress.report(0, 1, "filling the masked region");
         auto filled = inpaint(*input, *request.mask, request.model);
         if (!filled) {
             return std::unexpected(filled.error());
         }
         output = std::move(*filled);
     }
+    // A canceled job leaves no output behind: nothing is written after the stop.
+    if (stopped(context, progress)) {
+        return std::unexpected(cancelled());
+    }
+    progress.report(1, 1, "saving the result");
     std::vector<uchar> png;
     if (!cv::imencode(".png", output, png)) {
         return std::unexpected(permanent("could not encode the result as PNG"));

@@ -131,7 +131,7 @@ TEST_CASE("ripen-cli upscale refuses impossible targets and unknown engines befo
     CHECK_THAT(badMode.err, Catch::Contains("fast, conservative or creative"));
 }
 
-TEST_CASE("ripen-cli upscale with stability:fast sends one x4 request, then sizes exactly",
+TEST_CASE("ripen-cli upscale with stability:fast chains x4 requests, then sizes exactly",
           "[cli][upscale]") {
     UpscaleCli c;
     StabilityFakeServer stability;
@@ -147,7 +147,7 @@ TEST_CASE("ripen-cli upscale with stability:fast sends one x4 request, then size
     for (const auto& request : stability.server().requests()) {
         upscales += request.path == "/v2beta/stable-image/upscale/fast";
     }
-    CHECK(upscales == 1);
+    CHECK(upscales == 2); // x12.8: x4 twice, each a paid pass of its own, then a shrink
     CHECK(c.read("s.png").size() == cv::Size(2048, 1152));
     const AssetId resultId = numberAfter(run.out, "done [0-9]+ ");
     CHECK(c.library()->catalog().asset(resultId)->generation.modelId == "upscale-fast");
@@ -171,9 +171,11 @@ TEST_CASE("ripen-cli upscale through AUTOMATIC1111 and ComfyUI asks for the fact
                "automatic1111:4x-UltraSharp", "--wait", "--out", (c.dir / "a.png").string()});
     INFO(viaA1111.out << viaA1111.err);
     REQUIRE(viaA1111.exitCode == 0);
-    REQUIRE(a1111.bodies().size() == 1);
+    // 2048/160 = 12.8: past the x8 one request can ask, so x8 and then x2 on its output.
+    REQUIRE(a1111.bodies().size() == 2);
     CHECK(a1111.bodies().front()["upscaler_1"] == "4x-UltraSharp");
-    CHECK(a1111.bodies().front()["upscaling_resize"] == 8); // 2048/160 = 12.8, capped at 8
+    CHECK(a1111.bodies()[0]["upscaling_resize"] == 8);
+    CHECK(a1111.bodies()[1]["upscaling_resize"] == 2);
     CHECK(c.read("a.png").size() == cv::Size(2048, 1152));
 
     const auto viaComfy =
@@ -234,4 +236,40 @@ TEST_CASE("ripen-cli upscale runs a neural model from the models folder as a que
     const cv::Mat classic = c.read("classic.png");
     REQUIRE(classic.size() == slim.size());
     CHECK(cv::norm(slim, classic, cv::NORM_L1) / static_cast<double>(slim.total()) > 1.0);
+}
+
+TEST_CASE("ripen-cli queue shows how far a job in the works has come", "[cli][upscale][progress]") {
+    UpscaleCli c;
+    writeTestImage(c.dir / "in.png", makeTestImage(32, 32, 1));
+    JobId id = 0;
+    {
+        auto library = c.library();
+        GenerationRequest r;
+        r.kind = JobKind::Upscale;
+        r.provider = "local";
+        r.model = "classic-upscale";
+        r.upscaleFactor = 2;
+        r.images = {c.dir / "in.png"};
+        JobStore store(*library);
+        auto ids = store.enqueue(r, {}, Estimate{});
+        REQUIRE(ids);
+        id = ids->front();
+        // As a runner records it while the engine works (JobRunner's progress sink).
+        auto claimed = store.claimNext({"local"}, 1LL << 50);
+        REQUIRE(claimed);
+        REQUIRE(*claimed);
+        REQUIRE(store.recordProgress(id, 0.42, "upscaling tile by tile"));
+    }
+    const auto list = runProcess({ripenCli(), "--library", (c.dir / "lib").string(), "queue"});
+    INFO(list.out << list.err);
+    REQUIRE(list.exitCode == 0);
+    CHECK_THAT(list.out,
+               Catch::Contains("submitting 42%") && Catch::Contains("upscaling tile by tile"));
+    const auto json =
+        runProcess({ripenCli(), "--library", (c.dir / "lib").string(), "queue", "--json"});
+    REQUIRE(json.exitCode == 0);
+    const auto row = nlohmann::json::parse(json.out.substr(0, json.out.find('\n')));
+    CHECK(row["id"] == id);
+    CHECK(row["progress_percent"] == 42);
+    CHECK(row["stage"] == "upscaling tile by tile");
 }

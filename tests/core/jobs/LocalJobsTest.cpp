@@ -10,9 +10,13 @@
 #include "support/TestCredentials.h"
 #include "support/TestImages.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <condition_variable>
+#include <mutex>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <thread>
 
 using namespace ripen;
 using namespace ripen::test;
@@ -39,15 +43,20 @@ struct LocalFixture {
         library = std::move(*opened);
     }
 
-    Job runOne(const GenerationRequest& request) {
+    JobId enqueue(const GenerationRequest& request) {
         auto estimate = prices.estimate(request);
         REQUIRE(estimate);
         CHECK(estimate->amount == 0);
         auto ids = JobStore(*library).enqueue(request, {}, *estimate);
         REQUIRE(ids);
+        return ids->front();
+    }
+
+    Job runOne(const GenerationRequest& request) {
+        const JobId id = enqueue(request);
         JobRunner runner(library->root(), registry, keys, prices, http);
         REQUIRE(runner.runUntilIdle({}));
-        auto job = JobStore(*library).job(ids->front());
+        auto job = JobStore(*library).job(id);
         REQUIRE(job);
         return *job;
     }
@@ -169,4 +178,105 @@ TEST_CASE("A mask of the wrong size fails the job with both sizes named", "[jobs
     const Job job = f.runOne(r);
     CHECK(job.state == JobState::Failed);
     CHECK_THAT(job.error, Catch::Contains("10x10") && Catch::Contains("120x80"));
+}
+
+namespace {
+
+// A runner that passes on every report, so tests can count them.
+JobRunner::Settings everyReport() {
+    JobRunner::Settings settings;
+    settings.progressInterval = std::chrono::milliseconds(0);
+    return settings;
+}
+
+// A local x4 neural upscale big enough to run many tiles.
+GenerationRequest tiledNeuralUpscale(const std::filesystem::path& image) {
+    GenerationRequest r;
+    r.kind = JobKind::Upscale;
+    r.provider = "local";
+    r.model = "esrgan-slim-x4";
+    r.images = {image};
+    r.options["tile"] = 32;
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("A local upscale in the queue reports rising progress tile by tile",
+          "[jobs][local][progress]") {
+    LocalFixture f;
+    writeTestImage(f.dir / "in.png", makeTestImage(192, 128, 4)); // 6x4 tiles
+    const JobId id = f.enqueue(tiledNeuralUpscale(f.dir / "in.png"));
+    JobRunner runner(f.library->root(), f.registry, f.keys, f.prices, f.http, everyReport());
+    std::mutex mutex;
+    std::vector<double> fractions;
+    std::vector<std::string> stages;
+    runner.subscribe([&](const JobEvent& event) {
+        if (event.progress && event.state == JobState::Submitting) {
+            std::lock_guard lock(mutex);
+            fractions.push_back(*event.progress);
+            stages.push_back(event.message);
+        }
+    });
+    REQUIRE(runner.runUntilIdle({}));
+    const auto job = JobStore(*f.library).job(id);
+    REQUIRE(job);
+    CHECK(job->state == JobState::Succeeded);
+    REQUIRE(fractions.size() >= 24); // at least one report per tile
+    CHECK(std::ranges::is_sorted(fractions));
+    CHECK(fractions.front() < 0.1);
+    CHECK(fractions.back() == Approx(1.0));
+    CHECK(std::ranges::count(stages, std::string("upscaling tile by tile")) >= 24);
+}
+
+TEST_CASE("Canceling a local upscale mid-run ends it canceled with no output",
+          "[jobs][local][progress]") {
+    LocalFixture f;
+    writeTestImage(f.dir / "in.png", makeTestImage(384, 384, 4)); // 144 tiles
+    const JobId id = f.enqueue(tiledNeuralUpscale(f.dir / "in.png"));
+    JobRunner::Settings settings = everyReport();
+    settings.idleTick = std::chrono::milliseconds(10);
+    JobRunner runner(f.library->root(), f.registry, f.keys, f.prices, f.http, settings);
+    std::mutex mutex;
+    std::condition_variable started;
+    std::vector<double> fractions;
+    std::optional<JobState> finalState;
+    runner.subscribe([&](const JobEvent& event) {
+        std::lock_guard lock(mutex);
+        if (event.progress && event.state == JobState::Submitting) {
+            fractions.push_back(*event.progress);
+            started.notify_all();
+        }
+        if (isFinal(event.state)) {
+            finalState = event.state;
+        }
+    });
+    std::jthread worker([&] { REQUIRE(runner.runUntilIdle({})); });
+    {
+        std::unique_lock lock(mutex);
+        REQUIRE(
+            started.wait_for(lock, std::chrono::seconds(60), [&] { return !fractions.empty(); }));
+    }
+    const auto cancelAt = std::chrono::steady_clock::now();
+    REQUIRE(JobStore(*f.library).cancel(id));
+    worker.join();
+    const auto cancelTook = std::chrono::steady_clock::now() - cancelAt;
+
+    const auto job = JobStore(*f.library).job(id);
+    REQUIRE(job);
+    CHECK(job->state == JobState::Canceled);
+    CHECK(finalState == JobState::Canceled);
+    CHECK(job->assets.empty());
+    CHECK(job->cost.value_or(0) == 0);
+    // It stopped part-way: the last tile was never reached.
+    CHECK(fractions.back() < 1.0);
+    // Stopped within a few tiles, not at the end of a long run (a generous bound for a
+    // busy machine; the whole run takes many times longer).
+    CHECK(cancelTook < std::chrono::seconds(20));
+    // No partial file anywhere: not in the job's work folder, not in the library.
+    const auto work = f.library->root() / "jobs" / job->key;
+    CHECK((!std::filesystem::exists(work) || std::filesystem::is_empty(work)));
+    auto assets = f.library->catalog().count(AssetQuery{});
+    REQUIRE(assets);
+    CHECK(*assets == 0);
 }

@@ -1,4 +1,5 @@
 // ripen-cli video as a user drives it: the real binary, a real library, real files.
+#include "catalog/Library.h"
 #include "support/Process.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
@@ -220,6 +221,10 @@ TEST_CASE("video i2v queues a Kling job from a keyframe and --wait brings the cl
     ::setenv("RIPEN_KLING_BASE_URL", kling.baseUrl().c_str(), 1);
     ::setenv("KLING_ACCESS_KEY", KlingFakeServer::kAccessKey, 1);
     ::setenv("KLING_SECRET_KEY", KlingFakeServer::kSecretKey, 1);
+    // Kling's clip runs at 24 fps for 1.5 s, whatever was asked for (5 s).
+    writeTestClip(cli.dir / "kling.mp4", 64, 48, 24, 36,
+                  [](int index) { return makeTestImage(64, 48, index); });
+    kling.setVideo(readBytes(cli.dir / "kling.mp4"));
     const std::string still = cli.importStill(640, 360);
     ProcessResult queued =
         cli.run({"video", "i2v", "--provider", "kling", "--asset", still, "--prompt",
@@ -236,6 +241,16 @@ TEST_CASE("video i2v queues a Kling job from a keyframe and --wait brings the cl
             found = true;
             CHECK(row["stage"] == "clip");
             CHECK(row["parents"] == nlohmann::json::array({std::stoll(still)}));
+            // The file's own rate and length, read when the clip came in, not a guess.
+            auto library = Library::open(cli.dir / "lib");
+            REQUIRE(library);
+            auto clip = (*library)->catalog().asset(row["id"].get<AssetId>());
+            REQUIRE(clip);
+            CHECK(clip->generation.params.value("fps", 0.0) == Approx(24.0));
+            CHECK(clip->generation.params.value("duration_seconds", 0.0) ==
+                  Approx(1.5).margin(0.05));
+            REQUIRE(clip->durationMicros);
+            CHECK(*clip->durationMicros == Approx(1'500'000).margin(50'000));
         }
     }
     CHECK(found);

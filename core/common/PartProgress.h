@@ -1,0 +1,31 @@
+#pragma once
+
+#include "common/ProgressSink.h"
+
+#include <cstdint>
+#include <string_view>
+
+namespace ripen {
+
+// Step `index` of `count` of a larger piece of work, reported into `parent` so that it
+// sees one rising fraction across steps that each count from zero (the passes of a
+// chained upscale, each reporting its own tiles). Cancelled when the parent is.
+class PartProgress final : public ProgressSink {
+public:
+    PartProgress(ProgressSink& parent, std::int64_t index, std::int64_t count)
+        : m_parent(parent), m_index(index), m_count(count < 1 ? 1 : count) {}
+
+    void report(std::int64_t done, std::int64_t total, std::string_view message) override {
+        const std::int64_t within = total > 0 ? done * kScale / total : 0;
+        m_parent.report(m_index * kScale + within, m_count * kScale, message);
+    }
+    bool cancelled() const override { return m_parent.cancelled(); }
+
+private:
+    static constexpr std::int64_t kScale = 10'000;
+    ProgressSink& m_parent;
+    std::int64_t m_index;
+    std::int64_t m_count;
+};
+
+} // namespace ripen
