@@ -8,7 +8,9 @@ namespace ripen {
 // Truncated exponential backoff with full jitter (AWS "Exponential Backoff and Jitter"):
 // wait a uniform random time in [0, min(cap, base * 2^attempt)], so that a 429 storm does
 // not come back as a thundering herd. A server's Retry-After (or Gemini's RetryInfo) is a
-// floor: we wait at least that long, plus up to 10% jitter.
+// floor: we wait at least that long, plus a uniform jitter as wide as this attempt's
+// backoff, bounded to [10%, 100%] of Retry-After, because a storm tells every client the
+// same Retry-After at the same moment (RELIABILITY.md P2).
 class RetryPolicy {
 public:
     struct Settings {

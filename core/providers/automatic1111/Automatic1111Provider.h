@@ -65,11 +65,6 @@ private:
     ProviderOutcome<nlohmann::json> extrasBody(const GenerationRequest& request) const;
     ProviderOutcome<nlohmann::json> post(const ProviderContext& context, const std::string& path,
                                          const nlohmann::json& body) const;
-    ProviderOutcome<ProviderResult> generatedImages(const ProviderContext& context,
-                                                    const nlohmann::json& reply) const;
-    ProviderOutcome<ProviderResult> upscaledImage(const ProviderContext& context,
-                                                  const nlohmann::json& reply,
-                                                  const std::string& upscaler) const;
 
     Settings m_settings;
 };

@@ -2,6 +2,7 @@
 
 #include "common/FileIo.h"
 #include "providers/ProviderSupport.h"
+#include "providers/comfyui/ComfyReply.h"
 #include "providers/localsd/SdRequestSupport.h"
 
 #include <algorithm>
@@ -52,81 +53,6 @@ std::string percentEncode(std::string_view text) {
         }
     }
     return out;
-}
-
-bool isSafeName(std::string_view name) {
-    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_' || c == '-';
-    });
-}
-
-// "Prompt outputs failed validation; node 4 (CheckpointLoaderSimple): Value not in list:
-// ckpt_name: 'x.safetensors' not in [...]"
-std::string describeNodeErrors(const nlohmann::json& nodeErrors) {
-    std::string text;
-    if (!nodeErrors.is_object()) {
-        return text;
-    }
-    for (const auto& [nodeId, entry] : nodeErrors.items()) {
-        text += "; node " + nodeId;
-        if (const auto type = stringField(entry, "class_type"); !type.empty()) {
-            text += " (" + type + ")";
-        }
-        const auto errors = entry.is_object() ? entry.find("errors") : entry.end();
-        if (entry.is_object() && errors != entry.end() && errors->is_array() && !errors->empty()) {
-            const auto& first = errors->front();
-            text += ": " + stringField(first, "message");
-            if (const auto details = stringField(first, "details"); !details.empty()) {
-                text += ": " + details;
-            }
-        }
-        break; // one node is enough to act on; the rest usually follow from it
-    }
-    return text;
-}
-
-std::string describePromptError(const nlohmann::json& body) {
-    std::string text;
-    if (body.is_object() && body.contains("error")) {
-        const auto& error = body["error"];
-        text = error.is_string() ? error.get<std::string>() : stringField(error, "message");
-        if (const auto details = stringField(error, "details"); !details.empty()) {
-            text += ": " + details;
-        }
-    }
-    if (body.is_object() && body.contains("node_errors")) {
-        text += describeNodeErrors(body["node_errors"]);
-    }
-    return localsd::clipServerText(text);
-}
-
-// The execution_error message of a history entry, as ComfyUI's status messages carry it.
-std::string describeExecutionError(const nlohmann::json& status) {
-    const auto messages = status.find("messages");
-    if (messages == status.end() || !messages->is_array()) {
-        return {};
-    }
-    for (const auto& message : *messages) {
-        if (!message.is_array() || message.size() < 2 || !message[0].is_string()) {
-            continue;
-        }
-        const std::string event = message[0].get<std::string>();
-        if (event != "execution_error" && event != "execution_interrupted") {
-            continue;
-        }
-        const auto& data = message[1];
-        std::string text = event == "execution_interrupted" ? "interrupted" : "";
-        if (const auto type = stringField(data, "node_type"); !type.empty()) {
-            text += (text.empty() ? "" : " ") + std::string("in node ") +
-                    stringField(data, "node_id") + " (" + type + ")";
-        }
-        if (const auto what = stringField(data, "exception_message"); !what.empty()) {
-            text += (text.empty() ? "" : ": ") + what;
-        }
-        return localsd::clipServerText(text);
-    }
-    return {};
 }
 
 bool isImageOrVideo(const std::string& mimeType) {
@@ -197,7 +123,7 @@ ComfyUiProvider::loadTemplate(const GenerationRequest& request) const {
                 : request.kind == JobKind::Upscale ? "upscale"
                                                    : "txt2img";
     }
-    if (!isSafeName(*name)) {
+    if (!isSafeComfyName(*name)) {
         return std::unexpected(
             permanentFailure("ComfyUI template names use letters, digits, '_' and '-' only"));
     }
@@ -305,7 +231,7 @@ ComfyUiProvider::templateValues(const ProviderContext& context, const Generation
     }
     info["seed"] = seed;
 
-    const std::string stem = "ripen_" + (isSafeName(context.jobKey) ? context.jobKey : "job");
+    const std::string stem = "ripen_" + (isSafeComfyName(context.jobKey) ? context.jobKey : "job");
     if (workflow.uses("image")) {
         if (request.images.empty()) {
             return std::unexpected(permanentFailure("ComfyUI template \"" + workflow.name() +
@@ -374,36 +300,18 @@ ProviderOutcome<ProviderResult> ComfyUiProvider::submit(const ProviderContext& c
     if (!response) {
         return std::unexpected(failureFromTransport(response.error(), false));
     }
-    auto body = parseJsonReply(*response, "ComfyUI /prompt reply");
-    if (response->status < 200 || response->status > 299) {
-        const std::string message = body ? describePromptError(*body) : std::string();
-        return std::unexpected(failureFromStatus(
-            *response,
-            message.empty() ? std::string() : "ComfyUI refused the workflow: " + message));
+    auto queued = readComfyPromptReply(*response);
+    if (!queued) {
+        return std::unexpected(queued.error());
     }
-    if (!body) {
-        // Queued or not, we cannot tell: ComfyUI may be running it now.
-        return std::unexpected(failure(Kind::Ambiguous, body.error().message, response->status));
-    }
-    if (const auto errors = body->find("node_errors");
-        errors != body->end() && errors->is_object() && !errors->empty()) {
-        return std::unexpected(
-            permanentFailure("ComfyUI refused the workflow" + localsd::clipServerText(describeNodeErrors(*errors))));
-    }
-    const std::string promptId = stringField(*body, "prompt_id");
-    if (!isSafeName(promptId)) {
-        return std::unexpected(failure(Kind::Ambiguous,
-                                       "ComfyUI queued the workflow but its "
-                                       "reply has no usable prompt_id",
-                                       response->status));
-    }
+    const std::string& promptId = queued->promptId;
     ProviderResult result;
     result.state = ProviderResult::State::Running;
     result.operationId = promptId;
     result.modelVersion = modelVersionFor(request);
     info["prompt_id"] = promptId;
-    if (const auto number = body->find("number"); number != body->end() && number->is_number()) {
-        info["number"] = *number;
+    if (!queued->number.is_null()) {
+        info["number"] = queued->number;
     }
     result.info = std::move(info);
     return result;
@@ -416,23 +324,7 @@ ComfyUiProvider::historyEntry(const ProviderContext& context, const std::string&
     if (!response) {
         return std::unexpected(failureFromTransport(response.error(), true));
     }
-    if (response->status < 200 || response->status > 299) {
-        return std::unexpected(failureFromStatus(*response, ""));
-    }
-    auto body = parseJsonReply(*response, "ComfyUI history");
-    if (!body || !body->is_object()) {
-        return std::unexpected(failure(
-            Kind::Retryable, body ? "ComfyUI history is not an object" : body.error().message,
-            response->status));
-    }
-    const auto it = body->find(promptId);
-    if (it == body->end()) {
-        return std::optional<nlohmann::json>();
-    }
-    if (!it->is_object()) {
-        return std::unexpected(permanentFailure("ComfyUI history entry is not an object"));
-    }
-    return std::optional<nlohmann::json>(std::move(*it));
+    return readComfyHistory(*response, promptId);
 }
 
 ProviderOutcome<std::optional<int>>
@@ -442,43 +334,13 @@ ComfyUiProvider::queuePosition(const ProviderContext& context, const std::string
     if (!response) {
         return std::unexpected(failureFromTransport(response.error(), true));
     }
-    if (response->status < 200 || response->status > 299) {
-        return std::unexpected(failureFromStatus(*response, ""));
-    }
-    auto body = parseJsonReply(*response, "ComfyUI queue");
-    if (!body || !body->is_object()) {
-        return std::unexpected(
-            failure(Kind::Retryable, "ComfyUI queue reply is unreadable", response->status));
-    }
-    // Items are [number, prompt_id, prompt, extra_data, outputs]. Position 0 is running;
-    // pending items count from 1 in the order ComfyUI lists them.
-    const auto contains = [&](const nlohmann::json& item) {
-        return item.is_array() && item.size() > 1 && item[1].is_string() &&
-               item[1].get<std::string>() == promptId;
-    };
-    if (const auto running = body->find("queue_running");
-        running != body->end() && running->is_array()) {
-        if (std::any_of(running->begin(), running->end(), contains)) {
-            return std::optional<int>(0);
-        }
-    }
-    if (const auto pending = body->find("queue_pending");
-        pending != body->end() && pending->is_array()) {
-        int position = 1;
-        for (const auto& item : *pending) {
-            if (contains(item)) {
-                return std::optional<int>(position);
-            }
-            ++position;
-        }
-    }
-    return std::optional<int>();
+    return readComfyQueue(*response, promptId);
 }
 
 ProviderOutcome<ProviderResult> ComfyUiProvider::poll(const ProviderContext& context,
                                                       const std::string& operationId,
                                                       const GenerationRequest& request) {
-    if (!isSafeName(operationId)) {
+    if (!isSafeComfyName(operationId)) {
         return std::unexpected(permanentFailure("not a ComfyUI prompt id: " + operationId));
     }
     auto entry = historyEntry(context, operationId);
@@ -516,54 +378,16 @@ ProviderOutcome<ProviderResult>
 ComfyUiProvider::collectOutputs(const ProviderContext& context, const std::string& promptId,
                                 const nlohmann::json& entry,
                                 const GenerationRequest& request) const {
-    if (const auto status = entry.find("status"); status != entry.end() && status->is_object()) {
-        const std::string statusText = stringField(*status, "status_str");
-        const auto completed = status->find("completed");
-        const bool done =
-            completed == status->end() || !completed->is_boolean() || completed->get<bool>();
-        if (statusText == "error" || !done) {
-            const std::string why = describeExecutionError(*status);
-            return std::unexpected(permanentFailure("ComfyUI could not run the workflow" +
-                                                    (why.empty() ? std::string() : ": " + why)));
-        }
-    }
-    struct ServerImage {
-        std::string filename, subfolder, type, node;
-    };
-    std::vector<ServerImage> images;
-    const auto outputs = entry.find("outputs");
-    if (outputs != entry.end() && outputs->is_object()) {
-        for (const auto& [node, output] : outputs->items()) {
-            const auto list = output.is_object() ? output.find("images") : output.end();
-            if (!output.is_object() || list == output.end() || !list->is_array()) {
-                continue;
-            }
-            for (const auto& image : *list) {
-                ServerImage item{stringField(image, "filename"), stringField(image, "subfolder"),
-                                 stringField(image, "type"), node};
-                // Previews (type "temp") are not results; a name we cannot send back is skipped.
-                if (item.type == "output" && !item.filename.empty() &&
-                    item.filename.size() <= kMaxNameLength &&
-                    item.subfolder.size() <= kMaxNameLength) {
-                    images.push_back(std::move(item));
-                }
-            }
-        }
-    }
-    if (images.empty()) {
-        return std::unexpected(permanentFailure("ComfyUI finished prompt " + promptId +
-                                                " but saved no image (does the workflow end "
-                                                "in SaveImage?)"));
-    }
-    if (images.size() > m_settings.maxOutputs) {
-        images.resize(m_settings.maxOutputs);
+    auto images = readComfyOutputs(entry, promptId, m_settings.maxOutputs);
+    if (!images) {
+        return std::unexpected(images.error());
     }
     ProviderResult result;
     result.state = ProviderResult::State::Done;
     result.modelVersion = modelVersionFor(request);
     result.info = {{"prompt_id", promptId}, {"server_files", nlohmann::json::array()}};
     const std::int64_t seed = localsd::seedFor(request, context.jobKey);
-    for (const auto& image : images) {
+    for (const auto& image : *images) {
         http::Request get =
             apiRequest("GET",
                        context.baseUrl + "/view?filename=" + percentEncode(image.filename) +

@@ -5,9 +5,11 @@
 #include "common/FileIo.h"
 #include "providers/ProviderSupport.h"
 #include "providers/google/GeminiErrors.h"
+#include "providers/google/GoogleJson.h"
 #include "providers/google/GoogleRequests.h"
 #include "providers/google/GoogleUrls.h"
 #include "providers/google/InlineImage.h"
+#include "providers/google/VeoOperation.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -23,19 +25,6 @@ namespace {
 // Error replies of a download are read back from the file up to this size.
 constexpr std::uint64_t kMaxDownloadErrorBytes = 64 * 1024;
 constexpr std::uint64_t kMaxOperationReplyBytes = 16ULL << 20;
-
-const nlohmann::json* member(const nlohmann::json& object, const char* name) {
-    if (!object.is_object()) {
-        return nullptr;
-    }
-    const auto it = object.find(name);
-    return it == object.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::string stringMember(const nlohmann::json& object, const char* name) {
-    const nlohmann::json* value = member(object, name);
-    return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
-}
 
 ProviderFailure badOption(std::string_view key, std::string_view expected) {
     return GeminiErrors::permanent("option \"" + std::string(key) + "\" must be " +
@@ -184,9 +173,8 @@ ProviderOutcome<ProviderResult> VeoClient::start(const ProviderContext& context,
                                                "cancelled before sending", 0, std::nullopt,
                                                std::nullopt});
     }
-    http::Request httpRequest = authorizedJsonPost(std::move(*url), apiKey, *body,
-                                                   m_settings.submitDeadline,
-                                                   kMaxOperationReplyBytes);
+    http::Request httpRequest = authorizedJsonPost(
+        std::move(*url), apiKey, *body, m_settings.submitDeadline, kMaxOperationReplyBytes);
     body->clear(); // the keyframe's base64 is in the request body now; free this copy
 
     auto response = context.http.perform(httpRequest, context.stop);
@@ -209,16 +197,19 @@ ProviderOutcome<ProviderResult> VeoClient::start(const ProviderContext& context,
                 "); check the Google AI Studio usage page before resubmitting",
             response->status));
     }
-    const std::string name = stringMember(*operation, "name");
+    auto read = readVeoOperation(*operation, apiKey);
+    if (!read) {
+        return std::unexpected(read.error());
+    }
+    const std::string& name = read->name;
     if (!GoogleUrls::isValidOperationName(name)) {
         return std::unexpected(GeminiErrors::permanent(
             "Veo's reply names no operation to follow (name \"" + name.substr(0, 200) +
                 "\"); check the Google AI Studio usage page before resubmitting",
             response->status));
     }
-    if (const nlohmann::json* done = member(*operation, "done");
-        done != nullptr && done->is_boolean() && done->get<bool>()) {
-        return finished(context, *operation, request, apiKey);
+    if (read->done) {
+        return finished(context, *read, request, apiKey);
     }
     ProviderResult result;
     result.state = ProviderResult::State::Running;
@@ -269,102 +260,53 @@ ProviderOutcome<ProviderResult> VeoClient::poll(const ProviderContext& context,
                           (operation ? std::string() : " (" + operation.error().message + ")"),
                       response->status));
     }
-    const nlohmann::json* done = member(*operation, "done");
-    if (done == nullptr || !done->is_boolean() || !done->get<bool>()) {
+    auto read = readVeoOperation(*operation, apiKey);
+    if (!read) {
+        return std::unexpected(read.error());
+    }
+    if (!read->done) {
         ProviderResult result;
         result.state = ProviderResult::State::Running;
         result.operationId = operationName;
         result.modelVersion = request.model;
         return result;
     }
-    return finished(context, *operation, request, apiKey);
+    return finished(context, *read, request, apiKey);
 }
 
 ProviderOutcome<ProviderResult> VeoClient::finished(const ProviderContext& context,
-                                                    const nlohmann::json& operation,
+                                                    const VeoOperation& operation,
                                                     const GenerationRequest& request,
                                                     std::string_view apiKey) const {
-    if (const nlohmann::json* error = member(operation, "error")) {
-        return std::unexpected(GeminiErrors::fromOperationError(*error, apiKey));
-    }
-    const nlohmann::json* response = member(operation, "response");
-    const nlohmann::json* videoResponse =
-        response != nullptr ? member(*response, "generateVideoResponse") : nullptr;
-    if (videoResponse == nullptr || !videoResponse->is_object()) {
-        return std::unexpected(
-            GeminiErrors::permanent("the Veo operation finished without a video response"));
-    }
-
-    std::int64_t filteredCount = 0;
-    if (const nlohmann::json* count = member(*videoResponse, "raiMediaFilteredCount");
-        count != nullptr && count->is_number_integer()) {
-        filteredCount = count->get<std::int64_t>();
-    }
-    std::string filteredReasons;
-    if (const nlohmann::json* reasons = member(*videoResponse, "raiMediaFilteredReasons");
-        reasons != nullptr && reasons->is_array()) {
-        for (const nlohmann::json& reason : *reasons) {
-            if (reason.is_string()) {
-                filteredReasons +=
-                    (filteredReasons.empty() ? "" : "; ") + reason.get<std::string>();
-            }
-        }
-    }
-    filteredReasons = GeminiErrors::scrub(std::move(filteredReasons), apiKey);
-
-    std::vector<const nlohmann::json*> videos;
-    if (const nlohmann::json* samples = member(*videoResponse, "generatedSamples");
-        samples != nullptr && samples->is_array()) {
-        for (const nlohmann::json& sample : *samples) {
-            if (const nlohmann::json* video = member(sample, "video");
-                video != nullptr && video->is_object()) {
-                videos.push_back(video);
-            }
-        }
-    }
-    if (videos.empty()) {
-        if (filteredCount > 0 || !filteredReasons.empty()) {
-            return std::unexpected(GeminiErrors::blocked(
-                "Veo's safety filter removed the video" +
-                (filteredReasons.empty() ? std::string() : ": " + filteredReasons)));
-        }
-        return std::unexpected(
-            GeminiErrors::permanent("the Veo operation finished without any video"));
-    }
-
     ProviderResult result;
     result.state = ProviderResult::State::Done;
-    result.operationId = stringMember(operation, "name");
+    result.operationId = operation.name;
     result.modelVersion = request.model;
     result.info["operationName"] = result.operationId;
-    if (filteredCount > 0 || !filteredReasons.empty()) {
-        result.info["raiMediaFilteredCount"] = filteredCount;
-        result.info["raiMediaFilteredReasons"] = filteredReasons;
+    if (operation.filteredCount > 0 || !operation.filteredReasons.empty()) {
+        result.info["raiMediaFilteredCount"] = operation.filteredCount;
+        result.info["raiMediaFilteredReasons"] = operation.filteredReasons;
     }
     if (request.seed) {
         result.info["seedIgnored"] = "the Gemini API does not take a seed for Veo";
     }
-    result.usage.raw = {{"generatedSamples", videos.size()}};
+    result.usage.raw = {{"generatedSamples", operation.samples.size()}};
     if (request.durationSeconds > 0) {
         result.usage.raw["durationSeconds"] = request.durationSeconds;
     }
 
-    for (std::size_t i = 0; i < videos.size(); ++i) {
-        const nlohmann::json& video = *videos[i];
+    for (std::size_t i = 0; i < operation.samples.size(); ++i) {
+        const VeoSample& sample = operation.samples[i];
         ProviderOutcome<GeneratedFile> file;
-        if (const std::string uri = stringMember(video, "uri"); !uri.empty()) {
+        if (!sample.uri.empty()) {
             if (context.progress != nullptr) {
                 context.progress->report(static_cast<std::int64_t>(i),
-                                         static_cast<std::int64_t>(videos.size()),
+                                         static_cast<std::int64_t>(operation.samples.size()),
                                          "downloading video");
             }
-            file = download(context, uri, apiKey);
-        } else if (const std::string encoded = stringMember(video, "encodedVideo");
-                   !encoded.empty()) {
-            file = saveEncoded(context, encoded);
+            file = download(context, sample.uri, apiKey);
         } else {
-            file = std::unexpected(GeminiErrors::permanent("Veo sample " + std::to_string(i + 1) +
-                                                           " has neither a uri nor encoded video"));
+            file = saveEncoded(context, sample.encodedVideo);
         }
         if (!file) {
             removeFiles(result.outputs);

@@ -4,6 +4,7 @@
 #include "providers/Provider.h"
 #include "providers/ProviderTypes.h"
 #include "providers/google/GoogleSettings.h"
+#include "providers/google/VeoOperation.h"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -55,7 +56,7 @@ public:
 
 private:
     ProviderOutcome<ProviderResult> finished(const ProviderContext& context,
-                                             const nlohmann::json& operation,
+                                             const VeoOperation& operation,
                                              const GenerationRequest& request,
                                              std::string_view apiKey) const;
     ProviderOutcome<GeneratedFile> saveEncoded(const ProviderContext& context,

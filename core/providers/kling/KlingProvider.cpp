@@ -5,6 +5,7 @@
 #include "imaging/MediaFormat.h"
 #include "providers/ProviderSupport.h"
 #include "providers/kling/KlingJwt.h"
+#include "providers/kling/KlingReply.h"
 
 #include <algorithm>
 #include <cctype>
@@ -18,150 +19,11 @@ namespace {
 using Kind = ProviderFailure::Kind;
 
 constexpr const char* kTaskPath = "/v1/videos/image2video";
-constexpr std::size_t kMaxIdLength = 128;
 constexpr int kMinImageSide = 300; // Kling refuses smaller keyframes
 constexpr double kMaxAspect = 2.5; // ... and anything wider or taller than 1:2.5
 
 ProviderFailure failure(Kind kind, std::string message, int status = 0) {
     return ProviderFailure{kind, std::move(message), status, std::nullopt, std::nullopt};
-}
-
-std::string stringField(const nlohmann::json& object, const char* key) {
-    if (!object.is_object()) {
-        return {};
-    }
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// Kling's business code decides the class, not the HTTP status: a 429 with 1102 means the
-// resource pack is empty (retrying cannot help), while 1302/1303 are real rate limits.
-Kind kindForCode(std::int64_t code, Kind fallback) {
-    if (code == 1300 || code == 1301) {
-        return Kind::Blocked;
-    }
-    if (code == 1302 || code == 1303 || (code >= 5000 && code <= 5999)) {
-        return Kind::Retryable;
-    }
-    return code == 0 ? fallback : Kind::Permanent;
-}
-
-std::string codeHint(std::int64_t code) {
-    if (code == 1003 || code == 1004) {
-        return " (the token's time window was refused: check the system clock)";
-    }
-    if (code >= 1000 && code <= 1002) {
-        return " (check KLING_ACCESS_KEY and KLING_SECRET_KEY)";
-    }
-    return {};
-}
-
-// A reply that is an error, by HTTP status or by a non-zero `code` in its body.
-ProviderFailure errorFromReply(const http::Response& response, const nlohmann::json* body) {
-    std::int64_t code = 0;
-    std::string message;
-    if (body != nullptr && body->is_object()) {
-        if (const auto it = body->find("code"); it != body->end() && it->is_number_integer()) {
-            code = it->get<std::int64_t>();
-        }
-        message = stringField(*body, "message");
-    }
-    std::string text = "Kling";
-    if (code != 0) {
-        text += " error " + std::to_string(code);
-    }
-    text += message.empty() ? std::string() : ": " + message;
-    text += codeHint(code);
-
-    ProviderFailure result;
-    if (response.status < 200 || response.status > 299) {
-        result = failureFromStatus(response, body != nullptr ? text : std::string());
-    } else {
-        result = failure(Kind::Permanent, text, response.status);
-    }
-    result.kind = kindForCode(code, result.kind);
-    return result;
-}
-
-// The `data` object of a successful reply, or the failure the reply stands for.
-// `unreadable` is the class of a 2xx reply that cannot be read: after a create POST the
-// task may exist (Ambiguous), after a query it is simply asked again (Retryable).
-ProviderOutcome<nlohmann::json> replyData(const http::Response& response, Kind unreadable) {
-    auto body = parseJsonReply(response, "Kling reply");
-    const bool success = response.status >= 200 && response.status <= 299;
-    if (!body) {
-        if (!success) {
-            return std::unexpected(errorFromReply(response, nullptr));
-        }
-        return std::unexpected(failure(unreadable, body.error().message, response.status));
-    }
-    const auto codeIt = body->is_object() ? body->find("code") : body->end();
-    const bool codeOk = body->is_object() && codeIt != body->end() && codeIt->is_number_integer() &&
-                        codeIt->get<std::int64_t>() == 0;
-    if (!success || !codeOk) {
-        if (success && (codeIt == body->end() || !codeIt->is_number_integer())) {
-            return std::unexpected(
-                failure(unreadable, "Kling reply has no numeric \"code\"", response.status));
-        }
-        return std::unexpected(errorFromReply(response, &*body));
-    }
-    const auto dataIt = body->find("data");
-    if (dataIt == body->end() || !dataIt->is_object()) {
-        return std::unexpected(
-            failure(unreadable, "Kling reply has no \"data\" object", response.status));
-    }
-    nlohmann::json data = std::move(*dataIt);
-    if (const auto requestId = stringField(*body, "request_id"); !requestId.empty()) {
-        data["request_id"] = requestId;
-    }
-    return data;
-}
-
-bool isSafeId(std::string_view id) {
-    return !id.empty() && id.size() <= kMaxIdLength &&
-           std::all_of(id.begin(), id.end(), [](char c) {
-               return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
-                      c == '.';
-           });
-}
-
-// "1.5" units -> 1'500'000 micro-units, exactly; nullopt for anything else.
-std::optional<std::int64_t> unitsToMicros(const nlohmann::json& value) {
-    if (value.is_number_integer()) {
-        return value.get<std::int64_t>() * 1'000'000;
-    }
-    if (!value.is_string()) {
-        return std::nullopt;
-    }
-    const std::string text = value.get<std::string>();
-    const auto dot = text.find('.');
-    const std::string whole = text.substr(0, dot);
-    std::string fraction = dot == std::string::npos ? std::string() : text.substr(dot + 1);
-    if (whole.empty() || whole.size() > 12 || fraction.size() > 6) {
-        return std::nullopt;
-    }
-    fraction.resize(6, '0');
-    std::int64_t units = 0;
-    std::int64_t micros = 0;
-    const auto r1 = std::from_chars(whole.data(), whole.data() + whole.size(), units);
-    const auto r2 = std::from_chars(fraction.data(), fraction.data() + fraction.size(), micros);
-    if (r1.ec != std::errc{} || r1.ptr != whole.data() + whole.size() || r2.ec != std::errc{} ||
-        r2.ptr != fraction.data() + fraction.size() || units < 0 || micros < 0) {
-        return std::nullopt;
-    }
-    return units * 1'000'000 + micros;
-}
-
-// Kling describes failed tasks in words; its content checks say "risk" or "security".
-bool looksLikeSafetyFailure(std::string message) {
-    std::transform(message.begin(), message.end(), message.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    for (const char* word : {"risk", "safety", "security", "sensitive", "moderation", "policy"}) {
-        if (message.find(word) != std::string::npos) {
-            return true;
-        }
-    }
-    return false;
 }
 
 ProviderOutcome<std::string> keyframeBase64(const std::filesystem::path& path,
@@ -301,7 +163,7 @@ KlingProvider::buildCreateBody(const ProviderContext& context,
     }
     // The job key doubles as Kling's external task id: unique per account, so a resent
     // create is refused instead of charged twice, and the task can be looked up by it.
-    if (!context.jobKey.empty() && isSafeId(context.jobKey)) {
+    if (!context.jobKey.empty() && isSafeKlingId(context.jobKey)) {
         body["external_task_id"] = context.jobKey;
     }
     return body;
@@ -325,12 +187,12 @@ ProviderOutcome<ProviderResult> KlingProvider::submit(const ProviderContext& con
     if (!response) {
         return std::unexpected(failureFromTransport(response.error(), false));
     }
-    auto data = replyData(*response, Kind::Ambiguous);
+    auto data = readKlingReply(*response, Kind::Ambiguous);
     if (!data) {
         return std::unexpected(data.error());
     }
-    const std::string taskId = stringField(*data, "task_id");
-    if (!isSafeId(taskId)) {
+    const std::string taskId = klingString(*data, "task_id");
+    if (!isSafeKlingId(taskId)) {
         return std::unexpected(failure(Kind::Ambiguous,
                                        "Kling accepted the task but its reply "
                                        "has no usable task_id",
@@ -340,7 +202,7 @@ ProviderOutcome<ProviderResult> KlingProvider::submit(const ProviderContext& con
     result.state = ProviderResult::State::Running;
     result.operationId = taskId;
     result.modelVersion = (*body)["model_name"].get<std::string>();
-    result.info = {{"task_id", taskId}, {"request_id", stringField(*data, "request_id")}};
+    result.info = {{"task_id", taskId}, {"request_id", klingString(*data, "request_id")}};
     if (body->contains("external_task_id")) {
         result.info["external_task_id"] = (*body)["external_task_id"];
     }
@@ -350,7 +212,7 @@ ProviderOutcome<ProviderResult> KlingProvider::submit(const ProviderContext& con
 ProviderOutcome<ProviderResult> KlingProvider::poll(const ProviderContext& context,
                                                     const std::string& operationId,
                                                     const GenerationRequest& request) {
-    if (!isSafeId(operationId)) {
+    if (!isSafeKlingId(operationId)) {
         return std::unexpected(failure(Kind::Permanent, "not a Kling task id: " + operationId));
     }
     auto bearer = authorization(context);
@@ -363,60 +225,37 @@ ProviderOutcome<ProviderResult> KlingProvider::poll(const ProviderContext& conte
     if (!response) {
         return std::unexpected(failureFromTransport(response.error(), true));
     }
-    auto data = replyData(*response, Kind::Retryable);
+    auto data = readKlingReply(*response, Kind::Retryable);
     if (!data) {
         return std::unexpected(data.error());
     }
-    const std::string status = stringField(*data, "task_status");
-    if (status == "submitted" || status == "processing") {
+    auto task = readKlingTask(*data, response->status);
+    if (!task) {
+        return std::unexpected(task.error());
+    }
+    if (task->running()) {
         ProviderResult running;
         running.state = ProviderResult::State::Running;
         running.operationId = operationId;
-        running.info = {{"task_status", status}};
+        running.info = {{"task_status", task->status}};
         return running;
     }
-    if (status == "failed") {
-        std::string reason = stringField(*data, "task_status_msg");
-        const Kind kind = looksLikeSafetyFailure(reason) ? Kind::Blocked : Kind::Permanent;
-        return std::unexpected(failure(
-            kind,
-            "Kling task failed: " + (reason.empty() ? std::string("no reason given") : reason),
-            response->status));
-    }
-    if (status != "succeed") {
-        return std::unexpected(failure(Kind::Permanent, "Kling task is in an unknown state \"" +
-                                                            status.substr(0, 40) + "\""));
-    }
-    return finish(context, *data, request);
+    return finish(context, *task, request);
 }
 
 ProviderOutcome<ProviderResult> KlingProvider::finish(const ProviderContext& context,
-                                                      const nlohmann::json& data,
+                                                      const KlingTask& task,
                                                       const GenerationRequest& request) const {
-    const auto resultIt = data.find("task_result");
-    const nlohmann::json* videos = nullptr;
-    if (resultIt != data.end() && resultIt->is_object()) {
-        const auto it = resultIt->find("videos");
-        videos = it != resultIt->end() && it->is_array() ? &*it : nullptr;
-    }
-    if (videos == nullptr || videos->empty()) {
-        return std::unexpected(
-            failure(Kind::Permanent, "Kling reports success but lists no video"));
-    }
     ProviderResult result;
     result.state = ProviderResult::State::Done;
     result.modelVersion = request.model.empty() ? m_settings.defaultModel : request.model;
-    result.info = {{"task_id", stringField(data, "task_id")},
-                   {"request_id", stringField(data, "request_id")},
+    result.info = {{"task_id", task.taskId},
+                   {"request_id", task.requestId},
                    {"videos", nlohmann::json::array()}};
-    for (const auto& video : *videos) {
-        const std::string url = stringField(video, "url");
-        if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
-            return std::unexpected(failure(Kind::Permanent, "Kling listed a video without a URL"));
-        }
+    for (const KlingVideo& video : task.videos) {
         // The CDN gets no Authorization header: the JWT is for the API host only.
         http::Request download;
-        download.url = url;
+        download.url = video.url;
         download.connectTimeout = m_settings.connectTimeout;
         download.deadline = m_settings.downloadDeadline;
         download.maxResponseBytes = m_settings.maxVideoBytes;
@@ -441,13 +280,12 @@ ProviderOutcome<ProviderResult> KlingProvider::finish(const ProviderContext& con
             return std::unexpected(failure(Kind::Permanent, "Kling's download is not a video"));
         }
         result.outputs.push_back(std::move(*file));
-        result.info["videos"].push_back(
-            {{"id", stringField(video, "id")}, {"duration", stringField(video, "duration")}});
+        result.info["videos"].push_back({{"id", video.id}, {"duration", video.duration}});
     }
-    if (const auto it = data.find("final_unit_deduction"); it != data.end()) {
-        result.usage.raw["final_unit_deduction"] = *it;
-        if (auto micros = unitsToMicros(*it)) {
-            result.usage.costMicros = *micros;
+    if (!task.unitDeduction.is_null()) {
+        result.usage.raw["final_unit_deduction"] = task.unitDeduction;
+        if (task.costMicros) {
+            result.usage.costMicros = *task.costMicros;
             result.usage.unit = "credits";
         }
     }

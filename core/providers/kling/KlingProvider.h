@@ -7,6 +7,8 @@
 
 namespace ripen::providers::kling {
 
+struct KlingTask;
+
 // Kling AI image-to-video over its task API (providers.md §3): POST
 // /v1/videos/image2video creates a task, GET /v1/videos/image2video/{task_id} reports it,
 // and the finished clip is downloaded from the CDN URL in data.task_result.videos[].
@@ -50,8 +52,7 @@ private:
     ProviderOutcome<std::string> authorization(const ProviderContext& context) const;
     ProviderOutcome<nlohmann::json> buildCreateBody(const ProviderContext& context,
                                                     const GenerationRequest& request) const;
-    ProviderOutcome<ProviderResult> finish(const ProviderContext& context,
-                                           const nlohmann::json& data,
+    ProviderOutcome<ProviderResult> finish(const ProviderContext& context, const KlingTask& task,
                                            const GenerationRequest& request) const;
     http::Request apiRequest(std::string method, std::string url, std::string bearer) const;
 
