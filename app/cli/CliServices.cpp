@@ -4,6 +4,7 @@
 #include "shared/BuiltInProviders.h"
 
 #include "common/ResourceLocator.h"
+#include "credits/LibraryPriceBook.h"
 
 #include <iostream>
 
@@ -15,11 +16,7 @@ std::unique_ptr<CliServices> CliServices::open(const std::filesystem::path& libr
     if (!services->library) {
         return nullptr;
     }
-    std::error_code ec;
-    const auto ownPrices = services->library->root() / "pricebook.json";
-    auto prices = PriceBook::load(std::filesystem::exists(ownPrices, ec)
-                                      ? ownPrices
-                                      : resourceFile("pricebook.json"));
+    auto prices = loadLibraryPriceBook(*services->library, today());
     auto models = ModelCatalog::load(resourceFile("models.json"));
     if (!prices || !models) {
         std::cerr << "ripen-cli: " << (!prices ? prices.error() : models.error()).message << "\n";

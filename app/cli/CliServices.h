@@ -13,7 +13,8 @@
 namespace ripen::cli {
 
 // Everything the queue commands need, wired once per command: the library, the price
-// book (the library's own pricebook.json when present, else the shipped one), the model
+// book (loadLibraryPriceBook: the library's own pricebook.json when present, else the
+// shipped one, with the user's price overrides and the accounts' cost per credit), the model
 // catalog, the providers and the credentials from the environment.
 struct CliServices {
     std::unique_ptr<Library> library;

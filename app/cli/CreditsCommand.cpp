@@ -99,9 +99,12 @@ int runCredits(const CommandContext& context, const ArgParser& args) {
     if (!words.empty() && words[0] == "account") {
         return runCreditsAccount(context, args);
     }
+    if (!words.empty() && words[0] == "price") {
+        return runCreditsPrice(context, args);
+    }
     if (!words.empty()) {
         std::cerr << "ripen-cli credits: unknown subcommand '" << words[0]
-                  << "'; expected report or account (see ripen-cli credits --help)\n";
+                  << "'; expected report, account or price (see ripen-cli credits --help)\n";
         return kExitUsage;
     }
     auto services = CliServices::open(context.library);
@@ -120,7 +123,8 @@ int runCredits(const CommandContext& context, const ArgParser& args) {
 } // namespace
 
 Command creditsCommand() {
-    return {"credits", "credits [--json] | credits report [OPTIONS] | credits account ACTION ...",
+    return {"credits",
+            "credits [--json] | credits report [OPTIONS] | credits account|price ACTION ...",
             "Shows what was spent (settled charges) and what is reserved by queued and\n"
             "running jobs, by provider, model, project and client, the budgets with their\n"
             "use, and the provider accounts with their credit rates. Amounts are exact\n"
@@ -130,6 +134,7 @@ Command creditsCommand() {
                 p.addOption("json", false, "", "one JSON object");
                 declareCreditsReportOptions(p);
                 declareCreditsAccountOptions(p);
+                declareCreditsPriceOptions(p);
             },
             runCredits};
 }

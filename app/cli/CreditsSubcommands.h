@@ -9,8 +9,10 @@ namespace ripen::cli {
 // take (declared on the credits command's parser) and how they run.
 void declareCreditsReportOptions(ArgParser& parser);
 void declareCreditsAccountOptions(ArgParser& parser);
+void declareCreditsPriceOptions(ArgParser& parser);
 int runCreditsReport(const CommandContext& context, const ArgParser& args);
 int runCreditsAccount(const CommandContext& context, const ArgParser& args);
+int runCreditsPrice(const CommandContext& context, const ArgParser& args);
 
 inline constexpr const char* kCreditsSubcommandHelp =
     "\n\nSubcommands:\n"
@@ -41,6 +43,16 @@ inline constexpr const char* kCreditsSubcommandHelp =
     "    again replaces it from the new start; --price 0 --credits 0 ends it.\n"
     "  credits account list [--as-of DATE]\n"
     "    Balances: grants and subscription credits in, charges out, the next renewal and\n"
-    "    the effective cost per credit (subscription USD / (subscription credits + grants)).";
+    "    the effective cost per credit (subscription USD / (subscription credits + grants)).\n"
+    "    Estimates, reservations and budgets value a credits account's credits at that cost.\n"
+    "  credits price list [--as-of DATE] [--json]\n"
+    "    Every price with its source and date, yours marked with the shipped price, and a\n"
+    "    warning on prices older than 90 days.\n"
+    "  credits price set PROVIDER MODEL --amount AMOUNT [--image-size SIZE] [--quality Q]\n"
+    "                 [--mode MODE] [--per image|second|call] [--unit USD|credits]\n"
+    "    Your own price for a model (kept in the library, source \"user\", dated today):\n"
+    "    the next estimate, reservation and budget check use it.\n"
+    "  credits price reset PROVIDER MODEL [--image-size SIZE] [--quality Q] [--mode MODE]\n"
+    "    Removes your price: the price book's applies again.";
 
 } // namespace ripen::cli

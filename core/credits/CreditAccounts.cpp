@@ -217,6 +217,11 @@ Result<std::vector<CreditAccounts::Balance>> CreditAccounts::balances(CalendarDa
         } else if (b.account.usdPerCredit > 0) {
             b.effectiveUsdPerCredit = b.account.usdPerCredit;
         }
+        if (b.account.currency == "USD") {
+            b.valueUsd = b.balance;
+        } else if (b.effectiveUsdPerCredit) {
+            b.valueUsd = mulDivCeil(b.balance, *b.effectiveUsdPerCredit, kMicrosPerUnit);
+        }
     }
     return result;
 }

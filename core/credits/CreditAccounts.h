@@ -53,6 +53,9 @@ public:
         Micros reserved = 0;   // held by queued and running jobs
         Micros balance = 0;    // granted + subscriptionCredits - charged - adjusted
         std::optional<Micros> effectiveUsdPerCredit{};
+        // What the balance is worth: USD accounts their balance, credits accounts the
+        // balance times the effective cost per credit (rounded up); nullopt without a cost.
+        std::optional<Micros> valueUsd{};
         std::optional<Subscription> subscription{}; // the one running on the day asked for
         std::optional<CalendarDay> nextRenewal{};
     };

@@ -45,6 +45,7 @@ json balanceJson(const CreditAccounts::Balance& b) {
     putMoney(out, "adjusted", b.adjusted);
     putMoney(out, "reserved", b.reserved);
     putOptionalMoney(out, "effective_usd_per_credit", b.effectiveUsdPerCredit);
+    putOptionalMoney(out, "value_usd", b.valueUsd);
     if (b.subscription) {
         json s{{"monthly_credits", formatMicros(b.subscription->monthlyCredits)},
                {"renewal_day", b.subscription->renewalDay},
@@ -115,8 +116,11 @@ json creditOverviewJson(const CreditOverview& o) {
     }
     out["series"] = json::array();
     for (const auto& p : o.series) {
-        json point{
-            {"bucket", formatCalendarDay(p.bucket)}, {"key", p.group}, {"charges", p.charges}};
+        json point{{"bucket", formatCalendarDay(p.bucket)},
+                   {"key", p.group},
+                   {"charges", p.charges},
+                   {"amount", formatMicros(p.amount)},
+                   {"unit", p.unit}};
         putMoney(point, "usd", p.usd);
         out["series"].push_back(std::move(point));
     }

@@ -22,20 +22,6 @@ Result<std::string> stringField(const nlohmann::json& entry, const char* key, bo
     return it->get<std::string>();
 }
 
-Result<Price::Per> perFrom(const std::string& text, const std::string& where) {
-    if (text == "image") {
-        return Price::Per::Image;
-    }
-    if (text == "second") {
-        return Price::Per::Second;
-    }
-    if (text == "call") {
-        return Price::Per::Call;
-    }
-    return fail(ErrorCode::InvalidArgument,
-                where + ": \"per\" must be image, second or call, not \"" + text + "\"");
-}
-
 Result<Price> priceFrom(const nlohmann::json& entry, const std::string& where) {
     if (!entry.is_object()) {
         return fail(ErrorCode::InvalidArgument, where + " must be an object");
@@ -59,7 +45,7 @@ Result<Price> priceFrom(const nlohmann::json& entry, const std::string& where) {
             *field = *value;
         }
     }
-    auto perValue = perFrom(per, where);
+    auto perValue = pricePerFromString(per, where);
     auto amountValue = parseMicros(amount, where + " amount");
     if (!perValue || !amountValue) {
         return std::unexpected(!perValue ? perValue.error() : amountValue.error());
@@ -119,6 +105,47 @@ std::optional<std::int64_t> findCount(const nlohmann::json& json, const std::str
 }
 
 } // namespace
+
+std::string toString(Price::Per per) {
+    switch (per) {
+    case Price::Per::Second:
+        return "second";
+    case Price::Per::Call:
+        return "call";
+    case Price::Per::Image:
+        break;
+    }
+    return "image";
+}
+
+Result<Price::Per> pricePerFromString(const std::string& text, const std::string& where) {
+    if (text == "image") {
+        return Price::Per::Image;
+    }
+    if (text == "second") {
+        return Price::Per::Second;
+    }
+    if (text == "call") {
+        return Price::Per::Call;
+    }
+    return fail(ErrorCode::InvalidArgument,
+                where + ": \"per\" must be image, second or call, not \"" + text + "\"");
+}
+
+bool samePriceKey(const Price& a, const Price& b) {
+    return a.provider == b.provider && a.model == b.model && a.imageSize == b.imageSize &&
+           a.quality == b.quality && a.mode == b.mode;
+}
+
+std::optional<std::int64_t> priceAgeDays(const Price& price, CalendarDay asOf) {
+    const auto day = parseCalendarDay(price.asOf);
+    return day ? std::optional<std::int64_t>(asOf - *day) : std::nullopt;
+}
+
+bool isStalePrice(const Price& price, CalendarDay asOf) {
+    const auto age = priceAgeDays(price, asOf);
+    return !age || *age > kStalePriceDays;
+}
 
 Result<PriceBook> PriceBook::load(const std::filesystem::path& file) {
     auto text = readFileBounded(file, 4 << 20);
@@ -195,6 +222,28 @@ Micros PriceBook::toUsd(Micros amount, const std::string& unit, const std::strin
         }
     }
     return amount; // no rate known: counted 1:1 rather than dropped from budgets
+}
+
+void PriceBook::applyOverride(Price price) {
+    price.userOverride = true;
+    for (auto& p : m_prices) {
+        if (samePriceKey(p, price)) {
+            price.shippedAmount = p.userOverride ? p.shippedAmount : std::optional(p.amount);
+            p = std::move(price);
+            return;
+        }
+    }
+    m_prices.push_back(std::move(price));
+}
+
+void PriceBook::setCreditRate(const CreditRate& rate) {
+    for (auto& r : m_rates) {
+        if (r.provider == rate.provider && r.unit == rate.unit) {
+            r = rate;
+            return;
+        }
+    }
+    m_rates.push_back(rate);
 }
 
 Result<Estimate> PriceBook::estimate(const GenerationRequest& request) const {

@@ -125,14 +125,21 @@ SpendQuery::series(const SpendScope& scope, SpendBucket bucket, SpendGrouping gr
     const std::string where = spendScopeSql(scope, "d.", "day", true);
     // Group by the roll-up's own columns first, so names are looked up once per group.
     auto stmt = m_db.prepare("SELECT " + bucketSql(bucket) + ", " + groupSql(grouping) +
-                             ", sum(d.usd_micros), sum(d.entries) FROM ledger_daily d "
+                             ", sum(d.usd_micros), sum(d.entries), sum(d.amount_micros), "
+                             "min(d.unit), max(d.unit) FROM ledger_daily d "
                              "WHERE d.kind IN ('charge', 'adjust')" +
                              where + " GROUP BY 1, 2 ORDER BY 1, 2");
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
     return stmt->collect<Point>([](const sqlite::Statement& s) {
-        return Point{s.int64(0), s.text(1), s.int64(2), s.int64(3)};
+        const bool oneUnit = s.text(5) == s.text(6);
+        return Point{s.int64(0),
+                     s.text(1),
+                     s.int64(2),
+                     s.int64(3),
+                     oneUnit ? s.int64(4) : s.int64(2),
+                     oneUnit ? s.text(5) : "USD"};
     });
 }
 

@@ -52,6 +52,8 @@ public:
         std::string group;
         Micros usd = 0;
         std::int64_t charges = 0; // ledger entries: charges and adjustments
+        Micros amount = 0;        // in `unit`, when every charge of the point shares it
+        std::string unit;         // else the USD figure again, in "USD"
     };
     struct Line {
         std::string group;

@@ -321,8 +321,29 @@ CREATE TABLE collection_assets(
 CREATE INDEX collection_assets_by_asset ON collection_assets(asset_id);
 )sql";
 
+// Version 7: the user's own prices, laid over the shipped price book (or the library's
+// pricebook.json) when prices are loaded. One row per price key (provider, model and its
+// qualifiers); deleting the row reverts to the shipped price. Amounts are micro-units.
+constexpr const char* kVersion7 = R"sql(
+CREATE TABLE price_overrides(
+    id INTEGER PRIMARY KEY,
+    provider TEXT NOT NULL CHECK(length(provider) > 0),
+    model TEXT NOT NULL CHECK(length(model) > 0),
+    image_size TEXT NOT NULL DEFAULT '',
+    quality TEXT NOT NULL DEFAULT '',
+    mode TEXT NOT NULL DEFAULT '',
+    per TEXT NOT NULL CHECK(per IN ('image', 'second', 'call')),
+    amount_micros INTEGER NOT NULL CHECK(amount_micros >= 0),
+    unit TEXT NOT NULL CHECK(length(unit) > 0),
+    source TEXT NOT NULL,
+    as_of TEXT NOT NULL CHECK(length(as_of) = 10),
+    created_at INTEGER NOT NULL,
+    UNIQUE(provider, model, image_size, quality, mode)
+);
+)sql";
+
 constexpr std::array<const char*, CatalogMigrations::kLatestVersion> kSteps{
-    kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
+    kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6, kVersion7};
 
 } // namespace
 

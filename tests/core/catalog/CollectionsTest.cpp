@@ -161,7 +161,7 @@ TEST_CASE("A version 5 catalog gains collections and keeps its assets",
         )sql"));
     }
     auto catalog = openCatalog(dir);
-    CHECK(catalog->schemaVersion() == 6);
+    CHECK(catalog->schemaVersion() == CatalogMigrations::kLatestVersion);
     CHECK(catalog->asset(7)->generation.prompt == "harbour at dusk");
     Collections collections(*catalog);
     auto id = collections.create("Harbours");
