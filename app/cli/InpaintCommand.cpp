@@ -15,10 +15,6 @@
 namespace ripen::cli {
 namespace {
 
-// Provider engines work on a context box of this many pixels on its longer side when
-// --only-masked is given: the size the common inpaint models are trained at.
-constexpr int kProviderNativeSide = 1024;
-
 struct Usage {
     std::string message;
 };
@@ -52,8 +48,10 @@ std::optional<Usage> chooseEngine(const std::string& engine, const CliServices& 
     if (!request.model.empty()) {
         return std::nullopt;
     }
+    const std::string today = todayUtc();
     for (const ModelInfo* model : services.models.modelsOf(request.provider)) {
-        if (std::ranges::find(model->kinds, request.kind) != model->kinds.end()) {
+        const bool current = model->retired.empty() || model->retired > today;
+        if (current && std::ranges::find(model->kinds, request.kind) != model->kinds.end()) {
             request.model = model->id;
             return std::nullopt;
         }
@@ -82,7 +80,7 @@ std::optional<Usage> readSettings(const ArgParser& args, bool local, InpaintSett
     }
     settings.onlyMasked = args.has("only-masked");
     settings.matchColour = args.has("match-colour");
-    settings.nativeSide = settings.onlyMasked && !local ? kProviderNativeSide : 0;
+    settings.fitToEngine(local);
     return std::nullopt;
 }
 
@@ -180,7 +178,9 @@ Command inpaintCommand() {
             "Engines: local-telea, local-ns (Navier-Stokes) and local-fsr (xphoto FSR) remove\n"
             "objects on this machine, free, at once; PROVIDER[:MODEL] (openai, stability,\n"
             "comfyui, automatic1111, google) queues a paid job whose estimate is printed\n"
-            "first; --wait runs the queue until it finishes. Prints\n"
+            "first; --wait runs the queue until it finishes. google[:MODEL] (Nano Banana\n"
+            "models) is an instruction edit: the prompt says what to change in the region.\n"
+            "Prints\n"
             "  mask <mask-asset-id> of image <asset-id>\n"
             "  queued <job-id> estimate <amount> <unit>\n"
             "  done <job-id> <asset-id>   or   failed <job-id>: <reason>",

@@ -9,8 +9,10 @@
 #include "ProductionTestSupport.h"
 #include "UiTestSupport.h"
 #include "catalog/Library.h"
+#include "core/providers/google/GoogleFakeServer.h"
 #include "gallery/GalleryView.h"
 #include "inpaint/MaskCanvas.h"
+#include "providers/google/GoogleProvider.h"
 #include "providers/local/LocalProvider.h"
 #include "providers/openai/OpenAiImagesProvider.h"
 #include "queue/JobLane.h"
@@ -234,6 +236,68 @@ TEST_CASE("A provider's inpaint of another size is pasted back through the mask"
         differences(original, result, load(masks.front(), QImage::Format_Grayscale8));
     CHECK(outside == 0);
     CHECK(inside > 1000);
+}
+
+TEST_CASE("Nano Banana is an inpaint engine with its price, kept out of what is not masked",
+          "[ui][inpaint][view][google]") {
+    ripen::test::google::GoogleFakeServer gemini;
+    // Gemini answers a whole new picture of another size.
+    gemini.setImageReplies({ripen::test::FakeReply::json(
+        200, ripen::test::google::GoogleFakeServer::contentReply(nlohmann::json::array(
+                 {ripen::test::google::GoogleFakeServer::imagePart(ripen::test::encodeTestImage(
+                     ripen::test::makeTestImage(512, 512, 6), ".png"))})))});
+    ripen::test::ImageLibraryRig rig(
+        QSize(320, 240),
+        [](ripen::ProviderRegistry& registry) {
+            registry.add(std::make_unique<ripen::providers::google::GoogleProvider>(), {2, 600});
+        },
+        {{"google", {{gemini.baseUrl()}, 0, 0}}},
+        {{"GEMINI_API_KEY", ripen::test::google::kApiKey}});
+    InpaintView view(*rig.bridge);
+    view.resize(1000, 700);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    openAndWait(view, rig.image);
+    // The current Nano Banana models are offered; the one Google shut down is not.
+    QStringList labels;
+    for (int i = 0; i < view.engineBox().count(); ++i) {
+        labels << view.engineBox().itemText(i);
+    }
+    INFO(labels.join(QStringLiteral(" | ")).toStdString());
+    const int pro =
+        view.engineBox().findText(QStringLiteral("Google Gemini API — Nano Banana Pro"));
+    REQUIRE(pro >= 0);
+    CHECK(view.engineBox().findText(QStringLiteral("Google Gemini API — Nano Banana")) < 0);
+    view.engineBox().setCurrentIndex(pro);
+    view.promptField().setPlainText(QStringLiteral("a brass lantern"));
+    CHECK(view.estimateText() == QStringLiteral("Estimate: $0.134 per result"));
+
+    view.canvas().fillShape(MaskCanvas::Tool::Rectangle, QRect(40, 30, 80, 60));
+    view.featherBox().setValue(0);
+    view.runInpaint();
+    REQUIRE(waitUntil([&] { return view.candidates().count() == 1 && !view.isBusy(); }, 60000));
+    INFO(view.statusText().toStdString());
+    CHECK(gemini.keyProblems().empty());
+    const auto bodies = gemini.bodies(":generateContent");
+    REQUIRE(bodies.size() == 1);
+    CHECK_THAT(bodies.front()["contents"][0]["parts"][0]["text"].get<std::string>(),
+               Catch::Contains("(top left): a brass lantern"));
+    const auto results = rig.childrenOf(rig.image, ripen::AssetKind::Image);
+    REQUIRE(results.size() == 1);
+    const auto masks = rig.childrenOf(rig.image, ripen::AssetKind::Mask);
+    REQUIRE(masks.size() == 1);
+    const auto load = [&](const ripen::Asset& asset, QImage::Format format) {
+        return QImage(QString::fromStdString(rig.blobOf(asset).string())).convertToFormat(format);
+    };
+    const QImage original = load(rig.asset(rig.image), QImage::Format_RGB32);
+    const QImage result = load(results.front(), QImage::Format_RGB32);
+    REQUIRE(result.size() == original.size());
+    const auto [outside, inside] =
+        differences(original, result, load(masks.front(), QImage::Format_Grayscale8));
+    CHECK(outside == 0);
+    CHECK(inside > 1000);
+    CHECK(results.front().generation.params["engine"] == "google:gemini-3-pro-image");
+    ripen::test::renderWidget(view, QSize(1180, 720), QStringLiteral("inpaint-gemini.png"));
 }
 
 TEST_CASE("Brush opacity, overlay colour and the seam's colour match are the user's choice",

@@ -55,7 +55,7 @@ Result<ripen::GenerationRequest> inpaintRequest(const InpaintChoice& choice) {
     request.images = {choice.image};
     request.mask = choice.mask;
     ripen::InpaintSettings settings = choice.settings;
-    settings.nativeSide = settings.onlyMasked && !engine.local() ? kProviderNativeSide : 0;
+    settings.fitToEngine(engine.local());
     settings.writeTo(request.options);
     return request;
 }

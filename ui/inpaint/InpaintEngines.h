@@ -39,10 +39,6 @@ struct InpaintChoice {
     ripen::InpaintSettings settings;
 };
 
-// Providers work on a context box of this side when "only masked" is chosen: the size the
-// common inpaint models are trained at (as ripen-cli inpaint does).
-inline constexpr int kProviderNativeSide = 1024;
-
 // The request to queue: Erase for the local engines and for a provider's erase without a
 // prompt, else Inpaint, which needs a prompt. Errors: InvalidArgument naming what is
 // missing.

@@ -34,6 +34,10 @@ InpaintSettings InpaintSettings::fromOptions(const nlohmann::json& options) {
     return settings;
 }
 
+void InpaintSettings::fitToEngine(bool localEngine) {
+    nativeSide = onlyMasked && !localEngine ? kProviderNativeSide : 0;
+}
+
 void InpaintSettings::writeTo(nlohmann::json& options) const {
     options["feather_px"] = featherPixels;
     options["match_colour"] = matchColour;

@@ -16,6 +16,14 @@ struct InpaintSettings {
     // Largest feather and padding accepted: beyond this a "local" edit is the whole image.
     static constexpr int kMaxPixels = 1024;
 
+    // Providers work on a context box of this side with "only masked": the size the common
+    // inpaint models are trained at. Local engines work at 1:1.
+    static constexpr int kProviderNativeSide = 1024;
+
+    // Sets nativeSide for the engine that will run: kProviderNativeSide for a provider
+    // with onlyMasked, else 0. The CLI and the editor both call it, so both send the same.
+    void fitToEngine(bool localEngine);
+
     // Missing or mistyped keys keep their defaults; values are clamped to 0..kMaxPixels.
     static InpaintSettings fromOptions(const nlohmann::json& options);
     void writeTo(nlohmann::json& options) const;

@@ -1,5 +1,6 @@
 #include "providers/google/GoogleProvider.h"
 
+#include "providers/google/GeminiInpaint.h"
 #include "providers/google/GoogleUrls.h"
 
 #include <algorithm>
@@ -20,8 +21,8 @@ GoogleProvider::GoogleProvider(GoogleSettings settings)
     : m_settings(std::move(settings)), m_images(m_settings), m_videos(m_settings) {}
 
 bool GoogleProvider::supports(JobKind kind) const {
-    return kind == JobKind::TextToImage || kind == JobKind::EditImage ||
-           kind == JobKind::ImageToVideo;
+    return kind == JobKind::TextToImage || kind == JobKind::EditImage || kind == JobKind::Inpaint ||
+           kind == JobKind::Erase || kind == JobKind::ImageToVideo;
 }
 
 std::vector<std::string> GoogleProvider::defaultBaseUrls() const {
@@ -59,13 +60,21 @@ ProviderOutcome<ProviderResult> GoogleProvider::submit(const ProviderContext& co
     case JobKind::TextToImage:
     case JobKind::EditImage:
         return m_images.generate(context, request, *key);
+    case JobKind::Inpaint:
+    case JobKind::Erase: {
+        auto edit = GeminiInpaint::editRequest(request);
+        if (!edit) {
+            return std::unexpected(edit.error());
+        }
+        return m_images.generate(context, *edit, *key);
+    }
     case JobKind::ImageToVideo:
         return m_videos.start(context, request, *key);
     default:
         return std::unexpected(
             ProviderFailure{ProviderFailure::Kind::Permanent,
                             "Google does not offer " + std::string(toString(request.kind)) +
-                                "; use it for text-to-image, edits and image-to-video",
+                                "; use it for text-to-image, edits, inpainting and image-to-video",
                             0, std::nullopt, std::nullopt});
     }
 }

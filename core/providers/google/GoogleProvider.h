@@ -18,8 +18,9 @@ namespace ripen::providers::google {
 // own SDK also reads), always sent as the x-goog-api-key header, never in a URL.
 // Base URL: RIPEN_GEMINI_BASE_URL, else https://generativelanguage.googleapis.com.
 //
-// Inpainting with a mask is not offered: generateContent has no mask parameter
-// (providers.md §1.3); the queue routes masked edits to providers that take one.
+// Inpaint and Erase are instruction edits (GeminiInpaint): generateContent has no mask
+// parameter (providers.md §1.3), so the instruction names the region and the queue
+// composites the reply through the mask.
 //
 // Thread-safety: stateless after construction; any member may run on many threads.
 class GoogleProvider final : public Provider {
@@ -41,8 +42,8 @@ public:
     // Gemini and Veo honour no idempotency key: an unknown outcome is never resent.
     bool dedupesResubmission() const override { return false; }
 
-    // TextToImage / EditImage: Done with the images. ImageToVideo: Running with the Veo
-    // operation name.
+    // TextToImage / EditImage / Inpaint / Erase: Done with the images. ImageToVideo: Running with
+    // the Veo operation name.
     ProviderOutcome<ProviderResult> submit(const ProviderContext& context,
                                            const GenerationRequest& request) override;
     ProviderOutcome<ProviderResult> poll(const ProviderContext& context,

@@ -1,5 +1,6 @@
 // ripen-cli inpaint, end to end through the real binary.
 #include "catalog/Library.h"
+#include "core/providers/google/GoogleFakeServer.h"
 #include "imaging/inpaint/MaskOps.h"
 #include "support/MaskChecks.h"
 #include "support/Process.h"
@@ -64,8 +65,9 @@ TEST_CASE("ripen-cli inpaint with a local engine writes a result exact outside t
                             "4", "--out", (c.dir / "fixed.png").string()});
     INFO(run.err);
     REQUIRE(run.exitCode == 0);
-    CHECK_THAT(run.out, Catch::Matches("mask [0-9]+ of image [0-9]+\nqueued [0-9]+ estimate 0\\.00 USD\n"
-                                       "done [0-9]+ [0-9]+\nwrote .*fixed.png\n"));
+    CHECK_THAT(run.out,
+               Catch::Matches("mask [0-9]+ of image [0-9]+\nqueued [0-9]+ estimate 0\\.00 USD\n"
+                              "done [0-9]+ [0-9]+\nwrote .*fixed.png\n"));
     const cv::Mat fixed = c.read("fixed.png");
     REQUIRE(fixed.size() == c.original.size());
     CHECK(changedOutside(fixed, c.original, changeableRegion(c.mask, 4)) == 0);
@@ -120,6 +122,50 @@ TEST_CASE("ripen-cli inpaint with a provider queues with its estimate and compos
     const cv::Mat kite = c.read("kite.png");
     REQUIRE(kite.size() == c.original.size());
     CHECK(changedOutside(kite, c.original, changeableRegion(c.mask, 3)) == 0);
+}
+
+TEST_CASE("ripen-cli inpaint with a Gemini model edits the region by instruction",
+          "[cli][inpaint][google]") {
+    InpaintCli c;
+    google::GoogleFakeServer gemini;
+    ::setenv("RIPEN_GEMINI_BASE_URL", gemini.baseUrl().c_str(), 1);
+    ::setenv("GEMINI_API_KEY", google::kApiKey, 1);
+    // The reply is another size and another picture.
+    gemini.setImageReplies(
+        {FakeReply::json(200, google::GoogleFakeServer::contentReply(
+                                  nlohmann::json::array({google::GoogleFakeServer::imagePart(
+                                      encodeTestImage(makeTestImage(1024, 768, 12), ".png"))})))});
+    const std::vector<std::string> common{"--image",  (c.dir / "photo.png").string(),
+                                          "--mask",   (c.dir / "mask.png").string(),
+                                          "--prompt", "a paper kite"};
+    auto args = common;
+    args.insert(args.end(), {"--engine", "google:gemini-3.1-flash-image", "--only-masked",
+                             "--feather", "2", "--wait", "--out", (c.dir / "kite.png").string()});
+    const auto run = c.cli(args);
+    INFO(run.out << run.err);
+    REQUIRE(run.exitCode == 0);
+    CHECK_THAT(run.out, Catch::Contains("estimate 0.067 USD"));
+    CHECK(gemini.keyProblems().empty());
+    const auto bodies = gemini.bodies(":generateContent");
+    REQUIRE(bodies.size() == 1);
+    const auto& parts = bodies.front()["contents"][0]["parts"];
+    REQUIRE(parts.size() == 2); // the instruction and the context box, no mask
+    CHECK_THAT(parts[0]["text"].get<std::string>(),
+               Catch::Contains("Change only the region") && Catch::Contains("a paper kite"));
+    CHECK(parts[1]["inlineData"]["mimeType"] == "image/png");
+    const cv::Mat kite = c.read("kite.png");
+    REQUIRE(kite.size() == c.original.size());
+    CHECK(changedOutside(kite, c.original, changeableRegion(c.mask, 2)) == 0);
+    CHECK(changedInside(kite, c.original, c.mask) > 0);
+
+    // Nano Banana (gemini-2.5-flash-image) was shut down: refused before anything is paid.
+    auto retired = common;
+    retired.insert(retired.end(), {"--engine", "google:gemini-2.5-flash-image"});
+    const auto refused = c.cli(retired);
+    CHECK(refused.exitCode != 0);
+    CHECK_THAT(refused.err,
+               Catch::Contains("retired") && Catch::Contains("gemini-3.1-flash-image instead"));
+    CHECK(gemini.bodies(":generateContent").size() == 1);
 }
 
 TEST_CASE("ripen-cli inpaint refuses bad masks with both sizes named", "[cli][inpaint]") {

@@ -4,12 +4,14 @@
 #include "catalog/Library.h"
 #include "catalog/MaskAsset.h"
 #include "common/ResourceLocator.h"
+#include "core/providers/google/GoogleFakeServer.h"
 #include "imaging/inpaint/InpaintSettings.h"
 #include "imaging/inpaint/MaskOps.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
 #include "providers/ProviderSupport.h"
 #include "providers/automatic1111/Automatic1111Provider.h"
+#include "providers/google/GoogleProvider.h"
 #include "providers/local/LocalProvider.h"
 #include "providers/openai/OpenAiImagesProvider.h"
 #include "providers/stability/StabilityProvider.h"
@@ -43,6 +45,7 @@ struct InpaintQueue {
     OpenAiFakeServer openai;
     StabilityFakeServer stability;
     Automatic1111FakeServer a1111;
+    google::GoogleFakeServer gemini;
     std::unique_ptr<Library> library;
     ProviderRegistry registry;
     TestCredentials credentials;
@@ -57,12 +60,15 @@ struct InpaintQueue {
         ::setenv("RIPEN_OPENAI_BASE_URL", openai.baseUrl().c_str(), 1);
         ::setenv("RIPEN_STABILITY_BASE_URL", stability.baseUrl().c_str(), 1);
         ::setenv("RIPEN_A1111_BASE_URL", a1111.baseUrl().c_str(), 1);
+        ::setenv("RIPEN_GEMINI_BASE_URL", gemini.baseUrl().c_str(), 1);
         credentials.values = {{"OPENAI_API_KEY", OpenAiFakeServer::kApiKey},
-                              {"STABILITY_API_KEY", StabilityFakeServer::kApiKey}};
+                              {"STABILITY_API_KEY", StabilityFakeServer::kApiKey},
+                              {"GEMINI_API_KEY", google::kApiKey}};
         registry.add(std::make_unique<OpenAiImagesProvider>(), {2, 600});
         registry.add(std::make_unique<StabilityProvider>(), {2, 600});
         registry.add(std::make_unique<LocalProvider>(), {1, 1000});
         registry.add(std::make_unique<providers::automatic1111::Automatic1111Provider>(), {1, 600});
+        registry.add(std::make_unique<providers::google::GoogleProvider>(), {2, 600});
         auto opened = Library::open(dir / "library");
         REQUIRE(opened);
         library = std::move(*opened);
@@ -303,4 +309,115 @@ TEST_CASE("The mask is a mask asset linked to its image", "[inpaint][catalog]") 
     auto again = storeMaskFor(*q.library, q.image.id, q.dir / "mask.png");
     REQUIRE(again);
     CHECK(again->id == q.maskAsset.id);
+}
+
+namespace {
+
+// What a Gemini request carried: its text and its inline images, decoded.
+struct GeminiSent {
+    std::string text;
+    std::vector<cv::Mat> images;
+};
+
+GeminiSent geminiSent(const nlohmann::json& body) {
+    GeminiSent sent;
+    for (const auto& part : body["contents"][0]["parts"]) {
+        if (part.contains("text")) {
+            sent.text += part["text"].get<std::string>();
+        } else if (part.contains("inlineData")) {
+            auto bytes =
+                providers::decodeBase64(part["inlineData"]["data"].get<std::string>(), 1 << 26);
+            REQUIRE(bytes);
+            sent.images.push_back(decodeBytes(*bytes));
+        }
+    }
+    return sent;
+}
+
+FakeReply geminiImageReply(const cv::Mat& picture) {
+    return FakeReply::json(
+        200, google::GoogleFakeServer::contentReply(nlohmann::json::array(
+                 {{{"text", "Here is the edited picture."}},
+                  google::GoogleFakeServer::imagePart(encodeTestImage(picture, ".png"))})));
+}
+
+} // namespace
+
+TEST_CASE("A Gemini inpaint sends the picture and an instruction and keeps the outside exact",
+          "[inpaint][jobs][google]") {
+    InpaintQueue q;
+    // Nano Banana redraws the whole picture, square and brighter: nothing of that may leak
+    // outside the mask and its feather.
+    cv::Mat redrawn;
+    makeTestImage(1024, 1024, 8).convertTo(redrawn, -1, 1.0, 70);
+    q.gemini.setImageReplies({geminiImageReply(redrawn)});
+    const bool onlyMasked = GENERATE(false, true);
+    CAPTURE(onlyMasked);
+    InpaintSettings settings;
+    settings.featherPixels = 5;
+    settings.onlyMasked = onlyMasked;
+    settings.fitToEngine(false);
+    const Job job =
+        q.run(q.request("google", "gemini-3.1-flash-image", JobKind::Inpaint, settings));
+    const Asset result = q.resultAsset(job);
+    REQUIRE(q.gemini.keyProblems().empty());
+
+    const cv::Mat out = q.pixels(result);
+    REQUIRE(out.size() == q.original.size());
+    CHECK(changedOutside(out, q.original, changeableRegion(q.mask, 5)) == 0);
+    CHECK(changedInside(out, q.original, q.mask) > 0);
+    q.checkOriginalUntouched();
+
+    const auto bodies = q.gemini.bodies(":generateContent");
+    REQUIRE(bodies.size() == 1);
+    const GeminiSent sent = geminiSent(bodies.front());
+    // The instruction names the region (the mask sits left of centre, a little low) and
+    // what to paint there; the mask itself is not sent, only the picture.
+    CHECK_THAT(sent.text, Catch::Contains("Change only the region from") &&
+                              Catch::Contains(": a brass lantern") &&
+                              Catch::Contains("Keep everything outside that region"));
+    REQUIRE(sent.images.size() == 1);
+    if (onlyMasked) {
+        // The context box around the mask at the provider's working size.
+        CHECK(std::max(sent.images[0].cols, sent.images[0].rows) ==
+              InpaintSettings::kProviderNativeSide);
+        CHECK_THAT(sent.text, Catch::Contains("(centre)"));
+    } else {
+        CHECK(sent.images[0].size() == q.original.size());
+        CHECK(cv::norm(sent.images[0], q.original, cv::NORM_INF) == 0);
+    }
+
+    CHECK(result.stage == Stage::Inpainted);
+    CHECK(result.parents == std::vector<AssetId>{q.image.id});
+    CHECK(result.generation.prompt == "a brass lantern");
+    CHECK(result.generation.params["engine"] == "google:gemini-3.1-flash-image");
+    REQUIRE(job.cost);
+    CHECK(*job.cost > 0); // settled from the reply's token counts
+    CHECK(result.costMicros == *job.cost);
+}
+
+TEST_CASE("A Gemini erase asks for the region to be removed", "[inpaint][jobs][google]") {
+    InpaintQueue q;
+    q.gemini.setImageReplies({geminiImageReply(makeTestImage(200, 150, 3))});
+    const Job job = q.run(q.request("google", "gemini-3-pro-image", JobKind::Erase, {}));
+    const cv::Mat out = q.pixels(q.resultAsset(job));
+    CHECK(changedOutside(out, q.original, q.mask) == 0);
+    const auto bodies = q.gemini.bodies(":generateContent");
+    REQUIRE(bodies.size() == 1);
+    CHECK_THAT(geminiSent(bodies.front()).text,
+               Catch::Contains("Remove what is in the region from"));
+}
+
+TEST_CASE("A Gemini error reply fails the inpaint with Google's words", "[inpaint][jobs][google]") {
+    InpaintQueue q;
+    q.gemini.setImageReplies({google::googleError(
+        400, "INVALID_ARGUMENT", "Unable to process input image. Please retry or report it.")});
+    const Job job = q.run(q.request("google", "gemini-3.1-flash-image", JobKind::Inpaint, {}));
+    CHECK(job.state == JobState::Failed);
+    CHECK_THAT(job.error, Catch::Contains("Unable to process input image") &&
+                              Catch::Contains("INVALID_ARGUMENT"));
+    CHECK(job.error.find(google::kApiKey) == std::string::npos);
+    CHECK(job.assets.empty());
+    CHECK(q.gemini.bodies(":generateContent").size() == 1); // never resent on its own
+    q.checkOriginalUntouched();
 }

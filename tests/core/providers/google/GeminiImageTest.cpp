@@ -442,7 +442,8 @@ TEST_CASE("Google provider configuration", "[google]") {
     CHECK(provider.supports(JobKind::TextToImage));
     CHECK(provider.supports(JobKind::EditImage));
     CHECK(provider.supports(JobKind::ImageToVideo));
-    CHECK_FALSE(provider.supports(JobKind::Inpaint));
+    CHECK(provider.supports(JobKind::Inpaint)); // as instruction edits (GeminiInpaint)
+    CHECK(provider.supports(JobKind::Erase));
     CHECK_FALSE(provider.supports(JobKind::Upscale));
     CHECK(provider.baseUrlVariable() == "RIPEN_GEMINI_BASE_URL");
     CHECK(provider.defaultBaseUrls() ==
