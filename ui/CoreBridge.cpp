@@ -176,16 +176,17 @@ void CoreBridge::closeLibrary() {
     cancelExport();
     cancelMove();
     m_open = false;
-    // Not on a lane of the bridge: it waits for all of them.
-    (void)QtConcurrent::run([this, reader = m_reader] {
+    // On the export lane (its export, if any, is cancelled): it waits for all the other
+    // lanes, and the destructor waits for it.
+    m_exportPool.start([this, reader = m_reader] {
         m_jobs->stopAndWait();
         m_motionPool.waitForDone();
-        m_exportPool.waitForDone();
         m_importPool.waitForDone();
         // The connection closes (and checkpoints) on the thread that used it.
         m_readerPool.start([reader] { reader->library.reset(); });
         m_readerPool.waitForDone();
-        QMetaObject::invokeMethod(this, [this] { emit libraryClosed(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { emit libraryClosed(); }, Qt::QueuedConnection);
     });
 }
 

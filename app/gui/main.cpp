@@ -136,26 +136,26 @@ int main(int argc, char** argv) {
     // runs the built-in providers with the settings' URLs and limits, and starts once the
     // library is open and the keys are loaded (a job must not fail for a key that was
     // still on its way from the keychain).
-    ripen::ui::LibrarySession session([&keys, screenshotMode](ripen::ui::CoreBridge& bridge,
-                                                              ripen::ui::MainWindow& window) {
-        ripen::ui::JobLane& jobs = bridge.jobs();
-        jobs.setRegistryFactory(&ripen::app::registerBuiltInProviders);
-        jobs.setProviderOverrides(ripen::ui::ProviderSettings::load(QSettings()));
-        if (screenshotMode) {
-            jobs.pauseAll(); // a screenshot sends no paid request
-        }
-        if (keys.isLoaded()) {
-            jobs.setKeys(keys.keys());
-        }
-        const auto startJobs = [&jobs, &keys, &bridge] {
-            if (keys.isLoaded() && bridge.isOpen()) {
-                jobs.start();
+    ripen::ui::LibrarySession session(
+        [&keys, screenshotMode](ripen::ui::CoreBridge& bridge, ripen::ui::MainWindow& window) {
+            ripen::ui::JobLane& jobs = bridge.jobs();
+            jobs.setRegistryFactory(&ripen::app::registerBuiltInProviders);
+            jobs.setProviderOverrides(ripen::ui::ProviderSettings::load(QSettings()));
+            if (screenshotMode) {
+                jobs.pauseAll(); // a screenshot sends no paid request
             }
-        };
-        QObject::connect(&keys, &ripen::ui::KeyStore::loaded, &jobs, startJobs);
-        QObject::connect(&bridge, &ripen::ui::CoreBridge::libraryOpened, &jobs, startJobs);
-        window.setKeyStore(&keys);
-    });
+            if (keys.isLoaded()) {
+                jobs.setKeys(keys.keys());
+            }
+            const auto startJobs = [&jobs, &keys, &bridge] {
+                if (keys.isLoaded() && bridge.isOpen()) {
+                    jobs.start();
+                }
+            };
+            QObject::connect(&keys, &ripen::ui::KeyStore::loaded, &jobs, startJobs);
+            QObject::connect(&bridge, &ripen::ui::CoreBridge::libraryOpened, &jobs, startJobs);
+            window.setKeyStore(&keys);
+        });
     session.setRemembering(!screenshotMode);
     session.start(options.library);
     // The first library's window and bridge; a switch replaces both.
