@@ -8,72 +8,21 @@
 #include "BenchCommon.h"
 #include "CommandLine.h"
 #include "CoreBridge.h"
+#include "GuiBenchSupport.h"
 #include "MainWindow.h"
 #include "ResultTable.h"
-#include "SyntheticAssets.h"
-#include "catalog/Library.h"
 #include "gallery/GalleryModel.h"
 #include "gallery/GalleryView.h"
 #include "theme/Theme.h"
 
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QEvent>
 #include <QListView>
-#include <QScrollBar>
-#include <QTimer>
-#include <algorithm>
-#include <fstream>
-#include <functional>
 #include <iostream>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 namespace {
 
 using namespace ripen::bench;
-
-// A cached library of `count` synthetic rows, each with a 256 px thumbnail file, built in
-// one transaction the first time.
-std::filesystem::path ensureLibrary(int count) {
-    const auto root = cacheRoot() / ("gallery-" + std::to_string(count));
-    if (std::filesystem::exists(root / "complete")) {
-        return root;
-    }
-    std::filesystem::remove_all(root);
-    auto library = ripen::Library::open(root);
-    if (!library) {
-        throw std::runtime_error(library.error().message);
-    }
-    cv::Mat thumb(192, 256, CV_8UC3);
-    for (int y = 0; y < thumb.rows; ++y) {
-        thumb.row(y).setTo(cv::Scalar(40 + y / 2, 90 + y / 4, 160 - y / 3));
-    }
-    cv::circle(thumb, {170, 60}, 28, cv::Scalar(200, 230, 250), cv::FILLED, cv::LINE_AA);
-    std::vector<uchar> jpeg;
-    cv::imencode(".jpg", thumb, jpeg);
-    const SyntheticAssets rows(42);
-    auto& catalog = (*library)->catalog();
-    if (!catalog.database().exec("BEGIN")) {
-        throw std::runtime_error("cannot begin");
-    }
-    for (int i = 0; i < count; ++i) {
-        const ripen::Asset asset = rows.make(i);
-        if (auto added = catalog.addAssetInTransaction(asset); !added) {
-            throw std::runtime_error(added.error().message);
-        }
-        const auto file = (*library)->thumbnailFile(asset.sha256);
-        std::filesystem::create_directories(file.parent_path());
-        std::ofstream(file, std::ios::binary)
-            .write(reinterpret_cast<const char*>(jpeg.data()),
-                   static_cast<std::streamsize>(jpeg.size()));
-    }
-    if (!catalog.database().exec("COMMIT")) {
-        throw std::runtime_error("cannot commit");
-    }
-    std::ofstream(root / "complete") << count << "\n";
-    return root;
-}
 
 // Notes when the grid's viewport first paints with rows in the model.
 class FirstPaint final : public QObject {
@@ -93,26 +42,6 @@ private:
     ripen::ui::GalleryView& m_gallery;
     bool m_painted = false;
 };
-
-bool spinUntil(const std::function<bool()>& done, double timeoutSeconds) {
-    const auto start = Clock::now();
-    while (!done()) {
-        if (secondsSince(start) > timeoutSeconds) {
-            return false;
-        }
-        QApplication::processEvents(QEventLoop::AllEvents, 5);
-    }
-    return true;
-}
-
-double percentile(std::vector<double> values, double p) {
-    if (values.empty()) {
-        return 0;
-    }
-    std::sort(values.begin(), values.end());
-    const auto at = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-    return values[at];
-}
 
 struct RunResult {
     double firstPaint = 0; // seconds
@@ -140,26 +69,8 @@ RunResult runOnce(const std::filesystem::path& root, double scrollSeconds) {
     result.thumbnails = secondsSince(start);
 
     // Heartbeat: a 4 ms timer whose lateness is how long the GUI thread was busy.
-    std::vector<double> lateness;
-    QElapsedTimer clock;
-    clock.start();
-    qint64 last = clock.nsecsElapsed();
-    constexpr double kBeatMs = 4.0;
-    QTimer beat;
-    beat.setTimerType(Qt::PreciseTimer);
-    beat.setInterval(static_cast<int>(kBeatMs));
-    QObject::connect(&beat, &QTimer::timeout, [&] {
-        const qint64 now = clock.nsecsElapsed();
-        lateness.push_back(std::max(0.0, static_cast<double>(now - last) / 1e6 - kBeatMs));
-        last = now;
-    });
-    // One scroll step per 16 ms frame, a quarter of the view each.
-    QListView& grid = window.gallery().grid();
-    QScrollBar* bar = grid.verticalScrollBar();
-    QTimer scroll;
-    scroll.setInterval(16);
-    QObject::connect(&scroll, &QTimer::timeout,
-                     [&] { bar->setValue(bar->value() + grid.viewport()->height() / 4); });
+    Heartbeat beat;
+    FrameScroller scroll(window.gallery().grid());
     beat.start();
     scroll.start();
     const auto scrollStart = Clock::now();
@@ -167,8 +78,8 @@ RunResult runOnce(const std::filesystem::path& root, double scrollSeconds) {
     scroll.stop();
     beat.stop();
     result.rowsScrolled = window.gallery().model().rowCount();
-    result.p99LateMs = percentile(lateness, 0.99);
-    result.maxLateMs = lateness.empty() ? 0 : *std::max_element(lateness.begin(), lateness.end());
+    result.p99LateMs = beat.p99Ms();
+    result.maxLateMs = beat.maxMs();
     return result;
 }
 
@@ -190,7 +101,7 @@ int main(int argc, char** argv) {
         char* qtArgv[] = {name, nullptr};
         QApplication app(qtArgc, qtArgv);
         ripen::ui::Theme::apply(ripen::ui::ThemeMode::Dark);
-        const auto root = ensureLibrary(assets);
+        const auto root = ensureGalleryLibrary(assets);
 
         std::vector<double> first, thumbs, p99, worst;
         int rows = 0;

@@ -19,10 +19,14 @@
 # bench_recipe: plan and queue a 500-job recipe (time to parse, plan and queue; peak memory).
 # bench_brush: inpaint editor brush latency (mouse move to repainted region) and memory on
 # 4096x4096 and 8192x8192 images, offscreen.
+# bench_load: GUI-thread heartbeat while 500 jobs (loopback fake provider), 20 large imports
+# and gallery scrolling run at once, and peak memory when 500 results land (issue 10, Load).
+# bench_thumbnails: Ripen's thumbnail path vs vipsthumbnail on 1,000 1024x1024 JPEGs, as a
+# ratio (issue 4).
 #
 # Extra per-program options go in BENCH_IMPORT_ARGS / BENCH_QUERY_ARGS / BENCH_SCHEDULER_ARGS
 # / BENCH_CREDITS_ARGS / BENCH_VIDEO_ARGS / BENCH_INPAINT_ARGS / BENCH_BATCH_ARGS / BENCH_BRUSH_ARGS
-# / BENCH_RECIPE_ARGS (e.g. "--runs 5").
+# / BENCH_RECIPE_ARGS / BENCH_LOAD_ARGS / BENCH_THUMBNAILS_ARGS (e.g. "--runs 5").
 # Generated corpora and catalogs are cached in $RIPEN_BENCH_CACHE (default
 # ${TMPDIR:-/tmp}/ripen-bench), so only the first run pays for generating them.
 set -euo pipefail
@@ -39,7 +43,7 @@ done
 ./scripts/setup.sh
 # Only the bench targets: the ci preset also configures the GUI, which the benches don't need.
 ./scripts/build.sh ci --target bench_import bench_query bench_scheduler bench_credits bench_video \
-    bench_inpaint bench_batch bench_brush bench_gallery bench_recipe
+    bench_inpaint bench_batch bench_brush bench_gallery bench_recipe bench_load bench_thumbnails
 
 echo "# Ripen benchmarks"
 echo
@@ -76,6 +80,12 @@ QT_QPA_PLATFORM=offscreen ./build/ci/bench/bench_gallery "${size_args[@]}" ${BEN
 echo
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_recipe "${size_args[@]}" ${BENCH_RECIPE_ARGS:-}
+echo
+# shellcheck disable=SC2086
+QT_QPA_PLATFORM=offscreen ./build/ci/bench/bench_load "${size_args[@]}" ${BENCH_LOAD_ARGS:-}
+echo
+# shellcheck disable=SC2086
+./build/ci/bench/bench_thumbnails "${size_args[@]}" ${BENCH_THUMBNAILS_ARGS:-}
 echo
 # bench_upscale: x4 of 512 and 1024 per neural engine vs OpenCV Lanczos and the
 # realesrgan-ncnn-vulkan binary, an 8K output, round-trip quality on photographs.

@@ -18,6 +18,7 @@ packages=(
     ffmpeg
     unzip poppler-utils  # tests read the bundle zips (unzip -t) and contact sheet PDFs (pdfinfo)
     mesa-vulkan-drivers  # lavapipe: realesrgan-ncnn-vulkan on the CPU (upscale tests, bench)
+    libvips-tools  # vipsthumbnail: the anchor of bench_thumbnails
 )
 # `scripts/setup.sh fuzz`: clang 16 and libFuzzer for the fuzz preset (scripts/fuzz.sh).
 if [ "${1:-}" = "fuzz" ]; then

@@ -59,6 +59,11 @@ Result<LibraryOverview> readOverview(ripen::Library& library) {
         return std::unexpected(clients.error());
     }
     overview.clients = std::move(*clients);
+    auto collections = ripen::Collections(catalog).list();
+    if (!collections) {
+        return std::unexpected(collections.error());
+    }
+    overview.collections = std::move(*collections);
     return overview;
 }
 
@@ -136,9 +141,15 @@ template <class Work, class Done> void CoreBridge::runOnReader(Work work, Done d
     });
 }
 
-void CoreBridge::openLibrary() {
+void CoreBridge::openLibrary(bool mustExist) {
     runOnReader(
-        [root = m_root](ReaderState& state) -> Result<LibraryOverview> {
+        [root = m_root, mustExist](ReaderState& state) -> Result<LibraryOverview> {
+            if (!state.library && mustExist &&
+                !std::filesystem::is_regular_file(root / "catalog.sqlite")) {
+                return fail(ErrorCode::NotFound,
+                            "there is no Ripen library in " + root.string() +
+                                " (no catalog.sqlite); use File > New Library… to make one");
+            }
             if (!state.library) {
                 // A damaged catalog is reported (with the backup to restore) before use.
                 auto library = ripen::CatalogBackup::openChecked(root);
@@ -158,6 +169,25 @@ void CoreBridge::openLibrary() {
             emit libraryOpened(*result);
             backUpCatalogIfDue();
         });
+}
+
+void CoreBridge::closeLibrary() {
+    cancelImport();
+    cancelExport();
+    cancelMove();
+    m_open = false;
+    // On the export lane (its export, if any, is cancelled): it waits for all the other
+    // lanes, and the destructor waits for it.
+    m_exportPool.start([this, reader = m_reader] {
+        m_jobs->stopAndWait();
+        m_motionPool.waitForDone();
+        m_importPool.waitForDone();
+        // The connection closes (and checkpoints) on the thread that used it.
+        m_readerPool.start([reader] { reader->library.reset(); });
+        m_readerPool.waitForDone();
+        QMetaObject::invokeMethod(
+            this, [this] { emit libraryClosed(); }, Qt::QueuedConnection);
+    });
 }
 
 // A verified catalog backup a day, on the import lane so neither the GUI nor the queries
@@ -805,6 +835,80 @@ void CoreBridge::cancelMove() {
     if (m_moveCancel) {
         m_moveCancel->store(true);
     }
+}
+
+// Runs one collection write on the reader lane; `write` answers the collection's id.
+CoreBridge::RequestId
+CoreBridge::writeCollections(std::function<Result<std::int64_t>(ripen::Collections&)> write) {
+    const RequestId id = m_nextRequest++;
+    runOnReader(
+        [root = m_root, write = std::move(write)](ReaderState& state) -> Result<std::int64_t> {
+            auto library = requireLibrary(state.library, root);
+            if (!library) {
+                return std::unexpected(library.error());
+            }
+            ripen::Collections collections((*library)->catalog());
+            return write(collections);
+        },
+        [this, id](Result<std::int64_t> result) {
+            if (!result) {
+                emit requestFailed(id, result.error());
+                return;
+            }
+            emit collectionsChanged(id, *result);
+        });
+    return id;
+}
+
+namespace {
+
+// A Status write that answers the collection it touched.
+Result<std::int64_t> touched(Status status, std::int64_t collection) {
+    if (!status) {
+        return std::unexpected(status.error());
+    }
+    return collection;
+}
+
+} // namespace
+
+CoreBridge::RequestId CoreBridge::createCollection(const QString& name,
+                                                   const std::vector<ripen::AssetId>& assets) {
+    return writeCollections([name = name.trimmed().toStdString(),
+                             assets](ripen::Collections& collections) -> Result<std::int64_t> {
+        auto created = collections.create(name);
+        if (!created || assets.empty()) {
+            return created;
+        }
+        return touched(collections.addAssets(*created, assets), *created);
+    });
+}
+
+CoreBridge::RequestId CoreBridge::renameCollection(qint64 collection, const QString& name) {
+    return writeCollections(
+        [collection, name = name.trimmed().toStdString()](ripen::Collections& collections) {
+            return touched(collections.rename(collection, name), collection);
+        });
+}
+
+CoreBridge::RequestId CoreBridge::deleteCollection(qint64 collection) {
+    return writeCollections([collection](ripen::Collections& collections) {
+        return touched(collections.remove(collection), collection);
+    });
+}
+
+CoreBridge::RequestId CoreBridge::addToCollection(qint64 collection,
+                                                  const std::vector<ripen::AssetId>& assets) {
+    return writeCollections([collection, assets](ripen::Collections& collections) {
+        return touched(collections.addAssets(collection, assets), collection);
+    });
+}
+
+CoreBridge::RequestId CoreBridge::removeFromCollection(qint64 collection,
+                                                       const std::vector<ripen::AssetId>& assets) {
+    return writeCollections([collection, assets](ripen::Collections& collections) {
+        return touched(collections.removeAssets(collection, assets), collection);
+    });
 }
 
 } // namespace ripen::ui

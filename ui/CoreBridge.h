@@ -19,6 +19,7 @@
 #include <QThreadPool>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -62,7 +63,14 @@ public:
     }
 
     // Opens (creating if missing) the library; answers libraryOpened or libraryOpenFailed.
-    void openLibrary();
+    // With `mustExist` a folder that holds no library yet fails (NotFound) instead, so that
+    // File > Open Library… never turns a random folder into one.
+    void openLibrary(bool mustExist = false);
+    // Stops the work in flight (imports, export, move, the job runner), then, on a worker
+    // thread, waits for the lanes and closes the library's connection; emits libraryClosed
+    // once nothing of the bridge runs any more, so that deleting it then does not block the
+    // GUI thread. Send no request after calling it.
+    void closeLibrary();
     // Answers assetsReady or requestFailed. The query's limit and offset page the result.
     RequestId queryAssets(const ripen::AssetQuery& query);
     // Answers assetCountReady or requestFailed; limit and offset are ignored.
@@ -125,9 +133,20 @@ public:
     RequestId cutClip(ripen::AssetId clip, double everySeconds);
     RequestId extractPosterFrame(ripen::AssetId clip);
 
+    // Collections (the sidebar's COLLECTIONS), written on the reader lane. Each answers
+    // collectionsChanged with the collection's id once committed, or requestFailed (an
+    // empty or taken name, an unknown collection or asset). Creating with assets is two
+    // transactions: the collection, then its members.
+    RequestId createCollection(const QString& name, const std::vector<ripen::AssetId>& assets = {});
+    RequestId renameCollection(qint64 collection, const QString& name);
+    RequestId deleteCollection(qint64 collection);
+    RequestId addToCollection(qint64 collection, const std::vector<ripen::AssetId>& assets);
+    RequestId removeFromCollection(qint64 collection, const std::vector<ripen::AssetId>& assets);
+
 signals:
     void libraryOpened(const ripen::ui::LibraryOverview& overview);
     void libraryOpenFailed(const ripen::Error& error);
+    void libraryClosed();
     // The daily catalog backup could not be taken (a damaged catalog, a full disk).
     void backupFailed(const ripen::Error& error);
 
@@ -156,12 +175,14 @@ signals:
     void moveProgress(qint64 done, qint64 total);
     void moveRendered(quint64 request, const ripen::ui::AssetRecord& clip);
     void clipDerived(quint64 request, const ripen::ui::AssetRecords& assets);
+    void collectionsChanged(quint64 request, qint64 collection);
 
 private:
     void backUpCatalogIfDue();
     struct ReaderState;
     template <class Work, class Done> void runOnReader(Work work, Done done);
     template <class Work, class Done> void runOnMotion(RequestId id, Work work, Done done);
+    RequestId writeCollections(std::function<Result<std::int64_t>(ripen::Collections&)> write);
 
     std::filesystem::path m_root;
     std::shared_ptr<ReaderState> m_reader; // touched only by reader-lane tasks

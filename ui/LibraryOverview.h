@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/Catalog.h"
+#include "catalog/Collections.h"
 
 #include <QMetaType>
 #include <cstdint>
@@ -14,6 +15,7 @@ struct LibraryOverview {
     int schemaVersion = 0;
     std::vector<ripen::Project> projects;
     std::vector<ripen::Client> clients;
+    std::vector<ripen::Collection> collections; // by name, with their asset counts
 };
 
 } // namespace ripen::ui

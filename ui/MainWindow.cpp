@@ -21,6 +21,7 @@
 #include "recipes/RecipesView.h"
 #include "settings/KeyStore.h"
 #include "settings/SettingsDialog.h"
+#include "sidebar/CollectionActions.h"
 #include "sidebar/LibrarySidebar.h"
 #include "welcome/DemoLibraryMaker.h"
 #include "welcome/WelcomeDialog.h"
@@ -127,6 +128,7 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
     installSmartFilters();
     connectCreditsView();
     installRecipesView();
+    installCollections();
 
     connect(m_sidebar, &LibrarySidebar::scopeChanged, m_gallery, &GalleryView::setScope);
     connect(m_gallery, &GalleryView::importRequested, this, &MainWindow::chooseFiles);
@@ -164,6 +166,7 @@ void MainWindow::createMenus() {
     m_export = file->addAction(tr("&Export…"), this, &MainWindow::exportSelection);
     m_export->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     m_export->setEnabled(false);
+    addLibraryMenuEntries(*file);
     // Imports wait for the library: the reader lane opens it first.
     m_importFiles->setEnabled(false);
     m_importFolder->setEnabled(false);
@@ -249,7 +252,8 @@ QString MainWindow::assetCountText() const {
 }
 
 bool MainWindow::isBusy() const {
-    return m_bridge.isBusy() || m_gallery->isBusy() || m_curationViews->isBusy();
+    return m_bridge.isBusy() || m_gallery->isBusy() || m_curationViews->isBusy() ||
+           m_collections->isBusy();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -282,6 +286,9 @@ void MainWindow::dropEvent(QDropEvent* event) {
 
 void MainWindow::showOverview(const LibraryOverview& overview) {
     m_sidebar->setOverview(overview);
+    if (m_collections != nullptr) {
+        m_collections->setCollections(overview.collections);
+    }
     const qint64 count = overview.assetCount;
     m_assetCount->setText(count == 1
                               ? tr("1 asset in the library")
@@ -728,6 +735,49 @@ void MainWindow::installRecipesView() {
 void MainWindow::showRecipes() {
     m_views->setCurrentWidget(m_recipes);
     m_recipes->setFocus();
+}
+
+// Collections: New / Rename / Delete in the sidebar, drops on its entries, and the
+// grid's "Add to Collection" / "Remove from Collection"; what happened shows in the status
+// bar.
+void MainWindow::installCollections() {
+    m_collections = new CollectionActions(m_bridge, *m_sidebar, *m_gallery, this);
+    m_gallery->grid().addAction(&m_collections->addToCollectionAction());
+    m_gallery->grid().addAction(&m_collections->removeFromCollectionAction());
+    connect(m_collections, &CollectionActions::message, this,
+            [this](const QString& text, bool failed) {
+                statusBar()->showMessage(text, failed ? 10000 : 6000);
+            });
+}
+
+// File > Open Library… / New Library…, after the import and export entries.
+void MainWindow::addLibraryMenuEntries(QMenu& file) {
+    file.addSeparator();
+    QAction* openLibrary =
+        file.addAction(tr("&Open Library…"), this, [this] { chooseLibrary(true); });
+    openLibrary->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QAction* newLibrary =
+        file.addAction(tr("&New Library…"), this, [this] { chooseLibrary(false); });
+    setToolTipWithShortcut(openLibrary);
+    setToolTipWithShortcut(newLibrary);
+}
+
+void MainWindow::chooseLibrary(bool existing) {
+    const QString here = m_bridge.libraryRootText();
+    const QString folder =
+        existing ? QFileDialog::getExistingDirectory(this, tr("Open Library"), here)
+                 : QFileDialog::getSaveFileName(this, tr("New Library"),
+                                                here + QStringLiteral("-new"), QString(), nullptr,
+                                                QFileDialog::ShowDirsOnly);
+    requestLibrary(folder, existing);
+}
+
+void MainWindow::requestLibrary(const QString& folder, bool mustExist) {
+    if (folder.isEmpty()) {
+        return;
+    }
+    statusBar()->showMessage(tr("Opening the library in %1…").arg(folder));
+    emit libraryRequested(folder, mustExist);
 }
 
 } // namespace ripen::ui

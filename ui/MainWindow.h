@@ -8,6 +8,7 @@
 class QAction;
 class QDockWidget;
 class QLabel;
+class QMenu;
 class QScrollArea;
 class QSplitter;
 class QStackedWidget;
@@ -15,6 +16,7 @@ class QStackedWidget;
 namespace ripen::ui {
 
 class AssetInspector;
+class CollectionActions;
 struct AssetsBehind;
 class CoreBridge;
 class CreditsDashboard;
@@ -48,6 +50,10 @@ public:
     // screenshot tool leave the user's settings alone.
     void restoreSettings();
     void saveSettings() const;
+    bool remembersSettings() const { return m_persistent; }
+    // File > Open Library… (`mustExist`) and New Library… end here: asks for the library in
+    // `folder` to replace the open one (LibrarySession does the switch).
+    void requestLibrary(const QString& folder, bool mustExist);
 
     // Queues an import of these files and folders.
     void importPaths(const QStringList& paths);
@@ -87,6 +93,10 @@ public:
     // View > Recipes (Ctrl+6): edit, plan and run recipes, open and expand run manifests.
     void showRecipes();
     RecipesView& recipesView() { return *m_recipes; }
+    CollectionActions& collectionActions() { return *m_collections; }
+
+signals:
+    void libraryRequested(const QString& folder, bool mustExist);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -114,6 +124,9 @@ private:
     void saveSmartFilter();
     void connectCreditsView();
     void installRecipesView();
+    void installCollections();
+    void addLibraryMenuEntries(QMenu& file);
+    void chooseLibrary(bool existing);
 
     CoreBridge& m_bridge;
     LibrarySidebar* m_sidebar;
@@ -147,6 +160,7 @@ private:
     MotionView* m_motion = nullptr;
     quint64 m_budgetRequest = 0;
     RecipesView* m_recipes = nullptr;
+    CollectionActions* m_collections = nullptr;
 };
 
 } // namespace ripen::ui

@@ -3,6 +3,7 @@
 
 #include "CoreBridge.h"
 #include "LibraryOpenError.h"
+#include "LibrarySession.h"
 #include "MainWindow.h"
 #include "PathText.h"
 #include "catalog/Library.h"
@@ -34,8 +35,11 @@ struct Options {
     std::optional<ripen::ui::ThemeMode> theme;
 };
 
-// The library chosen in Settings, else the standard location.
+// The library opened last, else the one chosen in Settings, else the standard location.
 QString defaultLibrary() {
+    if (const QString last = ripen::ui::LibrarySession::lastLibrary(); !last.isEmpty()) {
+        return last;
+    }
     const QString chosen = ripen::ui::ProviderSettings::defaultLibrary(QSettings());
     return chosen.isEmpty() ? ripen::ui::PathText::fromPath(ripen::Library::defaultLocation())
                             : chosen;
@@ -125,42 +129,55 @@ int main(int argc, char** argv) {
     ripen::ui::Theme::apply(options.theme.value_or(
         screenshotMode ? ripen::ui::ThemeMode::Dark : ripen::ui::Theme::loadSetting()));
 
-    ripen::ui::CoreBridge bridge(ripen::ui::PathText::toPath(options.library));
-    // The job queue runs the built-in providers with the settings' URLs and limits, and
-    // starts once the library is open and the keys are loaded (a job must not fail for a
-    // key that was still on its way from the keychain).
-    ripen::ui::JobLane& jobs = bridge.jobs();
-    jobs.setRegistryFactory(&ripen::app::registerBuiltInProviders);
-    jobs.setProviderOverrides(ripen::ui::ProviderSettings::load(QSettings()));
     // The screenshot tool never asks the keychain (it may prompt) and never stores keys.
     ripen::ui::KeyStore keys(screenshotMode ? ripen::ui::KeyStore::Backend::NoKeychain
                                             : ripen::ui::KeyStore::Backend::SystemKeychain);
-    if (screenshotMode) {
-        jobs.pauseAll(); // a screenshot sends no paid request
-    }
-    const auto startJobs = [&jobs, &keys, &bridge] {
-        if (keys.isLoaded() && bridge.isOpen()) {
-            jobs.start();
-        }
-    };
-    QObject::connect(&keys, &ripen::ui::KeyStore::loaded, &jobs, startJobs);
-    QObject::connect(&bridge, &ripen::ui::CoreBridge::libraryOpened, &jobs, startJobs);
-    ripen::ui::MainWindow window(bridge);
-    window.setKeyStore(&keys);
+    // Each library's bridge and window (File > Open Library… makes new ones): the job queue
+    // runs the built-in providers with the settings' URLs and limits, and starts once the
+    // library is open and the keys are loaded (a job must not fail for a key that was
+    // still on its way from the keychain).
+    ripen::ui::LibrarySession session(
+        [&keys, screenshotMode](ripen::ui::CoreBridge& bridge, ripen::ui::MainWindow& window) {
+            ripen::ui::JobLane& jobs = bridge.jobs();
+            jobs.setRegistryFactory(&ripen::app::registerBuiltInProviders);
+            jobs.setProviderOverrides(ripen::ui::ProviderSettings::load(QSettings()));
+            if (screenshotMode) {
+                jobs.pauseAll(); // a screenshot sends no paid request
+            }
+            if (keys.isLoaded()) {
+                jobs.setKeys(keys.keys());
+            }
+            const auto startJobs = [&jobs, &keys, &bridge] {
+                if (keys.isLoaded() && bridge.isOpen()) {
+                    jobs.start();
+                }
+            };
+            QObject::connect(&keys, &ripen::ui::KeyStore::loaded, &jobs, startJobs);
+            QObject::connect(&bridge, &ripen::ui::CoreBridge::libraryOpened, &jobs, startJobs);
+            window.setKeyStore(&keys);
+        });
+    session.setRemembering(!screenshotMode);
+    session.start(options.library);
+    // The first library's window and bridge; a switch replaces both.
+    ripen::ui::MainWindow& window = session.window();
+    ripen::ui::CoreBridge& bridge = session.bridge();
     ripen::ui::WidgetScreenshot shot(
         window, [&window] { return window.isBusy(); }, options.screenshot);
 
-    QObject::connect(
-        &bridge, &ripen::ui::CoreBridge::libraryOpenFailed, &window,
-        [&](const ripen::Error& error) {
-            const QString text = ripen::ui::LibraryOpenError::message(error, options.library);
-            if (screenshotMode) {
-                QTextStream(stderr) << text << '\n';
-            } else {
-                QMessageBox::critical(&window, ripen::ui::LibraryOpenError::title(), text);
-            }
-            QApplication::exit(1);
-        });
+    // The first library failing to open ends the app; a later switch keeps the open one.
+    QObject::connect(&session, &ripen::ui::LibrarySession::openFailed, &app,
+                     [&](const QString&, const QString& text, bool keptPrevious) {
+                         if (keptPrevious) {
+                             return;
+                         }
+                         if (screenshotMode) {
+                             QTextStream(stderr) << text << '\n';
+                         } else {
+                             QMessageBox::critical(&session.window(),
+                                                   ripen::ui::LibraryOpenError::title(), text);
+                         }
+                         QApplication::exit(1);
+                     });
     if (screenshotMode) {
         QObject::connect(&shot, &ripen::ui::WidgetScreenshot::finished, &app,
                          [](bool ok, const QString& message) {
@@ -180,9 +197,8 @@ int main(int argc, char** argv) {
             }
         });
     }
+    // The library opens on the bridge's reader lane; the window says "Opening library…".
     window.show();
-    // Opening runs on the bridge's reader lane; the window shows "Opening library…" meanwhile.
-    bridge.openLibrary();
     keys.load();
     return QApplication::exec();
 }

@@ -104,14 +104,16 @@ TEST_CASE("A populated library fills the grid, the sidebar and the status bar", 
     CHECK(window.assetCountText() == QStringLiteral("24 assets in the library"));
 
     // Sidebar: All assets, the PROJECTS heading with three projects, CLIENTS with two,
-    // then the built-in SMART FILTERS.
+    // COLLECTIONS (none yet), then the built-in SMART FILTERS.
     QTreeWidget& tree = window.sidebar().tree();
-    REQUIRE(tree.topLevelItemCount() == 4);
+    REQUIRE(tree.topLevelItemCount() == 5);
     CHECK(countOf(tree.topLevelItem(0)) == QStringLiteral("24"));
     CHECK(tree.topLevelItem(1)->childCount() == 3);
     CHECK(tree.topLevelItem(2)->childCount() == 2);
-    CHECK(tree.topLevelItem(3)->text(0) == QStringLiteral("SMART FILTERS"));
-    CHECK(tree.topLevelItem(3)->childCount() ==
+    CHECK(tree.topLevelItem(3)->text(0) == QStringLiteral("COLLECTIONS"));
+    CHECK(tree.topLevelItem(3)->child(0)->text(0) == QStringLiteral("No collections yet"));
+    CHECK(tree.topLevelItem(4)->text(0) == QStringLiteral("SMART FILTERS"));
+    CHECK(tree.topLevelItem(4)->childCount() ==
           static_cast<int>(ripen::ui::LibrarySidebar::builtInFilters().size()));
 
     SECTION("choosing a project narrows the gallery") {

@@ -254,6 +254,7 @@ void GalleryView::setScope(const ripen::AssetQuery& scope) {
     m_scope = ripen::AssetQuery{};
     m_scope.project = scope.project;
     m_scope.client = scope.client;
+    m_scope.collection = scope.collection;
     if (m_ready) {
         applyQuery();
     }

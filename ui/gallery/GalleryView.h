@@ -39,8 +39,10 @@ public:
 
     // Called once the library is open; until then the view says it is opening.
     void setLibraryReady(bool ready);
-    // Narrows the grid to a project or client (only those fields of `scope` are used).
+    // Narrows the grid to a project, client or collection (only those fields of `scope`
+    // are used).
     void setScope(const ripen::AssetQuery& scope);
+    const ripen::AssetQuery& scope() const { return m_scope; }
     // Fetches the rows again (after an import, say).
     void reload();
 

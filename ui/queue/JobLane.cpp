@@ -148,6 +148,12 @@ JobLane::~JobLane() {
     m_store.reset();
 }
 
+void JobLane::stopAndWait() {
+    m_stop.request_stop();
+    m_runnerPool.waitForDone();
+    m_storePool.waitForDone();
+}
+
 void JobLane::setRegistryFactory(RegistryFactory factory) {
     m_factory = std::move(factory);
     m_registry = makeRegistry();

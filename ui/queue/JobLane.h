@@ -140,6 +140,10 @@ public:
     int queuedCount() const;
     ripen::Micros spentTodayUsd() const { return m_spentToday; }
     bool isRunning() const { return m_run != nullptr; }
+    // Stops the runner, as the destructor does (in-flight transfers are aborted), and waits
+    // for the lanes. Callable from any thread, so that a library switch waits off the GUI
+    // thread; nothing runs afterwards.
+    void stopAndWait();
     // Work still on its way (for tests and the screenshot tool).
     bool isBusy() const {
         return m_pending > 0 || m_run != nullptr || m_refreshDebounce.isActive();

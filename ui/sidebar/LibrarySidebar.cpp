@@ -1,10 +1,16 @@
 #include "sidebar/LibrarySidebar.h"
 
+#include "generate/AssetDragData.h"
 #include "sidebar/SidebarItemDelegate.h"
 #include "theme/Theme.h"
 
+#include <QDropEvent>
+#include <QInputDialog>
 #include <QLocale>
 #include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
 #include <QTreeWidget>
 #include <QTreeWidgetItemIterator>
 #include <QVBoxLayout>
@@ -15,6 +21,9 @@ namespace {
 
 constexpr int kKindRole = Qt::UserRole + 1;
 constexpr int kNameRole = Qt::UserRole + 2;
+constexpr int kCollectionRole = Qt::UserRole + 3; // a collection entry's id
+// The name role of the COLLECTIONS heading and its "none yet" line, for the context menu.
+const QString kCollectionsHeading = QStringLiteral("collections");
 
 void makeItalic(QTreeWidgetItem* item) {
     QFont font = item->font(0);
@@ -36,6 +45,10 @@ LibrarySidebar::LibrarySidebar(QWidget* parent) : QWidget(parent), m_tree(new QT
     m_tree->setMouseTracking(true);
     m_tree->setItemDelegate(new SidebarItemDelegate(m_tree));
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    // Gallery assets are dropped on collections; the viewport filter decides where.
+    m_tree->setAcceptDrops(true);
+    m_tree->viewport()->setAcceptDrops(true);
+    m_tree->viewport()->installEventFilter(this);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, Theme::kGrid, 0, Theme::kGrid);
@@ -129,17 +142,55 @@ void LibrarySidebar::rebuild() {
             select = item;
         }
     }
+    addCollections(previous.collection, select);
     addSmartFilters(keepFilter, select);
     m_tree->expandAll();
     m_tree->setCurrentItem(select);
     m_rebuilding = false;
     const std::optional<SmartFilter> chosen = chosenFilter();
-    if (scope().project != previous.project || scope().client != previous.client) {
+    if (scope().project != previous.project || scope().client != previous.client ||
+        scope().collection != previous.collection) {
         emit scopeChanged(scope());
     }
     if (chosen && !(previousFilter && *chosen == *previousFilter)) {
         emit smartFilterChosen(*chosen);
     }
+}
+
+void LibrarySidebar::addCollections(std::optional<std::int64_t> keep, QTreeWidgetItem*& select) {
+    auto* heading =
+        addEntry(nullptr, EntryKind::Heading, kCollectionsHeading, tr("COLLECTIONS"), -1);
+    heading->setToolTip(0, tr("Right-click to make a collection; drop assets on one to add them"));
+    if (m_overview.collections.empty()) {
+        auto* none = addEntry(heading, EntryKind::Heading, kCollectionsHeading,
+                              tr("No collections yet"), -1);
+        none->setToolTip(0, heading->toolTip(0));
+        makeItalic(none);
+    }
+    for (const auto& collection : m_overview.collections) {
+        const QString name = QString::fromStdString(collection.name);
+        auto* item = addEntry(heading, EntryKind::Collection, name, name, collection.assetCount);
+        item->setData(0, kCollectionRole, static_cast<qlonglong>(collection.id));
+        item->setToolTip(0, tr("%1 — drop assets here to add them").arg(name));
+        if (keep == collection.id) {
+            select = item;
+        }
+    }
+}
+
+QTreeWidgetItem* LibrarySidebar::collectionItem(qint64 collection) const {
+    for (QTreeWidgetItemIterator it(m_tree); *it != nullptr; ++it) {
+        if (static_cast<EntryKind>((*it)->data(0, kKindRole).toInt()) == EntryKind::Collection &&
+            (*it)->data(0, kCollectionRole).toLongLong() == collection) {
+            return *it;
+        }
+    }
+    return nullptr;
+}
+
+QString LibrarySidebar::collectionName(qint64 collection) const {
+    const QTreeWidgetItem* item = collectionItem(collection);
+    return item != nullptr ? item->data(0, kNameRole).toString() : QString();
 }
 
 // `keep` is "<kind>/<name>" of the filter entry to select.
@@ -174,6 +225,8 @@ ripen::AssetQuery LibrarySidebar::scope() const {
         query.project = name;
     } else if (kind == EntryKind::Client) {
         query.client = name;
+    } else if (kind == EntryKind::Collection) {
+        query.collection = item->data(0, kCollectionRole).toLongLong();
     }
     return query;
 }
@@ -199,6 +252,12 @@ std::optional<SmartFilter> LibrarySidebar::chosenFilter() const {
 }
 
 void LibrarySidebar::selectScope(const ripen::AssetQuery& wanted) {
+    if (wanted.collection) {
+        if (QTreeWidgetItem* item = collectionItem(*wanted.collection)) {
+            m_tree->setCurrentItem(item);
+            return;
+        }
+    }
     const auto kind = wanted.project  ? EntryKind::Project
                       : wanted.client ? EntryKind::Client
                                       : EntryKind::All;
@@ -242,6 +301,9 @@ void LibrarySidebar::removeSavedFilter(const QString& name) {
 
 void LibrarySidebar::showContextMenu(const QPoint& at) {
     const QTreeWidgetItem* item = m_tree->itemAt(at);
+    if (showCollectionMenu(item, at)) {
+        return;
+    }
     if (item == nullptr ||
         static_cast<EntryKind>(item->data(0, kKindRole).toInt()) != EntryKind::SavedFilter) {
         return;
@@ -261,6 +323,140 @@ void LibrarySidebar::onCurrentChanged() {
     emit scopeChanged(scope());
     if (const auto filter = chosenFilter()) {
         emit smartFilterChosen(*filter);
+    }
+}
+
+// The COLLECTIONS heading offers New; a collection also offers Rename and Delete.
+bool LibrarySidebar::showCollectionMenu(const QTreeWidgetItem* item, const QPoint& at) {
+    if (item == nullptr) {
+        return false;
+    }
+    const auto kind = static_cast<EntryKind>(item->data(0, kKindRole).toInt());
+    const bool heading =
+        kind == EntryKind::Heading && item->data(0, kNameRole).toString() == kCollectionsHeading;
+    if (!heading && kind != EntryKind::Collection) {
+        return false;
+    }
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(tr("New Collection…"), this, &LibrarySidebar::askNewCollection);
+    if (kind == EntryKind::Collection) {
+        const qint64 id = item->data(0, kCollectionRole).toLongLong();
+        const QString name = item->data(0, kNameRole).toString();
+        menu->addAction(tr("Rename “%1”…").arg(name), this,
+                        [this, id] { askRenameCollection(id); });
+        menu->addAction(tr("Delete “%1”…").arg(name), this,
+                        [this, id] { askDeleteCollection(id); });
+    }
+    menu->popup(m_tree->viewport()->mapToGlobal(at));
+    return true;
+}
+
+namespace {
+
+QInputDialog* askCollectionName(QWidget* parent, const QString& title, const QString& name) {
+    auto* ask = new QInputDialog(parent);
+    ask->setObjectName(QStringLiteral("collectionName"));
+    ask->setAttribute(Qt::WA_DeleteOnClose);
+    ask->setWindowTitle(title);
+    ask->setLabelText(QObject::tr("Name of the collection:"));
+    ask->setTextValue(name);
+    return ask;
+}
+
+} // namespace
+
+void LibrarySidebar::askNewCollection() {
+    auto* ask = askCollectionName(this, tr("New Collection"), QString());
+    connect(ask, &QInputDialog::textValueSelected, this, [this](const QString& name) {
+        if (!name.trimmed().isEmpty()) {
+            emit collectionCreateRequested(name.trimmed());
+        }
+    });
+    ask->open();
+}
+
+void LibrarySidebar::askRenameCollection(qint64 collection) {
+    const QString old = collectionName(collection);
+    auto* ask = askCollectionName(this, tr("Rename Collection"), old);
+    connect(ask, &QInputDialog::textValueSelected, this,
+            [this, collection, old](const QString& name) {
+                if (!name.trimmed().isEmpty() && name.trimmed() != old) {
+                    emit collectionRenameRequested(collection, name.trimmed());
+                }
+            });
+    ask->open();
+}
+
+void LibrarySidebar::askDeleteCollection(qint64 collection) {
+    auto* confirm =
+        new QMessageBox(QMessageBox::Question, tr("Delete Collection"),
+                        tr("Delete the collection “%1”? Its assets stay in the library.")
+                            .arg(collectionName(collection)),
+                        QMessageBox::Cancel, this);
+    confirm->setObjectName(QStringLiteral("deleteCollection"));
+    confirm->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* remove = confirm->addButton(tr("Delete"), QMessageBox::DestructiveRole);
+    confirm->setDefaultButton(QMessageBox::Cancel);
+    connect(remove, &QPushButton::clicked, this,
+            [this, collection] { emit collectionDeleteRequested(collection); });
+    confirm->open();
+}
+
+qint64 LibrarySidebar::collectionAt(const QPoint& pos) const {
+    const QTreeWidgetItem* item = m_tree->itemAt(pos);
+    if (item == nullptr ||
+        static_cast<EntryKind>(item->data(0, kKindRole).toInt()) != EntryKind::Collection) {
+        return 0;
+    }
+    return item->data(0, kCollectionRole).toLongLong();
+}
+
+// Drags of gallery assets are accepted over collection entries only; files dropped here
+// fall through to the window, which imports them.
+bool LibrarySidebar::eventFilter(QObject* watched, QEvent* event) {
+    if (watched != m_tree->viewport()) {
+        return QWidget::eventFilter(watched, event);
+    }
+    switch (event->type()) {
+    case QEvent::DragEnter:
+    case QEvent::DragMove: {
+        auto* drag = static_cast<QDragMoveEvent*>(event);
+        if (!drag->mimeData()->hasFormat(AssetDragData::mimeType())) {
+            return false;
+        }
+        if (collectionAt(drag->position().toPoint()) != 0) {
+            drag->setDropAction(Qt::CopyAction);
+            drag->accept();
+        } else if (event->type() == QEvent::DragEnter) {
+            drag->accept(); // keep receiving moves until a collection is under the cursor
+        } else {
+            drag->ignore();
+        }
+        return true;
+    }
+    case QEvent::Drop: {
+        auto* drop = static_cast<QDropEvent*>(event);
+        if (!drop->mimeData()->hasFormat(AssetDragData::mimeType())) {
+            return false;
+        }
+        const qint64 collection = collectionAt(drop->position().toPoint());
+        const std::vector<AssetDragData::Item> items = AssetDragData::decode(drop->mimeData());
+        if (collection == 0 || items.empty()) {
+            drop->ignore();
+            return true;
+        }
+        QList<qint64> ids;
+        for (const auto& item : items) {
+            ids << item.id;
+        }
+        drop->setDropAction(Qt::CopyAction);
+        drop->accept();
+        emit assetsDroppedOnCollection(collection, ids);
+        return true;
+    }
+    default:
+        return QWidget::eventFilter(watched, event);
     }
 }
 

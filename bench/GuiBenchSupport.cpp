@@ -1,0 +1,110 @@
+#include "GuiBenchSupport.h"
+
+#include "BenchCommon.h"
+#include "SyntheticAssets.h"
+#include "catalog/Library.h"
+
+#include <QAbstractScrollArea>
+#include <QApplication>
+#include <QScrollBar>
+#include <algorithm>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace ripen::bench {
+
+std::filesystem::path ensureGalleryLibrary(int count) {
+    const auto root = cacheRoot() / ("gallery-" + std::to_string(count));
+    if (std::filesystem::exists(root / "complete")) {
+        return root;
+    }
+    std::filesystem::remove_all(root);
+    auto library = orThrow(ripen::Library::open(root), "cannot open " + root.string());
+    cv::Mat thumb(192, 256, CV_8UC3);
+    for (int y = 0; y < thumb.rows; ++y) {
+        thumb.row(y).setTo(cv::Scalar(40 + y / 2, 90 + y / 4, 160 - y / 3));
+    }
+    cv::circle(thumb, {170, 60}, 28, cv::Scalar(200, 230, 250), cv::FILLED, cv::LINE_AA);
+    std::vector<uchar> jpeg;
+    cv::imencode(".jpg", thumb, jpeg);
+    const SyntheticAssets rows(42);
+    auto& catalog = library->catalog();
+    if (!catalog.database().exec("BEGIN")) {
+        throw std::runtime_error("cannot begin");
+    }
+    for (int i = 0; i < count; ++i) {
+        const ripen::Asset asset = rows.make(i);
+        orThrow(catalog.addAssetInTransaction(asset), "cannot add a row");
+        const auto file = library->thumbnailFile(asset.sha256);
+        std::filesystem::create_directories(file.parent_path());
+        std::ofstream(file, std::ios::binary)
+            .write(reinterpret_cast<const char*>(jpeg.data()),
+                   static_cast<std::streamsize>(jpeg.size()));
+    }
+    if (!catalog.database().exec("COMMIT")) {
+        throw std::runtime_error("cannot commit");
+    }
+    std::ofstream(root / "complete") << count << "\n";
+    return root;
+}
+
+bool spinUntil(const std::function<bool()>& done, double timeoutSeconds) {
+    const auto start = Clock::now();
+    while (!done()) {
+        if (secondsSince(start) > timeoutSeconds) {
+            return false;
+        }
+        QApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    return true;
+}
+
+double percentile(std::vector<double> values, double p) {
+    if (values.empty()) {
+        return 0;
+    }
+    std::sort(values.begin(), values.end());
+    const auto at = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
+    return values[at];
+}
+
+Heartbeat::Heartbeat(double periodMs) : m_periodMs(periodMs) {
+    m_timer.setTimerType(Qt::PreciseTimer);
+    m_timer.setInterval(static_cast<int>(periodMs));
+    QObject::connect(&m_timer, &QTimer::timeout, [this] {
+        const qint64 now = m_clock.nsecsElapsed();
+        m_lateness.push_back(std::max(0.0, static_cast<double>(now - m_last) / 1e6 - m_periodMs));
+        m_last = now;
+    });
+}
+
+void Heartbeat::start() {
+    m_lateness.clear();
+    m_clock.start();
+    m_last = m_clock.nsecsElapsed();
+    m_timer.start();
+}
+
+void Heartbeat::stop() {
+    m_timer.stop();
+}
+
+double Heartbeat::maxMs() const {
+    return m_lateness.empty() ? 0 : *std::max_element(m_lateness.begin(), m_lateness.end());
+}
+
+int Heartbeat::countOver(double ms) const {
+    return static_cast<int>(std::ranges::count_if(m_lateness, [ms](double l) { return l > ms; }));
+}
+
+FrameScroller::FrameScroller(QAbstractScrollArea& view) {
+    m_timer.setInterval(16);
+    QObject::connect(&m_timer, &QTimer::timeout, [&view] {
+        QScrollBar* bar = view.verticalScrollBar();
+        bar->setValue(
+            bar->value() >= bar->maximum() ? 0 : bar->value() + view.viewport()->height() / 4);
+    });
+}
+
+} // namespace ripen::bench
