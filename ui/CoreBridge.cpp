@@ -18,6 +18,7 @@
 #include <QMetaObject>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <type_traits>
 #include <utility>
@@ -460,7 +461,8 @@ CoreBridge::RequestId CoreBridge::setBudget(const QString& scope, const QString&
             }
             ripen::Ledger ledger(catalog.database());
             if (auto set = ledger.setBudget(scope, *scopeId, limitUsdMicros); !set) {
-                return std::unexpected(withContext(set.error(), "budget for " + scope + " " + name));
+                return std::unexpected(
+                    withContext(set.error(), "budget for " + scope + " " + name));
             }
             return tx->commit();
         },
@@ -660,10 +662,11 @@ Result<AssetRecords> keepDerived(ripen::Library& library, const ripen::Asset& so
     return toRecords(library, std::move(kept));
 }
 
-// Renders the move into a scratch file and keeps it as the keyframe's child.
+// Renders the move into a scratch file and keeps it as the keyframe's child, with
+// `params` in its provenance.
 Result<AssetRecords> renderMoveAsset(ripen::Library& library, ripen::AssetId keyframe,
                                      const ripen::StillMoveRequest& request,
-                                     ripen::ProgressSink& progress) {
+                                     const nlohmann::json& params, ripen::ProgressSink& progress) {
     auto still = sourceAsset(library, keyframe, ripen::AssetKind::Image);
     if (!still) {
         return std::unexpected(still.error());
@@ -671,35 +674,78 @@ Result<AssetRecords> renderMoveAsset(ripen::Library& library, ripen::AssetId key
     const std::filesystem::path scratch =
         scratchPath(library.root(), "move-" + std::to_string(keyframe)).concat(".mp4");
     auto rendered = ripen::renderStillMove(library.blobFile(*still), request, scratch, progress);
-    auto clip =
-        rendered
-            ? keepDerived(library, *still, {scratch},
-                          {{"camera-move", ripen::Stage::Clip, ripen::stillMoveParams(request)}},
-                          progress)
-            : Result<AssetRecords>(std::unexpected(rendered.error()));
+    auto clip = rendered ? keepDerived(library, *still, {scratch},
+                                       {{"camera-move", ripen::Stage::Clip, params}}, progress)
+                         : Result<AssetRecords>(std::unexpected(rendered.error()));
     std::error_code ignored;
     std::filesystem::remove(scratch, ignored);
     return clip;
 }
 
+// A keyframed path: written as the path file `video move path:FILE` reads, rendered from
+// it, and kept with its keys (not the scratch file's name) in the provenance.
+Result<AssetRecords> renderPathAsset(ripen::Library& library, ripen::AssetId keyframe,
+                                     ripen::StillMoveRequest request, const std::string& pathJson,
+                                     ripen::ProgressSink& progress) {
+    const std::filesystem::path file =
+        scratchPath(library.root(), "path-" + std::to_string(keyframe)).concat(".json");
+    if (auto written = ripen::writeFileAtomically(file, pathJson); !written) {
+        return std::unexpected(written.error());
+    }
+    request.move = "path:" + file.string();
+    nlohmann::json params = ripen::stillMoveParams(request);
+    params["move"] = "path";
+    params["path"] = nlohmann::json::parse(pathJson, nullptr, false);
+    auto clip = renderMoveAsset(library, keyframe, request, params, progress);
+    std::error_code ignored;
+    std::filesystem::remove(file, ignored);
+    return clip;
+}
+
+// The reframe as the provenance names it: "9:16" for 0.5625, empty when kept.
+std::string aspectName(std::optional<double> aspect) {
+    if (!aspect) {
+        return {};
+    }
+    for (const auto& [name, value] :
+         {std::pair{"16:9", 16.0 / 9}, std::pair{"9:16", 9.0 / 16}, std::pair{"1:1", 1.0},
+          std::pair{"4:5", 4.0 / 5}, std::pair{"4:3", 4.0 / 3}}) {
+        if (std::abs(*aspect - value) < 1e-6) {
+            return name;
+        }
+    }
+    return std::to_string(*aspect);
+}
+
+std::string_view cutModeName(ripen::CutMode mode) {
+    switch (mode) {
+    case ripen::CutMode::Every:
+        return "every";
+    case ripen::CutMode::Scenes:
+        return "scenes";
+    case ripen::CutMode::At:
+        return "at";
+    }
+    return "every";
+}
+
 Result<AssetRecords> cutClipAssets(ripen::Library& library, ripen::AssetId clipId,
-                                   double everySeconds, const std::filesystem::path& scratch,
+                                   const ripen::CutChoice& choice, std::optional<double> aspect,
+                                   ripen::CropAnchor anchor, const std::filesystem::path& scratch,
                                    ripen::ProgressSink& progress) {
     auto clip = sourceAsset(library, clipId, ripen::AssetKind::Video);
     if (!clip) {
         return std::unexpected(clip.error());
     }
     const std::filesystem::path file = library.blobFile(*clip);
-    auto timing = ripen::clipTiming(file);
-    if (!timing) {
-        return std::unexpected(timing.error());
-    }
-    auto cuts = ripen::cutsEvery(everySeconds, timing->durationSeconds, timing->fps);
+    auto cuts = ripen::cutPointsFor(file, choice, progress);
     if (!cuts) {
         return std::unexpected(cuts.error());
     }
     ripen::CutPlan plan;
     plan.cutsSeconds = *cuts;
+    plan.aspect = aspect;
+    plan.anchor = anchor;
     plan.baseName = "clip-" + std::to_string(clipId);
     auto segments = ripen::cutClip(file, plan, scratch, progress);
     if (!segments) {
@@ -709,12 +755,16 @@ Result<AssetRecords> cutClipAssets(ripen::Library& library, ripen::AssetId clipI
     std::vector<ripen::Derivation> derivations;
     for (const ripen::CutSegment& segment : *segments) {
         files.push_back(segment.file);
-        derivations.push_back({"cut",
-                               ripen::Stage::Clip,
-                               {{"start_s", segment.startSeconds},
-                                {"end_s", segment.endSeconds},
-                                {"frames", segment.frames},
-                                {"stream_copied", segment.streamCopied}}});
+        nlohmann::json params = {{"start_s", segment.startSeconds},
+                                 {"end_s", segment.endSeconds},
+                                 {"frames", segment.frames},
+                                 {"stream_copied", segment.streamCopied},
+                                 {"cut_by", cutModeName(choice.mode)}};
+        if (aspect) {
+            params["aspect"] = aspectName(aspect);
+            params["anchor"] = std::string(ripen::toString(anchor));
+        }
+        derivations.push_back({"cut", ripen::Stage::Clip, std::move(params)});
     }
     return keepDerived(library, *clip, files, derivations, progress);
 }
@@ -795,19 +845,41 @@ CoreBridge::RequestId CoreBridge::renderMove(ripen::AssetId keyframe,
     runOnMotion(
         id,
         [keyframe, request](ripen::Library& library, ripen::ProgressSink& progress) {
-            return renderMoveAsset(library, keyframe, request, progress);
+            return renderMoveAsset(library, keyframe, request, ripen::stillMoveParams(request),
+                                   progress);
+        },
+        [this, id](const AssetRecords& clip) { emit moveRendered(id, clip.front()); });
+    return id;
+}
+
+CoreBridge::RequestId CoreBridge::renderPath(ripen::AssetId keyframe,
+                                             ripen::StillMoveRequest request,
+                                             std::string pathJson) {
+    const RequestId id = m_nextRequest++;
+    runOnMotion(
+        id,
+        [keyframe, request = std::move(request),
+         pathJson = std::move(pathJson)](ripen::Library& library, ripen::ProgressSink& progress) {
+            return renderPathAsset(library, keyframe, request, pathJson, progress);
         },
         [this, id](const AssetRecords& clip) { emit moveRendered(id, clip.front()); });
     return id;
 }
 
 CoreBridge::RequestId CoreBridge::cutClip(ripen::AssetId clip, double everySeconds) {
+    ripen::CutChoice choice;
+    choice.everySeconds = everySeconds;
+    return cutClip(clip, choice, std::nullopt, ripen::CropAnchor::Center);
+}
+
+CoreBridge::RequestId CoreBridge::cutClip(ripen::AssetId clip, const ripen::CutChoice& choice,
+                                          std::optional<double> aspect, ripen::CropAnchor anchor) {
     const RequestId id = m_nextRequest++;
     runOnMotion(
         id,
-        [clip, everySeconds](ripen::Library& library, ripen::ProgressSink& progress) {
+        [clip, choice, aspect, anchor](ripen::Library& library, ripen::ProgressSink& progress) {
             const auto scratch = scratchPath(library.root(), "cut-" + std::to_string(clip));
-            auto records = cutClipAssets(library, clip, everySeconds, scratch, progress);
+            auto records = cutClipAssets(library, clip, choice, aspect, anchor, scratch, progress);
             std::error_code ignored;
             std::filesystem::remove_all(scratch, ignored);
             return records;

@@ -10,6 +10,7 @@
 #include "catalog/Exporter.h"
 #include "catalog/Importer.h"
 #include "common/Error.h"
+#include "video/ClipCutter.h"
 #include "video/StillMove.h"
 
 #include <QImage>
@@ -132,6 +133,16 @@ public:
     // clipDerived with the new assets (and libraryChanged), or requestFailed.
     RequestId cutClip(ripen::AssetId clip, double everySeconds);
     RequestId extractPosterFrame(ripen::AssetId clip);
+    // Renders a keyframed path (`pathJson`, a path file's text) over `keyframe` as
+    // renderMove does, through the same code as `ripen-cli video move path:FILE`; the
+    // clip's provenance keeps the keys. Answers moveRendered or requestFailed.
+    RequestId renderPath(ripen::AssetId keyframe, ripen::StillMoveRequest request,
+                         std::string pathJson);
+    // Cuts the video asset `clip` where `choice` says (every N s, at scene changes, at
+    // in/out points), each segment reframed to `aspect` (width / height) about `anchor`
+    // when one is given. Answers clipDerived, as cutClip does.
+    RequestId cutClip(ripen::AssetId clip, const ripen::CutChoice& choice,
+                      std::optional<double> aspect, ripen::CropAnchor anchor);
 
     // Collections (the sidebar's COLLECTIONS), written on the reader lane. Each answers
     // collectionsChanged with the collection's id once committed, or requestFailed (an

@@ -36,25 +36,24 @@ Result<std::vector<double>> cutPoints(const ArgParser& args, const std::filesyst
     if (modes != 1) {
         return fail(ErrorCode::InvalidArgument, "choose one of --every, --scenes or --at");
     }
+    CutChoice choice;
     if (args.has("scenes")) {
-        return detectSceneCuts(clip, progress);
-    }
-    auto timing = clipTiming(clip);
-    if (!timing) {
-        return std::unexpected(timing.error());
-    }
-    if (auto every = args.value("every")) {
+        choice.mode = CutMode::Scenes;
+    } else if (auto every = args.value("every")) {
         auto seconds = parseSeconds(*every, "--every");
         if (!seconds) {
             return std::unexpected(seconds.error());
         }
-        return cutsEvery(*seconds, timing->durationSeconds, timing->fps);
+        choice.everySeconds = *seconds;
+    } else {
+        auto times = parseTimes(*args.value("at"));
+        if (!times) {
+            return std::unexpected(times.error());
+        }
+        choice.mode = CutMode::At;
+        choice.times = std::move(*times);
     }
-    auto times = parseTimes(*args.value("at"));
-    if (!times) {
-        return std::unexpected(times.error());
-    }
-    return cutsAt(std::move(*times), timing->durationSeconds);
+    return cutPointsFor(clip, choice, progress);
 }
 
 std::string formatSeconds(double seconds) {

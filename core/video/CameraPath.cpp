@@ -1,6 +1,7 @@
 #include "video/CameraPath.h"
 
 #include "common/BoundedJson.h"
+#include "video/CameraMove.h"
 
 #include <algorithm>
 #include <cmath>
@@ -26,15 +27,6 @@ double eased(Easing easing, double u) {
 
 double lerp(double a, double b, double u) {
     return a + (b - a) * u;
-}
-
-std::optional<Easing> easingFromString(std::string_view text) {
-    for (Easing e : {Easing::Linear, Easing::EaseIn, Easing::EaseOut, Easing::EaseInOut}) {
-        if (toString(e) == text) {
-            return e;
-        }
-    }
-    return std::nullopt;
 }
 
 std::string number(double value) {
@@ -117,6 +109,43 @@ std::string_view toString(Easing easing) {
         return "ease-in-out";
     }
     return "linear";
+}
+
+std::optional<Easing> easingFromString(std::string_view text) {
+    for (Easing e : {Easing::Linear, Easing::EaseIn, Easing::EaseOut, Easing::EaseInOut}) {
+        if (toString(e) == text) {
+            return e;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string cameraPathJson(const CameraPath& path) {
+    nlohmann::json keys = nlohmann::json::array();
+    for (const PathKey& key : path.keys()) {
+        nlohmann::json entry = {{"t", key.timeSeconds},
+                                {"x", key.rect.x},
+                                {"y", key.rect.y},
+                                {"w", key.rect.width},
+                                {"h", key.rect.height}};
+        if (key.easing != Easing::Linear) {
+            entry["ease"] = std::string(toString(key.easing));
+        }
+        keys.push_back(std::move(entry));
+    }
+    return nlohmann::json{{"keys", std::move(keys)}}.dump(2) + "\n";
+}
+
+CropRect fittedCrop(double centerX, double centerY, double width, double aspect, int sourceWidth,
+                    int sourceHeight) {
+    constexpr double kMinWidth = 16;
+    const CropRect largest = largestCrop(sourceWidth, sourceHeight, aspect);
+    CropRect crop;
+    crop.width = std::clamp(width, std::min(kMinWidth, largest.width), largest.width);
+    crop.height = std::min(crop.width / aspect, static_cast<double>(sourceHeight));
+    crop.x = std::clamp(centerX - crop.width / 2, 0.0, std::max(0.0, sourceWidth - crop.width));
+    crop.y = std::clamp(centerY - crop.height / 2, 0.0, std::max(0.0, sourceHeight - crop.height));
+    return crop;
 }
 
 CameraPath::CameraPath(std::vector<PathKey> keys) : m_keys(std::move(keys)) {}

@@ -2,6 +2,8 @@
 
 #include "common/Error.h"
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +25,7 @@ struct CropRect {
 enum class Easing { Linear, EaseIn, EaseOut, EaseInOut };
 
 std::string_view toString(Easing easing);
+std::optional<Easing> easingFromString(std::string_view text);
 
 struct PathKey {
     double timeSeconds = 0;
@@ -62,5 +65,15 @@ inline constexpr std::size_t kMaxPathKeys = 1000;
 // linear (default), ease-in, ease-out, ease-in-out. At most kMaxPathKeys keys.
 // Errors (InvalidArgument, Corrupt, LimitExceeded) name the field: "keys[2].w: ...".
 Result<CameraPath> parseCameraPath(std::string_view json, const PathLimits& limits);
+
+// The path file of `path`, as parseCameraPath reads it back (ease left out when linear):
+// what the Motion view saves and renders through `video move path:FILE`.
+std::string cameraPathJson(const CameraPath& path);
+
+// The crop of width/height `aspect` centred on (centerX, centerY) with `width` source
+// pixels, made to fit a still of `sourceWidth` x `sourceHeight`: shrunk to the largest
+// crop of that aspect when wider or taller, at least 16 px wide, then moved inside.
+CropRect fittedCrop(double centerX, double centerY, double width, double aspect, int sourceWidth,
+                    int sourceHeight);
 
 } // namespace ripen

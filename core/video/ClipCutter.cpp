@@ -284,21 +284,28 @@ Status reencodeSegments(const std::filesystem::path& clip, const PacketTable& ta
 
 } // namespace
 
+std::string_view toString(CropAnchor anchor) {
+    switch (anchor) {
+    case CropAnchor::Center:
+        return "center";
+    case CropAnchor::Left:
+        return "left";
+    case CropAnchor::Right:
+        return "right";
+    case CropAnchor::Top:
+        return "top";
+    case CropAnchor::Bottom:
+        return "bottom";
+    }
+    return "center";
+}
+
 std::optional<CropAnchor> cropAnchorFromString(std::string_view text) {
-    if (text == "center") {
-        return CropAnchor::Center;
-    }
-    if (text == "left") {
-        return CropAnchor::Left;
-    }
-    if (text == "right") {
-        return CropAnchor::Right;
-    }
-    if (text == "top") {
-        return CropAnchor::Top;
-    }
-    if (text == "bottom") {
-        return CropAnchor::Bottom;
+    for (const CropAnchor anchor : {CropAnchor::Center, CropAnchor::Left, CropAnchor::Right,
+                                    CropAnchor::Top, CropAnchor::Bottom}) {
+        if (toString(anchor) == text) {
+            return anchor;
+        }
     }
     return std::nullopt;
 }
@@ -442,6 +449,21 @@ Result<std::vector<CutSegment>> cutClip(const std::filesystem::path& clip, const
                           static_cast<int>(s.end - s.first), s.copy});
     }
     return result;
+}
+
+Result<std::vector<double>> cutPointsFor(const std::filesystem::path& clip, const CutChoice& choice,
+                                         ProgressSink& progress) {
+    if (choice.mode == CutMode::Scenes) {
+        return detectSceneCuts(clip, progress);
+    }
+    auto timing = clipTiming(clip);
+    if (!timing) {
+        return std::unexpected(timing.error());
+    }
+    if (choice.mode == CutMode::Every) {
+        return cutsEvery(choice.everySeconds, timing->durationSeconds, timing->fps);
+    }
+    return cutsAt(choice.times, timing->durationSeconds);
 }
 
 } // namespace ripen

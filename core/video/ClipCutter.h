@@ -14,6 +14,7 @@ namespace ripen {
 // Which part of the picture a reframe keeps.
 enum class CropAnchor { Center, Left, Right, Top, Bottom };
 std::optional<CropAnchor> cropAnchorFromString(std::string_view text);
+std::string_view toString(CropAnchor anchor); // "center", "left", ...
 
 struct CutPlan {
     std::vector<double> cutsSeconds; // interior cut points, from the clip's start
@@ -49,6 +50,19 @@ struct ClipTiming {
     int frames = 0;
 };
 Result<ClipTiming> clipTiming(const std::filesystem::path& clip);
+
+// How the user chose where to cut, as `video cut` and the Motion view take it.
+enum class CutMode { Every, Scenes, At };
+struct CutChoice {
+    CutMode mode = CutMode::Every;
+    double everySeconds = 2;   // Every
+    std::vector<double> times; // At: in/out points, seconds from the clip's start
+};
+
+// The cut points `choice` gives for `clip`: cutsEvery, detectSceneCuts or cutsAt.
+// Errors: theirs, and those of clipTiming.
+Result<std::vector<double>> cutPointsFor(const std::filesystem::path& clip, const CutChoice& choice,
+                                         ProgressSink& progress);
 
 // Splits the video stream of `clip` at the plan's cuts into "<baseName>-NNN.mp4" files in
 // `outDir`. A segment whose start and end both fall on keyframes (within half a frame) is

@@ -24,8 +24,9 @@ Status renderMovePreview(const Pixels3& still, const MovePreviewRequest& request
                          still.stride);
     MoveRender render;
     render.durationSeconds = request.durationSeconds;
-    render.path = cameraMovePath(request.move, still.width, still.height, request.outputAspect,
-                                 request.durationSeconds);
+    render.path = request.path ? *request.path
+                               : cameraMovePath(request.move, still.width, still.height,
+                                                request.outputAspect, request.durationSeconds);
     render.video.width = request.width;
     render.video.height = request.height;
     render.video.fps = request.fps;

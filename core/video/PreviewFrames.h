@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 
 namespace ripen {
 
@@ -26,6 +27,7 @@ using PreviewFrameSink = std::function<Status(const Pixels3& frame, const CropRe
 
 struct MovePreviewRequest {
     CameraMove move = CameraMove::ZoomIn;
+    std::optional<CameraPath> path; // a keyframed path (source pixels) instead of `move`
     double durationSeconds = 0;
     double outputAspect = 16.0 / 9.0; // the video's width / height
     int width = 0;                    // the preview frame, pixels
@@ -33,9 +35,9 @@ struct MovePreviewRequest {
     int fps = 0; // the preview's rate
 };
 
-// Renders the preset `move` over `still` frame by frame at the preview's size, with the
-// sampling of the MP4 render (renderMoveFrames), and hands each frame to `frame` (the
-// buffer is reused: copy what you keep). Errors: those of renderMoveFrames.
+// Renders the preset `move` (or the keyframed `path`) over `still` frame by frame at the preview's
+// size, with the sampling of the MP4 render (renderMoveFrames), and hands each frame to `frame`
+// (the buffer is reused: copy what you keep). Errors: those of renderMoveFrames.
 Status renderMovePreview(const Pixels3& still, const MovePreviewRequest& request,
                          const PreviewFrameSink& frame, ProgressSink& progress);
 

@@ -8,6 +8,8 @@
 #include "motion/ClipConsistency.h"
 #include "motion/ConsistencyStrip.h"
 #include "motion/FramePlayer.h"
+#include "motion/PathEditor.h"
+#include "motion/PathPanel.h"
 #include "queue/JobLane.h"
 #include "theme/Theme.h"
 
@@ -19,15 +21,19 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QSlider>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace ripen::ui {
 namespace {
@@ -38,6 +44,8 @@ constexpr int kClipSecondsRole = Qt::UserRole + 3;
 constexpr int kClipIdRole = Qt::UserRole + 4;
 constexpr int kPreviewDebounceMs = 150;
 constexpr int kMomentSecondsRole = Qt::UserRole + 5;
+// The move box's data for "Keyframed path" (the presets carry their CameraMove).
+constexpr int kPathMove = -1;
 
 struct MoveChoice {
     ripen::CameraMove move;
@@ -69,6 +77,47 @@ QString seconds(double value) {
     return QStringLiteral("%1 s").arg(value, 0, 'f', 1);
 }
 
+struct ReframeChoice {
+    double aspect; // 0: keep the clip's
+    const char* label;
+};
+
+const ReframeChoice kReframes[] = {
+    {0, QT_TRANSLATE_NOOP("MotionView", "Keep")},
+    {16.0 / 9, "16:9"},
+    {9.0 / 16, "9:16"},
+    {1.0, "1:1"},
+    {4.0 / 5, "4:5"},
+};
+
+struct AnchorChoice {
+    ripen::CropAnchor anchor;
+    const char* label;
+};
+
+const AnchorChoice kAnchors[] = {
+    {ripen::CropAnchor::Center, QT_TRANSLATE_NOOP("MotionView", "Centre")},
+    {ripen::CropAnchor::Left, QT_TRANSLATE_NOOP("MotionView", "Left")},
+    {ripen::CropAnchor::Right, QT_TRANSLATE_NOOP("MotionView", "Right")},
+    {ripen::CropAnchor::Top, QT_TRANSLATE_NOOP("MotionView", "Top")},
+    {ripen::CropAnchor::Bottom, QT_TRANSLATE_NOOP("MotionView", "Bottom")},
+};
+
+// "0.4, 2, 3.25" (commas or spaces) into seconds; nullopt names nothing, the caller says.
+std::optional<std::vector<double>> parseTimes(const QString& text) {
+    std::vector<double> times;
+    for (const QString& item :
+         text.split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double value = item.toDouble(&ok);
+        if (!ok) {
+            return std::nullopt;
+        }
+        times.push_back(value);
+    }
+    return times;
+}
+
 } // namespace
 
 MotionView::MotionView(CoreBridge& bridge, QWidget* parent)
@@ -78,6 +127,7 @@ MotionView::MotionView(CoreBridge& bridge, QWidget* parent)
       m_consistency(new ClipConsistency(this)) {
     setObjectName(QStringLiteral("motionView"));
     m_player->setObjectName(QStringLiteral("motionPlayer"));
+    m_pathEditor = new PathEditor(this);
     m_status->setWordWrap(true);
     m_progress->setVisible(false);
     QFont titleFont = m_title->font();
@@ -179,7 +229,10 @@ QWidget* MotionView::createPlayerArea() {
     auto* layout = new QVBoxLayout(area);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_title);
-    layout->addWidget(m_player, 1);
+    m_stage = new QStackedWidget(area);
+    m_stage->addWidget(m_player);
+    m_stage->addWidget(m_pathEditor);
+    layout->addWidget(m_stage, 1);
     auto* transport = new QHBoxLayout;
     m_play = new QPushButton(tr("Play"), area);
     m_play->setObjectName(QStringLiteral("motionPlay"));
@@ -300,6 +353,7 @@ QWidget* MotionView::createSidePanel() {
     auto* layout = new QVBoxLayout(panel);
     layout->setContentsMargins(0, 0, Theme::kGrid, 0);
     layout->addWidget(createMoveControls(panel));
+    layout->addWidget(createPathControls(panel));
     layout->addWidget(createCloudControls(panel));
     auto* clipsBox = new QGroupBox(tr("Clips of this keyframe"), panel);
     auto* clipsLayout = new QVBoxLayout(clipsBox);
@@ -318,23 +372,63 @@ QWidget* MotionView::createSidePanel() {
 
 QWidget* MotionView::createClipControls(QWidget* parent) {
     auto* controls = new QWidget(parent);
-    auto* grid = new QGridLayout(controls);
-    grid->setContentsMargins(0, 0, 0, 0);
-    m_cutEvery = new QDoubleSpinBox(controls);
+    auto* form = new QFormLayout(controls);
+    form->setContentsMargins(0, 0, 0, 0);
+    m_cutMode = new QComboBox(controls);
+    m_cutMode->setObjectName(QStringLiteral("motionCutMode"));
+    m_cutMode->addItem(tr("Every N seconds"), static_cast<int>(ripen::CutMode::Every));
+    m_cutMode->addItem(tr("Scene changes"), static_cast<int>(ripen::CutMode::Scenes));
+    m_cutMode->addItem(tr("In/out points"), static_cast<int>(ripen::CutMode::At));
+    m_everyRow = new QWidget(controls);
+    auto* everyLayout = new QHBoxLayout(m_everyRow);
+    everyLayout->setContentsMargins(0, 0, 0, 0);
+    m_cutEvery = new QDoubleSpinBox(m_everyRow);
     m_cutEvery->setRange(0.5, 600);
     m_cutEvery->setDecimals(1);
     m_cutEvery->setValue(2);
     m_cutEvery->setSuffix(tr(" s"));
-    auto* cut = new QPushButton(tr("Cut Every"), controls);
-    cut->setToolTip(tr("Cut the selected clip into segments of this length"));
+    everyLayout->addWidget(m_cutEvery);
+    m_timesRow = new QWidget(controls);
+    auto* timesLayout = new QHBoxLayout(m_timesRow);
+    timesLayout->setContentsMargins(0, 0, 0, 0);
+    m_cutTimes = new QLineEdit(m_timesRow);
+    m_cutTimes->setObjectName(QStringLiteral("motionCutTimes"));
+    m_cutTimes->setPlaceholderText(tr("seconds: 1.5, 4"));
+    m_cutTimes->setToolTip(tr("Cut points in seconds from the clip's start"));
+    auto* mark = new QPushButton(tr("Mark"), m_timesRow);
+    mark->setObjectName(QStringLiteral("motionMarkCut"));
+    mark->setToolTip(tr("Add the player's position as an in/out point (M)"));
+    mark->setShortcut(QKeySequence(Qt::Key_M));
+    timesLayout->addWidget(m_cutTimes, 1);
+    timesLayout->addWidget(mark);
+    m_reframe = new QComboBox(controls);
+    m_reframe->setObjectName(QStringLiteral("motionReframe"));
+    for (const ReframeChoice& choice : kReframes) {
+        m_reframe->addItem(tr(choice.label), choice.aspect);
+    }
+    m_anchor = new QComboBox(controls);
+    m_anchor->setObjectName(QStringLiteral("motionAnchor"));
+    for (const AnchorChoice& choice : kAnchors) {
+        m_anchor->addItem(tr(choice.label), static_cast<int>(choice.anchor));
+    }
+    auto* cut = new QPushButton(tr("Cut into Segments"), controls);
+    cut->setObjectName(QStringLiteral("motionCut"));
+    cut->setToolTip(tr("Cut the selected clip: every segment is kept as a clip of its own"));
     auto* poster = new QPushButton(tr("Poster Frame"), controls);
     poster->setToolTip(tr("Keep the sharpest frame of the selected clip as an image"));
     m_openFrame = new QPushButton(tr("Open Frame as Keyframe"), controls);
     m_openFrame->setEnabled(false);
-    grid->addWidget(cut, 0, 0);
-    grid->addWidget(m_cutEvery, 0, 1);
-    grid->addWidget(poster, 1, 0, 1, 2);
-    grid->addWidget(m_openFrame, 2, 0, 1, 2);
+    form->addRow(tr("Cut at"), m_cutMode);
+    form->addRow(tr("Length"), m_everyRow);
+    form->addRow(tr("Points"), m_timesRow);
+    form->addRow(tr("Reframe"), m_reframe);
+    form->addRow(tr("Anchor"), m_anchor);
+    form->addRow(cut);
+    form->addRow(poster);
+    form->addRow(m_openFrame);
+    connect(m_cutMode, &QComboBox::currentIndexChanged, this, &MotionView::updateCutControls);
+    connect(m_reframe, &QComboBox::currentIndexChanged, this, &MotionView::updateCutControls);
+    connect(mark, &QPushButton::clicked, this, &MotionView::markCutAtPlayhead);
     connect(cut, &QPushButton::clicked, this, [this] { cutClip(m_clips->currentRow()); });
     connect(poster, &QPushButton::clicked, this, [this] { extractPoster(m_clips->currentRow()); });
     connect(m_openFrame, &QPushButton::clicked, this, &MotionView::openFrameAsKeyframe);
@@ -344,7 +438,29 @@ QWidget* MotionView::createClipControls(QWidget* parent) {
                     showDerived(assets);
                 }
             });
+    updateCutControls();
     return controls;
+}
+
+void MotionView::updateCutControls() {
+    const auto mode = static_cast<ripen::CutMode>(m_cutMode->currentData().toInt());
+    auto* form = static_cast<QFormLayout*>(m_everyRow->parentWidget()->layout());
+    form->setRowVisible(m_everyRow, mode == ripen::CutMode::Every);
+    form->setRowVisible(m_timesRow, mode == ripen::CutMode::At);
+    m_anchor->setEnabled(m_reframe->currentData().toDouble() > 0);
+}
+
+void MotionView::markCutAtPlayhead() {
+    // As seekTo: the player's frames span the clip evenly and its rate may be a guess.
+    const double length = m_strip->clipSeconds();
+    const int frames = m_player->frameCount();
+    const double at = length > 0 && frames > 0 ? length * m_player->currentFrame() / frames
+                      : m_player->fps() > 0    ? m_player->currentFrame() / m_player->fps()
+                                               : 0;
+    const QString text = m_cutTimes->text().trimmed();
+    m_cutTimes->setText((text.isEmpty() ? QString() : text + QStringLiteral(", ")) +
+                        QString::number(at, 'f', 2));
+    m_cutMode->setCurrentIndex(m_cutMode->findData(static_cast<int>(ripen::CutMode::At)));
 }
 
 QWidget* MotionView::createMoveControls(QWidget* parent) {
@@ -355,6 +471,7 @@ QWidget* MotionView::createMoveControls(QWidget* parent) {
     for (const MoveChoice& choice : kMoves) {
         m_move->addItem(tr(choice.label), static_cast<int>(choice.move));
     }
+    m_move->addItem(tr("Keyframed path"), kPathMove);
     m_duration = new QDoubleSpinBox(box);
     m_duration->setRange(0.5, 600);
     m_duration->setDecimals(1);
@@ -383,13 +500,77 @@ QWidget* MotionView::createMoveControls(QWidget* parent) {
     form->addRow(tr("Size"), m_size);
     form->addRow(tr("Rate"), m_fps);
     form->addRow(buttons);
-    connect(m_move, &QComboBox::currentIndexChanged, this, &MotionView::schedulePreview);
-    connect(m_duration, &QDoubleSpinBox::valueChanged, this, &MotionView::schedulePreview);
-    connect(m_size, &QComboBox::currentIndexChanged, this, &MotionView::schedulePreview);
+    connect(m_move, &QComboBox::currentIndexChanged, this, &MotionView::moveChanged);
+    connect(m_duration, &QDoubleSpinBox::valueChanged, this, [this](double value) {
+        m_pathPanel->setDuration(value);
+        schedulePreview();
+    });
+    connect(m_size, &QComboBox::currentIndexChanged, this, &MotionView::outputSizeChanged);
     connect(m_fps, &QComboBox::currentIndexChanged, this, &MotionView::schedulePreview);
     connect(m_render, &QPushButton::clicked, this, &MotionView::renderMove);
     connect(m_cancel, &QPushButton::clicked, this, &MotionView::cancelRender);
     return box;
+}
+
+QWidget* MotionView::createPathControls(QWidget* parent) {
+    m_pathPanel = new PathPanel(*m_pathEditor, parent);
+    m_pathPanel->setDuration(m_duration->value());
+    m_pathPanel->setVisible(false);
+    connect(m_pathPanel, &PathPanel::keysChanged, this, &MotionView::schedulePreview);
+    connect(m_pathPanel, &PathPanel::previewToggled, this, &MotionView::showPathPreview);
+    connect(m_pathPanel, &PathPanel::status, this, &MotionView::setStatus);
+    connect(m_pathPanel, &PathPanel::loadRequested, this, &MotionView::loadPath);
+    return m_pathPanel;
+}
+
+bool MotionView::pathMode() const {
+    return m_move->currentData().toInt() == kPathMove;
+}
+
+bool MotionView::isEditingPath() const {
+    return m_stage->currentWidget() == m_pathEditor;
+}
+
+void MotionView::moveChanged() {
+    const bool path = pathMode();
+    m_pathPanel->setVisible(path);
+    m_pathPanel->setPreviewShown(false);
+    m_stage->setCurrentWidget(path ? static_cast<QWidget*>(m_pathEditor) : m_player);
+    if (path && m_pathEditor->keys().empty()) {
+        setStatus(tr("Click the still where the camera starts: each click adds a key"));
+    }
+    schedulePreview();
+}
+
+void MotionView::showPathPreview(bool preview) {
+    m_pathPanel->setPreviewShown(preview);
+    m_stage->setCurrentWidget(preview || !pathMode() ? static_cast<QWidget*>(m_player)
+                                                     : m_pathEditor);
+    m_player->setPlaying(preview && m_player->frameCount() > 0);
+}
+
+void MotionView::outputSizeChanged() {
+    const QSize size = m_size->currentData().toSize();
+    m_pathEditor->setOutputAspect(static_cast<double>(size.width()) / size.height());
+    schedulePreview();
+}
+
+ripen::PathLimits MotionView::pathLimits() const {
+    const QSize size = m_size->currentData().toSize();
+    return {m_pathEditor->sourceSize().width(), m_pathEditor->sourceSize().height(),
+            static_cast<double>(size.width()) / size.height(), m_duration->value()};
+}
+
+void MotionView::savePath(const QString& file) {
+    m_pathPanel->savePath(file);
+}
+
+void MotionView::loadPath(const QString& file) {
+    if (m_pathEditor->sourceSize().isEmpty()) {
+        setStatus(tr("Open a keyframe before loading a path for it"));
+        return;
+    }
+    m_pathPanel->loadPath(file, pathLimits());
 }
 
 QWidget* MotionView::createCloudControls(QWidget* parent) {
@@ -436,6 +617,9 @@ void MotionView::openAsset(ripen::AssetId id) {
     clearConsistency();
     m_lastFrame = 0;
     m_openFrame->setEnabled(false);
+    m_pathEditor->setStill({}, {});
+    m_pathEditor->setKeys({});
+    m_pathPanel->newKeyTimeBox().setValue(0);
     m_title->setText(tr("Keyframe %1").arg(id));
     setStatus(tr("Loading asset %1…").arg(id));
     m_detailsRequest = m_bridge.loadAssetDetails(id);
@@ -487,8 +671,34 @@ void MotionView::cutClip(int row) {
         setStatus(tr("Choose a clip to cut"));
         return;
     }
-    setStatus(tr("Cutting into %1 segments…").arg(seconds(m_cutEvery->value())));
-    m_deriveRequest = m_bridge.cutClip(item->data(kClipIdRole).toLongLong(), m_cutEvery->value());
+    ripen::CutChoice choice;
+    choice.mode = static_cast<ripen::CutMode>(m_cutMode->currentData().toInt());
+    choice.everySeconds = m_cutEvery->value();
+    if (choice.mode == ripen::CutMode::At) {
+        const auto times = parseTimes(m_cutTimes->text());
+        if (!times || times->empty()) {
+            setStatus(tr("Give the in/out points in seconds (\"1.5, 4\"), or mark them at the "
+                         "player's position"));
+            return;
+        }
+        choice.times = *times;
+    }
+    const double aspect = m_reframe->currentData().toDouble();
+    const auto anchor = static_cast<ripen::CropAnchor>(m_anchor->currentData().toInt());
+    switch (choice.mode) {
+    case ripen::CutMode::Every:
+        setStatus(tr("Cutting into %1 segments…").arg(seconds(choice.everySeconds)));
+        break;
+    case ripen::CutMode::Scenes:
+        setStatus(tr("Finding the scene changes and cutting there…"));
+        break;
+    case ripen::CutMode::At:
+        setStatus(tr("Cutting at %1…").arg(m_cutTimes->text()));
+        break;
+    }
+    m_deriveRequest =
+        m_bridge.cutClip(item->data(kClipIdRole).toLongLong(), choice,
+                         aspect > 0 ? std::optional<double>(aspect) : std::nullopt, anchor);
 }
 
 void MotionView::extractPoster(int row) {
@@ -534,6 +744,7 @@ void MotionView::stillLoaded(const QString& file) {
         return; // imageReady comes back here
     }
     m_player->setStill(m_still);
+    m_pathEditor->setStill(m_still, m_still.size());
     renderPreview();
 }
 
@@ -543,8 +754,9 @@ void MotionView::schedulePreview() {
 
 ripen::StillMoveRequest MotionView::moveRequest() const {
     ripen::StillMoveRequest request;
-    request.move =
-        std::string(ripen::toString(static_cast<ripen::CameraMove>(m_move->currentData().toInt())));
+    request.move = pathMode() ? std::string("path") // the path file is written when it renders
+                              : std::string(ripen::toString(
+                                    static_cast<ripen::CameraMove>(m_move->currentData().toInt())));
     request.durationSeconds = m_duration->value();
     const QSize size = m_size->currentData().toSize();
     request.video.width = size.width();
@@ -558,6 +770,13 @@ void MotionView::renderPreview() {
         return;
     }
     clearConsistency(); // the player shows the move, not a clip
+    if (pathMode()) {
+        if (!m_pathEditor->keys().empty()) {
+            m_preview->renderPath(m_still, m_pathEditor->path(), m_duration->value(),
+                                  m_size->currentData().toSize(), m_fps->currentData().toInt());
+        }
+        return;
+    }
     m_preview->render(m_still, static_cast<ripen::CameraMove>(m_move->currentData().toInt()),
                       m_duration->value(), m_size->currentData().toSize(),
                       m_fps->currentData().toInt());
@@ -568,12 +787,18 @@ void MotionView::renderMove() {
         setStatus(tr("Open a keyframe from the gallery first"));
         return;
     }
+    if (pathMode() && m_pathEditor->keys().empty()) {
+        setStatus(tr("Add a key to the path first: click the still"));
+        return;
+    }
     m_render->setEnabled(false);
     m_cancel->setEnabled(true);
     m_progress->setRange(0, 0);
     m_progress->setVisible(true);
     setStatus(tr("Rendering %1…").arg(m_move->currentText()));
-    m_renderRequest = m_bridge.renderMove(m_record.asset.id, moveRequest());
+    m_renderRequest = pathMode() ? m_bridge.renderPath(m_record.asset.id, moveRequest(),
+                                                       ripen::cameraPathJson(m_pathEditor->path()))
+                                 : m_bridge.renderMove(m_record.asset.id, moveRequest());
 }
 
 void MotionView::cancelRender() {
@@ -587,6 +812,9 @@ void MotionView::playClip(int row) {
     }
     m_preview->decodeClip(item->data(kClipFileRole).toString(), item->data(kClipFpsRole).toDouble(),
                           item->data(kClipSecondsRole).toDouble());
+    if (pathMode()) {
+        showPathPreview(true); // the clip plays where the path was edited
+    }
     setStatus(tr("Playing %1").arg(item->text()));
     if (m_checkingFile != item->data(kClipFileRole).toString()) {
         clearConsistency();
@@ -729,7 +957,7 @@ QString MotionView::cloudEstimateText() const {
 
 bool MotionView::isBusy() const {
     return m_loader->isBusy() || m_preview->isBusy() || m_previewDebounce.isActive() ||
-           m_consistency->isBusy() || m_bridge.isBusy();
+           m_consistency->isBusy() || m_pathPanel->isBusy() || m_bridge.isBusy();
 }
 
 } // namespace ripen::ui

@@ -4,6 +4,8 @@
 #include "motion/MovePreview.h"
 #include "providers/GenerationRequest.h"
 #include "queue/JobWatch.h"
+#include "video/CameraPath.h"
+#include "video/ClipCutter.h"
 #include "video/ConsistencyCheck.h"
 #include "video/StillMove.h"
 
@@ -14,11 +16,13 @@
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSlider;
+class QStackedWidget;
 
 namespace ripen::ui {
 
@@ -27,6 +31,8 @@ class ConsistencyStrip;
 class CoreBridge;
 class FramePlayer;
 class FullImageLoader;
+class PathEditor;
+class PathPanel;
 struct AssetDetails;
 
 // The Motion view: a keyframe (an image asset) animated into clips. A local camera move
@@ -37,8 +43,15 @@ struct AssetDetails;
 // each checked for morphing and flicker as it plays: the consistency strip under the player
 // shows the change between neighbouring frames with the spikes marked, and the worst
 // moments are listed; clicking either seeks the player there.
+// "Keyframed path" swaps the player for a path editor over the still: crop rectangles at
+// chosen times, moved with the mouse, with an easing each, the route between them drawn as
+// rectangles; the path previews like a preset, saves and loads as the path file
+// `ripen-cli video move path:FILE` reads, and renders through that same code. A clip cuts
+// into segments every N seconds, at scene changes or at in/out points (marked at the
+// player's position or typed), optionally reframed to another aspect about an anchor;
+// every segment is a video asset, child of its clip.
 // The still, previews and clips decode off the GUI thread; renders run on the CoreBridge's
-// motion lane, jobs on its job lane.
+// motion lane, jobs on its job lane, path files on their own worker.
 //
 // Thread affinity: GUI thread.
 class MotionView final : public QWidget {
@@ -63,8 +76,9 @@ public:
     Result<ripen::GenerationRequest> imageToVideoRequest() const;
     // Plays the listed clip at `row` in the player.
     void playClip(int row);
-    // Cuts the listed clip at `row` into segments of the chosen length, or keeps its
-    // poster frame as an image asset; both appear with the clip.
+    // Cuts the listed clip at `row` into segments as the cut controls say (every N s, at
+    // scene changes, at in/out points; reframed or not), or keeps its poster frame as an
+    // image asset; both appear with the clip.
     void cutClip(int row);
     void extractPoster(int row);
     // Opens the last extracted frame as the keyframe (a good frame starts the next clip).
@@ -79,6 +93,26 @@ public:
     QPlainTextEdit& cloudPrompt() { return *m_cloudPrompt; }
     QListWidget& clips() { return *m_clips; }
     QDoubleSpinBox& cutEveryBox() { return *m_cutEvery; }
+    QComboBox& cutModeBox() { return *m_cutMode; }
+    QLineEdit& cutTimesField() { return *m_cutTimes; }
+    QComboBox& reframeBox() { return *m_reframe; }
+    QComboBox& anchorBox() { return *m_anchor; }
+    // Adds the player's position to the in/out points (and cuts at them from now on).
+    void markCutAtPlayhead();
+
+    // The keyframed path: on when the move box says "Keyframed path".
+    bool pathMode() const;
+    PathEditor& pathEditor() { return *m_pathEditor; }
+    PathPanel& pathPanel() { return *m_pathPanel; }
+    // True while the path editor (not the player) is on screen.
+    bool isEditingPath() const;
+    // Plays the path's preview (true) or goes back to editing it.
+    void showPathPreview(bool preview);
+    // Writes the path as a path file / replaces it with one (checked against the still and
+    // the video's size and duration); both off the GUI thread, answered in the status.
+    void savePath(const QString& file);
+    void loadPath(const QString& file);
+
     ConsistencyStrip& consistencyStrip() { return *m_strip; }
     QListWidget& worstMoments() { return *m_worst; }
     // Shows the moment `seconds` into the playing clip (paused there).
@@ -115,6 +149,11 @@ private:
     QWidget* createConsistencyArea(QWidget* parent);
     void showConsistency(const QString& clipFile, const ripen::ConsistencyReport& report);
     void clearConsistency();
+    QWidget* createPathControls(QWidget* parent);
+    void moveChanged();
+    void outputSizeChanged();
+    ripen::PathLimits pathLimits() const;
+    void updateCutControls();
 
     CoreBridge& m_bridge;
     FullImageLoader* m_loader;
@@ -139,6 +178,15 @@ private:
     QPushButton* m_send;
     QListWidget* m_clips;
     QDoubleSpinBox* m_cutEvery;
+    QComboBox* m_cutMode;
+    QLineEdit* m_cutTimes;
+    QWidget* m_everyRow;
+    QWidget* m_timesRow;
+    QComboBox* m_reframe;
+    QComboBox* m_anchor;
+    QStackedWidget* m_stage;
+    PathEditor* m_pathEditor;
+    PathPanel* m_pathPanel;
     QPushButton* m_openFrame;
     ClipConsistency* m_consistency;
     ConsistencyStrip* m_strip;

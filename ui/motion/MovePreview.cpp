@@ -19,7 +19,8 @@ QImage copyOf(const ripen::Pixels3& pixels, QImage::Format format) {
         .copy();
 }
 
-MovePreview::Frames renderFrames(const QImage& still, ripen::CameraMove move, double seconds,
+MovePreview::Frames renderFrames(const QImage& still, ripen::CameraMove move,
+                                 const std::optional<ripen::CameraPath>& path, double seconds,
                                  QSize outputSize, int fps, ripen::ProgressSink& progress,
                                  QString* error) {
     MovePreview::Frames frames;
@@ -27,6 +28,7 @@ MovePreview::Frames renderFrames(const QImage& still, ripen::CameraMove move, do
     const QSize size = MovePreview::frameSize(outputSize);
     ripen::MovePreviewRequest request;
     request.move = move;
+    request.path = path;
     request.durationSeconds = seconds;
     request.outputAspect = static_cast<double>(outputSize.width()) / outputSize.height();
     request.width = size.width();
@@ -143,7 +145,15 @@ template <class Work> void MovePreview::start(Work work) {
 void MovePreview::render(const QImage& still, ripen::CameraMove move, double seconds,
                          QSize outputSize, int fps) {
     start([still, move, seconds, outputSize, fps](ripen::ProgressSink& progress, QString* error) {
-        return renderFrames(still, move, seconds, outputSize, fps, progress, error);
+        return renderFrames(still, move, std::nullopt, seconds, outputSize, fps, progress, error);
+    });
+}
+
+void MovePreview::renderPath(const QImage& still, const ripen::CameraPath& path, double seconds,
+                             QSize outputSize, int fps) {
+    start([still, path, seconds, outputSize, fps](ripen::ProgressSink& progress, QString* error) {
+        return renderFrames(still, ripen::CameraMove::ZoomIn, path, seconds, outputSize, fps,
+                            progress, error);
     });
 }
 

@@ -40,6 +40,9 @@ public:
     // `outputSize` is the video's (its aspect is the preview's); `fps` the video's rate.
     void render(const QImage& still, ripen::CameraMove move, double seconds, QSize outputSize,
                 int fps);
+    // The same for a keyframed path over the still (keys in the still's pixels).
+    void renderPath(const QImage& still, const ripen::CameraPath& path, double seconds,
+                    QSize outputSize, int fps);
     // Decodes a clip (a rendered move, a provider's video) at preview size to play it in
     // Ripen: every frame up to kMaxFrames, then every Nth so the whole clip fits.
     void decodeClip(const QString& file, double fps, double seconds);

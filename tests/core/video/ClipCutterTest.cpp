@@ -165,6 +165,36 @@ TEST_CASE("Scene changes are found at hard cuts, not in steady motion", "[video]
     CHECK(none->empty());
 }
 
+TEST_CASE("Cut points come from the user's choice of every, scenes or in/out points",
+          "[video][cut]") {
+    test::TempDir dir;
+    const auto clip = makeSource(dir); // 2.4 s, no scene change
+    NullProgress progress;
+    CutChoice every;
+    every.everySeconds = 1;
+    auto regular = cutPointsFor(clip, every, progress);
+    REQUIRE(regular);
+    CHECK(*regular == std::vector<double>{1, 2});
+    CutChoice at;
+    at.mode = CutMode::At;
+    at.times = {1.6, 0.4};
+    auto points = cutPointsFor(clip, at, progress);
+    REQUIRE(points);
+    CHECK(*points == std::vector<double>{0.4, 1.6});
+    at.times = {0.4, 9};
+    auto past = cutPointsFor(clip, at, progress);
+    REQUIRE_FALSE(past);
+    CHECK_THAT(past.error().message, Catch::Contains("9"));
+    CutChoice scenes;
+    scenes.mode = CutMode::Scenes;
+    auto none = cutPointsFor(clip, scenes, progress);
+    REQUIRE(none);
+    CHECK(none->empty());
+    CHECK(toString(CropAnchor::Left) == "left");
+    CHECK(cropAnchorFromString("bottom") == CropAnchor::Bottom);
+    CHECK_FALSE(cropAnchorFromString("middle"));
+}
+
 TEST_CASE("Bad cut requests and damaged clips are refused without files", "[video][cut]") {
     test::TempDir dir;
     auto past = cutsAt({1, 3}, 2.4);

@@ -217,3 +217,40 @@ TEST_CASE("A cancelled render leaves no file behind", "[video][move]") {
     CHECK(ok.error().code == ErrorCode::Cancelled);
     CHECK(std::filesystem::is_empty(dir.path()));
 }
+
+TEST_CASE("A path written by the editor reads back as the same path", "[video][move]") {
+    const CameraPath path({{0, {0, 0, 1600, 900}, Easing::Linear},
+                           {1.5, {400.25, 300.5, 800, 450}, Easing::EaseInOut},
+                           {4, {1200, 750, 320, 180}, Easing::EaseOut}});
+    const std::string json = cameraPathJson(path);
+    auto read = parseCameraPath(json, {1600, 1200, 16.0 / 9, 4});
+    INFO(json);
+    REQUIRE(read);
+    REQUIRE(read->keys().size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(read->keys()[i].timeSeconds == path.keys()[i].timeSeconds);
+        CHECK(read->keys()[i].rect.x == path.keys()[i].rect.x);
+        CHECK(read->keys()[i].rect.y == path.keys()[i].rect.y);
+        CHECK(read->keys()[i].rect.width == path.keys()[i].rect.width);
+        CHECK(read->keys()[i].easing == path.keys()[i].easing);
+    }
+    CHECK(json.find("linear") == std::string::npos); // the default is left out
+    CHECK_THAT(json, Catch::Contains("\"ease\": \"ease-in-out\""));
+}
+
+TEST_CASE("A fitted crop keeps the aspect and stays inside the still", "[video][move]") {
+    // Centred near the right edge: moved in, not cut.
+    const CropRect edge = fittedCrop(1590, 450, 800, 16.0 / 9, 1600, 1200);
+    CHECK(edge.width == Approx(800));
+    CHECK(edge.height == Approx(450));
+    CHECK(edge.x + edge.width == Approx(1600));
+    CHECK(edge.y == Approx(225));
+    // Wider than the still allows: the largest crop of that aspect.
+    const CropRect wide = fittedCrop(100, 100, 5000, 9.0 / 16, 1600, 1200);
+    CHECK(wide.height == Approx(1200));
+    CHECK(wide.width == Approx(675));
+    CHECK(wide.x == 0);
+    CHECK(wide.y == 0);
+    // Never smaller than 16 px wide.
+    CHECK(fittedCrop(800, 600, 1, 1.0, 1600, 1200).width == Approx(16));
+}
