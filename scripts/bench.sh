@@ -17,6 +17,7 @@
 # bench_inpaint: local inpaint of a 5% mask on a 4096x4096 image (1024x1024 with --quick).
 # bench_batch: cut-out, 20 ad variants and 10 mockups at 2048x2048 (issue 9).
 # bench_recipe: plan and queue a 500-job recipe (time to parse, plan and queue; peak memory).
+# bench_credits_stall: the GUI thread's heartbeat lateness while the credit dashboard refreshes.
 # bench_brush: inpaint editor brush latency (mouse move to repainted region) and memory on
 # 4096x4096 and 8192x8192 images, offscreen.
 # bench_load: GUI-thread heartbeat while 500 jobs (loopback fake provider), 20 large imports
@@ -42,8 +43,9 @@ done
 
 ./scripts/setup.sh
 # Only the bench targets: the ci preset also configures the GUI, which the benches don't need.
-./scripts/build.sh ci --target bench_import bench_query bench_scheduler bench_credits bench_video \
-    bench_inpaint bench_batch bench_brush bench_gallery bench_recipe bench_load bench_thumbnails
+./scripts/build.sh ci --target bench_import bench_query bench_scheduler bench_credits bench_credits_stall \
+    bench_video bench_inpaint bench_batch bench_brush bench_gallery bench_recipe bench_load \
+    bench_thumbnails
 
 echo "# Ripen benchmarks"
 echo
@@ -62,6 +64,9 @@ echo
 echo
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_credits "${size_args[@]}" ${BENCH_CREDITS_ARGS:-}
+echo
+# shellcheck disable=SC2086
+./build/ci/bench/bench_credits_stall "${size_args[@]}" ${BENCH_CREDITS_ARGS:-}
 echo
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_video "${size_args[@]}" ${BENCH_VIDEO_ARGS:-}

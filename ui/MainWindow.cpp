@@ -566,6 +566,14 @@ void MainWindow::connectCreditsView() {
         m_queueDock->raise();
         statusBar()->showMessage(tr("The forecast is what queued and running jobs hold"), 6000);
     });
+    // A price edited on the dashboard is in the library: the queue reads its prices again,
+    // so the next estimate and reservation use it.
+    connect(m_credits, &CreditsDashboard::pricesChanged, this, [this] {
+        if (m_bridge.jobs().isReady()) {
+            m_bridge.jobs().reloadPrices();
+        }
+        statusBar()->showMessage(tr("Price saved; the next queued job is estimated with it"), 8000);
+    });
     connect(m_credits, &CreditsDashboard::budgetChangeRequested, this,
             [this](const QString& scope, const QString& name, std::optional<ripen::Micros> limit) {
                 m_budgetRequest = m_bridge.setBudget(scope, name, limit);

@@ -202,6 +202,12 @@ TEST_CASE("Every dashboard figure is the one ripen-cli credits report prints", "
         CHECK(cell(balances, i, 1) == q(b["balance"]));
         CHECK(cell(balances, i, 5) == q(b["charged"]));
         CHECK(cell(balances, i, 6) == q(b["reserved"]));
+        // What a credits balance is worth at the effective cost per credit.
+        if (b["currency"] == "credits") {
+            CHECK(cell(balances, i, 9) == "$" + q(b["value_usd"]));
+        } else {
+            CHECK(cell(balances, i, 9).isEmpty());
+        }
     }
     // kling: 2 months of 660 credits + 60 bonus, charged 10 credits per master job.
     CHECK(cell(balances, 1, 0) == "kling");
@@ -217,6 +223,7 @@ TEST_CASE("Every dashboard figure is the one ripen-cli credits report prints", "
         CHECK(cell(spend, row, 0) == q(p["bucket"]));
         CHECK(cell(spend, row, 1) == q(p["key"]));
         CHECK(cell(spend, row, 2) == q(p["usd"]));
+        CHECK(cell(spend, row, 4) == q(p["amount"]) + " " + q(p["unit"]));
         seriesTotal += p["usd_micros"].get<Micros>();
     }
     CHECK(seriesTotal == o["spent_usd_micros"].get<Micros>());

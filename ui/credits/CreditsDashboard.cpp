@@ -2,6 +2,7 @@
 
 #include "credits/BudgetDialog.h"
 #include "credits/CreditsTableModel.h"
+#include "credits/PriceDialog.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -93,34 +94,24 @@ QString qualifiers(const Price& p) {
     return parts.join(QLatin1Char(' '));
 }
 
-QString perName(Price::Per per) {
-    switch (per) {
-    case Price::Per::Image:
-        return QStringLiteral("image");
-    case Price::Per::Second:
-        return QStringLiteral("second");
-    case Price::Per::Call:
-        return QStringLiteral("call");
-    }
-    return {};
-}
-
 } // namespace
 
 CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
-    m_balances = new CreditsTableModel({tr("Account"), tr("Balance"), tr("Unit"),
-                                        tr("Subscription"), tr("Grants"), tr("Charged"),
-                                        tr("Reserved"), tr("Per credit"), tr("Next renewal")},
-                                       this);
-    m_spend = new CreditsTableModel({tr("Bucket"), tr("Group"), tr("Spend"), tr("Entries")}, this);
+    m_balances = new CreditsTableModel(
+        {tr("Account"), tr("Balance"), tr("Unit"), tr("Subscription"), tr("Grants"), tr("Charged"),
+         tr("Reserved"), tr("Per credit"), tr("Next renewal"), tr("Worth")},
+        this);
+    m_spend = new CreditsTableModel(
+        {tr("Bucket"), tr("Group"), tr("Spend"), tr("Entries"), tr("In units")}, this);
     m_budgets = new CreditsTableModel(
         {tr("Budget"), tr("Cap"), tr("Spent"), tr("Reserved"), tr("Used"), tr("Soft alert")}, this);
     m_yield = new CreditsTableModel({tr("Project"), tr("Picks"), tr("Rejects"), tr("Discovery"),
                                      tr("Production"), tr("Total"), tr("Per pick")},
                                     this);
-    m_priceBook = new CreditsTableModel({tr("Provider"), tr("Model"), tr("Qualifiers"), tr("Per"),
-                                         tr("Price"), tr("Unit"), tr("As of"), tr("Source")},
-                                        this);
+    m_priceBook =
+        new CreditsTableModel({tr("Provider"), tr("Model"), tr("Qualifiers"), tr("Per"),
+                               tr("Price"), tr("Unit"), tr("As of"), tr("Source"), tr("Shipped")},
+                              this);
 
     auto* title = new QLabel(tr("Credits"));
     title->setObjectName(QStringLiteral("creditsTitle"));
@@ -164,7 +155,7 @@ CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
     m_yieldChart = makeChartView(tr("Cost per pick (USD)"));
     m_tables = new QTabWidget;
     m_tables->setObjectName(QStringLiteral("creditsTables"));
-    m_tables->addTab(makeTable(m_priceBook), tr("Price book"));
+    m_tables->addTab(makePriceBookTab(), tr("Price book"));
     m_yieldTable = makeTable(m_yield);
     m_tables->addTab(m_yieldTable, tr("Yield"));
     m_tables->addTab(makeBudgetsTab(), tr("Budgets"));
@@ -180,6 +171,8 @@ CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
     arrange(true);
     connectDrillDowns();
     connect(&m_loader, &CreditsDashboardLoader::loaded, this, &CreditsDashboard::apply);
+    connect(&m_loader, &CreditsDashboardLoader::pricesWritten, this,
+            &CreditsDashboard::onPricesWritten);
     connect(refreshButton, &QPushButton::clicked, this, &CreditsDashboard::refresh);
     connect(m_bucketBox, &QComboBox::currentIndexChanged, this, &CreditsDashboard::refresh);
     connect(m_groupBox, &QComboBox::currentIndexChanged, this, &CreditsDashboard::refresh);
@@ -233,6 +226,9 @@ void CreditsDashboard::apply(std::shared_ptr<const CreditsSnapshot> snapshot) {
                 .arg(dollars(s.overview.spentUsd), dollars(s.overview.reservedUsd),
                      QString::fromStdString(formatCalendarDay(s.overview.request.asOf))));
     }
+    if (!m_priceError.isEmpty()) { // the refresh after a refused price change
+        m_status->setText(std::exchange(m_priceError, {}));
+    }
     fillBalances(s);
     fillSpend(s);
     fillBudgets(s);
@@ -253,8 +249,8 @@ void CreditsDashboard::fillBalances(const CreditsSnapshot& s) {
             {{QString::fromStdString(b.account.provider), money(b.balance), unitOf(b), subscription,
               money(b.granted), money(b.charged), money(b.reserved),
               b.account.currency == "USD" ? QString() : optionalDollars(b.effectiveUsdPerCredit),
-              b.nextRenewal ? QString::fromStdString(formatCalendarDay(*b.nextRenewal))
-                            : QString()},
+              b.nextRenewal ? QString::fromStdString(formatCalendarDay(*b.nextRenewal)) : QString(),
+              b.account.currency == "USD" ? QString() : optionalDollars(b.valueUsd)},
              b.balance < 0 && b.account.currency != "USD"
                  ? tr("More credits were spent than received")
                  : QString()});
@@ -269,7 +265,8 @@ void CreditsDashboard::fillSpend(const CreditsSnapshot& s) {
     std::map<std::pair<CalendarDay, std::string>, Micros> values;
     for (const auto& p : s.overview.series) {
         rows.push_back({{QString::fromStdString(formatCalendarDay(p.bucket)),
-                         QString::fromStdString(p.group), money(p.usd), QString::number(p.charges)},
+                         QString::fromStdString(p.group), money(p.usd), QString::number(p.charges),
+                         money(p.amount) + QLatin1Char(' ') + QString::fromStdString(p.unit)},
                         {}});
         buckets.push_back(p.bucket);
         groups.push_back(p.group);
@@ -277,7 +274,8 @@ void CreditsDashboard::fillSpend(const CreditsSnapshot& s) {
     }
     for (const auto& f : s.overview.forecast) {
         rows.push_back({{tr("queued"), QString::fromStdString(f.group), money(f.usd),
-                         QString::number(f.charges)},
+                         QString::number(f.charges),
+                         money(f.amount) + QLatin1Char(' ') + QString::fromStdString(f.unit)},
                         tr("Reserved by queued and running jobs: the forecast")});
         groups.push_back(f.group);
     }
@@ -462,22 +460,24 @@ void CreditsDashboard::fillPriceBook(const CreditsSnapshot& s) {
     const CalendarDay asOf = s.overview.request.asOf;
     for (const auto& p : s.prices) {
         QString warning;
-        const auto day = parseCalendarDay(p.asOf);
-        if (!day) {
+        if (const auto age = priceAgeDays(p, asOf); !age) {
             warning = tr("The price has no valid date; check it against %1")
                           .arg(QString::fromStdString(p.source));
-        } else if (asOf - *day > kStalePriceDays) {
+        } else if (isStalePrice(p, asOf)) {
             warning = tr("This price is %1 days old: check it against %2")
-                          .arg(asOf - *day)
+                          .arg(*age)
                           .arg(QString::fromStdString(p.source));
         }
-        rows.push_back(
-            {{QString::fromStdString(p.provider), QString::fromStdString(p.model), qualifiers(p),
-              perName(p.per), money(p.amount), QString::fromStdString(p.unit),
-              (warning.isEmpty() ? QString() : QStringLiteral("⚠ ")) +
-                  QString::fromStdString(p.asOf),
-              QString::fromStdString(p.source)},
-             warning});
+        const QString shipped = p.shippedAmount  ? money(*p.shippedAmount)
+                                : p.userOverride ? tr("(none)")
+                                                 : QString();
+        rows.push_back({{QString::fromStdString(p.provider), QString::fromStdString(p.model),
+                         qualifiers(p), QString::fromStdString(toString(p.per)), money(p.amount),
+                         QString::fromStdString(p.unit),
+                         (warning.isEmpty() ? QString() : QStringLiteral("⚠ ")) +
+                             QString::fromStdString(p.asOf),
+                         QString::fromStdString(p.source), shipped},
+                        warning});
     }
     m_priceBook->setRows(std::move(rows));
 }
@@ -518,6 +518,85 @@ QWidget* CreditsDashboard::makeBudgetsTab() {
     connect(m_budgets, &QAbstractItemModel::modelReset, change,
             [change] { change->setEnabled(false); });
     return tab;
+}
+
+QWidget* CreditsDashboard::makePriceBookTab() {
+    auto* tab = new QWidget;
+    m_priceTable = makeTable(m_priceBook);
+    m_priceTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_priceTable->setToolTip(tr("Double-click a price to change it"));
+    auto* change = new QPushButton(tr("Change Price…"));
+    change->setObjectName(QStringLiteral("changePrice"));
+    change->setToolTip(tr("Set your own price for the selected model; the next estimate, "
+                          "reservation and budget check use it"));
+    auto* revert = new QPushButton(tr("Revert to Shipped"));
+    revert->setObjectName(QStringLiteral("revertPrice"));
+    revert->setToolTip(tr("Drop your price for the selected model: the price book's applies"));
+    auto* hint = new QLabel(tr("⚠: older than %1 days").arg(kStalePriceDays));
+    hint->setEnabled(false); // dimmed
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(change);
+    buttons->addWidget(revert);
+    buttons->addStretch(1);
+    buttons->addWidget(hint);
+    auto* layout = new QVBoxLayout(tab);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_priceTable, 1);
+    layout->addLayout(buttons);
+    const auto selectedRow = [this] {
+        return m_priceTable->selectionModel()->hasSelection() ? m_priceTable->currentIndex().row()
+                                                              : -1;
+    };
+    const auto updateButtons = [this, change, revert, selectedRow] {
+        const int row = selectedRow();
+        const bool valid =
+            m_snapshot && row >= 0 && static_cast<std::size_t>(row) < m_snapshot->prices.size();
+        change->setEnabled(valid);
+        revert->setEnabled(valid && m_snapshot->prices[static_cast<std::size_t>(row)].userOverride);
+    };
+    connect(change, &QPushButton::clicked, this, [this, selectedRow] { editPrice(selectedRow()); });
+    connect(revert, &QPushButton::clicked, this,
+            [this, selectedRow] { revertPrice(selectedRow()); });
+    connect(m_priceTable, &QTableView::doubleClicked, this,
+            [this](const QModelIndex& index) { editPrice(index.row()); });
+    connect(m_priceTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            updateButtons);
+    connect(m_priceBook, &QAbstractItemModel::modelReset, this, updateButtons);
+    updateButtons();
+    return tab;
+}
+
+void CreditsDashboard::editPrice(int row) {
+    if (!m_snapshot || row < 0 || static_cast<std::size_t>(row) >= m_snapshot->prices.size()) {
+        return;
+    }
+    auto* dialog = new PriceDialog(m_snapshot->prices[static_cast<std::size_t>(row)], this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_status->setText(tr("Saving your price…"));
+        m_loader.changePrice({dialog->price(), false});
+    });
+    dialog->open();
+}
+
+void CreditsDashboard::revertPrice(int row) {
+    if (!m_snapshot || row < 0 || static_cast<std::size_t>(row) >= m_snapshot->prices.size() ||
+        !m_snapshot->prices[static_cast<std::size_t>(row)].userOverride) {
+        return;
+    }
+    m_status->setText(tr("Reverting to the shipped price…"));
+    m_loader.changePrice({m_snapshot->prices[static_cast<std::size_t>(row)], true});
+}
+
+void CreditsDashboard::onPricesWritten(int count, const QString& error) {
+    if (!error.isEmpty()) {
+        m_priceError = tr("Could not save the price: %1").arg(error);
+        m_status->setText(m_priceError);
+        return;
+    }
+    if (count > 0) {
+        emit pricesChanged();
+    }
 }
 
 void CreditsDashboard::connectDrillDowns() {

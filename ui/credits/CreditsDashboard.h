@@ -34,6 +34,10 @@ class CreditsTableModel;
 // figure (assetsRequested; the queued forecast asks for the jobs instead). Budgets are set
 // from the Budgets tab (Set Budget…, or a double-click on a budget's cap): the dashboard
 // asks (budgetChangeRequested) and whoever owns the catalog writes it, then refreshes.
+// Prices are changed from the Price book tab (Change Price…, or a double-click on a price)
+// and reverted to the shipped price there: the dashboard's loader stores them as the
+// user's overrides in the library on its worker, reads again and says pricesChanged, so
+// the queue can read its prices again (JobLane::reloadPrices) for the next estimate.
 //
 // Plug it into the main window's central stack and call setLibraryRoot(); it loads on a
 // worker (CreditsDashboardLoader) and never touches the catalog on the GUI thread.
@@ -42,7 +46,7 @@ class CreditsTableModel;
 class CreditsDashboard final : public QWidget {
     Q_OBJECT
 public:
-    static constexpr int kStalePriceDays = 90;
+    static constexpr int kStalePriceDays = ripen::kStalePriceDays;
     // Narrower than this, the figures stack in one column.
     static constexpr int kTwoColumnWidth = 1100;
     static constexpr int kNarrowRowHeight = 260;
@@ -61,6 +65,10 @@ public:
     // Opens the budget dialog (non-modal to the event loop), on `row` of the budgets table
     // when it is one.
     void editBudget(int row = -1);
+    // Opens the price dialog on `row` of the price book (non-modal to the event loop).
+    void editPrice(int row);
+    // Drops the user's price on `row`, so the shipped one applies again.
+    void revertPrice(int row);
     // The assets behind a row of a table, as a double-click there asks for them.
     std::optional<AssetsBehind> assetsBehindSpendRow(int row) const;
     std::optional<AssetsBehind> assetsBehindBudgetRow(int row) const;
@@ -78,6 +86,7 @@ public:
     QTableView& spendTable() { return *m_spendTable; }
     QTableView& budgetsTable() { return *m_budgetsTable; }
     QTableView& yieldTable() { return *m_yieldTable; }
+    QTableView& priceBookTable() { return *m_priceTable; }
     QChartView& spendChart() { return *m_spendChart; }
 
 signals:
@@ -86,6 +95,8 @@ signals:
     void jobsRequested();
     void budgetChangeRequested(const QString& scope, const QString& name,
                                std::optional<ripen::Micros> limitUsd);
+    // The user's prices changed in the library (after the write, before the refresh lands).
+    void pricesChanged();
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -98,6 +109,8 @@ private:
     void fillYield(const CreditsSnapshot& s);
     void fillPriceBook(const CreditsSnapshot& s);
     QWidget* makeBudgetsTab();
+    QWidget* makePriceBookTab();
+    void onPricesWritten(int count, const QString& error);
     void arrange(bool wide);
     void onSpendBarClicked(int index, QBarSet* set);
     void connectDrillDowns();
@@ -124,6 +137,8 @@ private:
     QTableView* m_spendTable = nullptr;
     QTableView* m_budgetsTable = nullptr;
     QTableView* m_yieldTable = nullptr;
+    QTableView* m_priceTable = nullptr;
+    QString m_priceError; // shown by the refresh that follows a refused price change
     QStringList m_projects;
     QStringList m_clients;
     std::vector<CalendarDay> m_spendBuckets; // the spend chart's categories, in order

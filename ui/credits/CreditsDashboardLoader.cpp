@@ -1,7 +1,8 @@
 #include "credits/CreditsDashboardLoader.h"
 
 #include "catalog/Library.h"
-#include "common/ResourceLocator.h"
+#include "credits/LibraryPriceBook.h"
+#include "credits/PriceOverrides.h"
 
 #include <QElapsedTimer>
 #include <QtConcurrent/QtConcurrentRun>
@@ -9,8 +10,33 @@
 namespace ripen::ui {
 namespace {
 
+// Writes the price changes in one transaction; the count written, or why none was.
+Result<int> writePriceChanges(Library& library, const std::vector<PriceChange>& changes,
+                              CalendarDay on) {
+    auto& db = library.catalog().database();
+    auto tx = sqlite::Transaction::begin(db);
+    if (!tx) {
+        return std::unexpected(tx.error());
+    }
+    PriceOverrides overrides(db);
+    for (const auto& change : changes) {
+        if (change.revert) {
+            if (auto reverted = overrides.reset(change.price); !reverted) {
+                return std::unexpected(reverted.error());
+            }
+        } else if (auto set = overrides.set(change.price, on); !set) {
+            return std::unexpected(set.error());
+        }
+    }
+    if (auto committed = tx->commit(); !committed) {
+        return std::unexpected(committed.error());
+    }
+    return static_cast<int>(changes.size());
+}
+
 std::shared_ptr<const CreditsSnapshot> readSnapshot(const std::filesystem::path& root,
-                                                    const CreditReportRequest& request) {
+                                                    const CreditReportRequest& request,
+                                                    const std::vector<PriceChange>& changes) {
     auto snapshot = std::make_shared<CreditsSnapshot>();
     QElapsedTimer timer;
     timer.start();
@@ -20,17 +46,20 @@ std::shared_ptr<const CreditsSnapshot> readSnapshot(const std::filesystem::path&
         snapshot->error = QString::fromStdString(library.error().message);
         return snapshot;
     }
+    if (!changes.empty()) {
+        auto written = writePriceChanges(**library, changes, snapshot->today);
+        snapshot->pricesChanged = written.value_or(0);
+        snapshot->priceError =
+            written ? QString() : QString::fromStdString(written.error().message);
+    }
     auto overview = buildCreditOverview((*library)->catalog().database(), request);
     if (!overview) {
         snapshot->error = QString::fromStdString(overview.error().message);
         return snapshot;
     }
     snapshot->overview = std::move(*overview);
-    // The library's own price book wins over the shipped one, as in ripen-cli.
-    std::error_code ec;
-    const auto own = root / "pricebook.json";
-    auto prices =
-        PriceBook::load(std::filesystem::exists(own, ec) ? own : resourceFile("pricebook.json"));
+    // The prices the queue estimates with, as of the dashboard's day.
+    auto prices = loadLibraryPriceBook(**library, request.asOf);
     if (prices) {
         snapshot->prices = prices->prices();
     } else {
@@ -64,12 +93,22 @@ void CreditsDashboardLoader::load(const std::filesystem::path& libraryRoot,
     }
 }
 
+void CreditsDashboardLoader::changePrice(const PriceChange& change) {
+    m_changes.push_back(change);
+    load(m_root, m_request);
+}
+
 void CreditsDashboardLoader::start() {
     m_pending = false;
-    m_watcher.setFuture(QtConcurrent::run(readSnapshot, m_root, m_request));
+    m_watcher.setFuture(
+        QtConcurrent::run(readSnapshot, m_root, m_request, std::exchange(m_changes, {})));
 }
 
 void CreditsDashboardLoader::onFinished() {
+    const auto& finished = m_watcher.result();
+    if (finished->pricesChanged > 0 || !finished->priceError.isEmpty()) {
+        emit pricesWritten(finished->pricesChanged, finished->priceError);
+    }
     if (m_pending) {
         start(); // the settings changed while this one ran: its result is stale
         return;

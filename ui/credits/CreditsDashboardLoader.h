@@ -11,14 +11,24 @@
 
 namespace ripen::ui {
 
+// A user's edit of the price book: `price` (its key, per, unit and amount) becomes the
+// user's price from today, or with `revert` its override is removed.
+struct PriceChange {
+    Price price;
+    bool revert = false;
+};
+
 // What one dashboard refresh read: the overview (balances, spend over time, forecast,
-// budgets, yield) and the price book, or the error that stopped it.
+// budgets, yield) and the price book (loadLibraryPriceBook, user overrides included), or
+// the error that stopped it; and how the price changes written just before it went.
 struct CreditsSnapshot {
     CreditOverview overview;
     std::vector<Price> prices;
     CalendarDay today = 0;
     QString error;
     qint64 loadMs = 0;
+    int pricesChanged = 0; // price changes written before this read
+    QString priceError;    // why a price change was not written
 };
 
 // Loads CreditsSnapshots off the GUI thread. Each load opens its own Library on the worker
@@ -35,11 +45,16 @@ public:
     ~CreditsDashboardLoader() override;
 
     void load(const std::filesystem::path& libraryRoot, const CreditReportRequest& request);
+    // Writes `change` to the library's catalog on the worker (one transaction), then loads
+    // the dashboard again with the last request.
+    void changePrice(const PriceChange& change);
     bool isBusy() const { return m_watcher.isRunning() || m_pending; }
 
 signals:
     void loaded(std::shared_ptr<const ripen::ui::CreditsSnapshot> snapshot);
     void busyChanged(bool busy);
+    // Price changes were written (count) or refused (error), before the read that follows.
+    void pricesWritten(int count, const QString& error);
 
 private:
     void start();
@@ -48,6 +63,7 @@ private:
     QFutureWatcher<std::shared_ptr<const CreditsSnapshot>> m_watcher;
     std::filesystem::path m_root;
     CreditReportRequest m_request;
+    std::vector<PriceChange> m_changes; // to write before the next read
     bool m_pending = false;
 };
 

@@ -3,6 +3,7 @@
 #include "catalog/Library.h"
 #include "common/ResourceLocator.h"
 #include "credits/Ledger.h"
+#include "credits/LibraryPriceBook.h"
 // JobRunner has a member named emit(), which Qt's `emit` keyword macro would rewrite.
 #pragma push_macro("emit")
 #undef emit
@@ -61,13 +62,20 @@ struct Services {
     ripen::ModelCatalog models;
 };
 
-// The library's own pricebook.json when present (a studio's negotiated prices), else the
-// shipped one; as ripen-cli reads them.
-Result<Services> loadServices(const std::filesystem::path& root) {
-    std::error_code ec;
-    const auto own = root / "pricebook.json";
-    auto prices = ripen::PriceBook::load(
-        std::filesystem::exists(own, ec) ? own : ripen::resourceFile("pricebook.json"));
+// The library's prices as ripen-cli reads them (loadLibraryPriceBook: its own or the
+// shipped price book, the user's overrides, the accounts' cost per credit).
+Result<ripen::PriceBook> loadPrices(std::unique_ptr<ripen::Library>& library,
+                                    const std::filesystem::path& root) {
+    auto opened = openLibrary(library, root);
+    if (!opened) {
+        return std::unexpected(opened.error());
+    }
+    return ripen::loadLibraryPriceBook(**opened, ripen::today());
+}
+
+Result<Services> loadServices(std::unique_ptr<ripen::Library>& library,
+                              const std::filesystem::path& root) {
+    auto prices = loadPrices(library, root);
     if (!prices) {
         return std::unexpected(prices.error());
     }
@@ -240,7 +248,7 @@ void JobLane::start() {
         return;
     }
     m_started = true;
-    runOnStore([root = m_root](StoreState&) { return loadServices(root); },
+    runOnStore([root = m_root](StoreState& state) { return loadServices(state.library, root); },
                [this](Result<Services> services) {
                    if (!services) {
                        emit servicesFailed(services.error());
@@ -253,6 +261,22 @@ void JobLane::start() {
                    emit servicesReady();
                    refresh();
                    startRunner();
+               });
+}
+
+void JobLane::reloadPrices() {
+    runOnStore([root = m_root](StoreState& state) { return loadPrices(state.library, root); },
+               [this](Result<ripen::PriceBook> prices) {
+                   if (!prices) {
+                       emit servicesFailed(prices.error());
+                       return;
+                   }
+                   // Views may still hold the old book's address (priceBook()): it stays alive.
+                   if (m_priceBook) {
+                       m_retiredPriceBooks.push_back(m_priceBook);
+                   }
+                   m_priceBook = std::make_shared<const ripen::PriceBook>(std::move(*prices));
+                   emit pricesReloaded();
                });
 }
 

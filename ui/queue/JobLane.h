@@ -105,6 +105,9 @@ public:
     bool isReady() const { return m_priceBook != nullptr; }
     const ripen::PriceBook* priceBook() const { return m_priceBook.get(); }
     const ripen::ModelCatalog* models() const { return m_models.get(); }
+    // Reads the prices again off the GUI thread (a price was edited or an account changed),
+    // so the next estimate and reservation use them. Answers pricesReloaded.
+    void reloadPrices();
     std::vector<ProviderInfo> providers() const;
 
     // Validates, estimates, checks budgets and reserves (core's one transaction), then
@@ -151,6 +154,7 @@ public:
 
 signals:
     void servicesReady();
+    void pricesReloaded();
     // The provider list, a provider's settings or the keys changed (see providers()).
     void providersChanged();
     void servicesFailed(const ripen::Error& error);
@@ -189,6 +193,7 @@ private:
     std::unique_ptr<ripen::ProviderRegistry> m_registry; // for names and configuration only
     std::shared_ptr<const LayeredCredentials> m_credentials;
     std::shared_ptr<const ripen::PriceBook> m_priceBook;
+    std::vector<std::shared_ptr<const ripen::PriceBook>> m_retiredPriceBooks;
     std::shared_ptr<const ripen::ModelCatalog> m_models;
     std::shared_ptr<Run> m_run;     // the runner at work, null when idle
     std::vector<ripen::Job> m_jobs; // newest first
