@@ -1,0 +1,138 @@
+// RELIABILITY.md D5: a crash at each step of a save. An LD_PRELOAD shim (shim/KillShim.c)
+// SIGKILLs a `ripen-cli queue run` at the n-th write, fsync or rename of a provider result
+// (jobs/), an asset (blobs/) or the catalog, or right after such a rename. After every kill
+// the library must hold no half-written asset, pass integrity_check and keep every job in
+// one consistent state; a final run finishes the batch without generating anything twice.
+#include "catalog/Library.h"
+#include "common/ResourceLocator.h"
+#include "common/Sha256.h"
+#include "jobs/JobStore.h"
+#include "support/Process.h"
+#include "support/QueueInvariants.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+#include "support/fakes/OpenAiFakeServer.h"
+#include "support/fakes/UniqueImageReplies.h"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <signal.h>
+
+using namespace ripen;
+using namespace ripen::test;
+
+namespace {
+
+constexpr int kJobs = 40;
+
+struct KillPoint {
+    const char* op;   // KillShim's RIPEN_KILL_OP
+    const char* path; // a part of the file's path
+    int nth;
+};
+
+// From a half-written file to a renamed one whose catalog row is not committed yet.
+constexpr KillPoint kKillPoints[] = {
+    {"write", "/jobs/", 1},          {"fsync", "/jobs/", 1},         {"rename", "/jobs/", 1},
+    {"rename-after", "/jobs/", 2},   {"write", "/blobs/", 1},        {"fsync", "/blobs/", 1},
+    {"rename", "/blobs/", 1},        {"rename-after", "/blobs/", 2}, {"write", "catalog.sqlite", 3},
+    {"write", "catalog.sqlite", 40}, {"fsync", "catalog.sqlite", 2}, {"fsync", "catalog.sqlite", 9},
+};
+
+// With KillShim preloaded, for one run of ripen-cli.
+class Killer {
+public:
+    Killer(const KillPoint& point, const std::filesystem::path& log) {
+        const char* shim = std::getenv("RIPEN_KILL_SHIM");
+        REQUIRE(shim != nullptr);
+        ::setenv("LD_PRELOAD", shim, 1);
+        ::setenv("RIPEN_KILL_OP", point.op, 1);
+        ::setenv("RIPEN_KILL_PATH", point.path, 1);
+        ::setenv("RIPEN_KILL_AT", std::to_string(point.nth).c_str(), 1);
+        ::setenv("RIPEN_KILL_LOG", log.c_str(), 1);
+    }
+    ~Killer() {
+        for (const char* name : {"LD_PRELOAD", "RIPEN_KILL_OP", "RIPEN_KILL_PATH", "RIPEN_KILL_AT",
+                                 "RIPEN_KILL_LOG"}) {
+            ::unsetenv(name);
+        }
+    }
+};
+
+// Every stored asset is complete: a file under blobs/ (temp files in blobs/.incoming
+// aside) is named after the SHA-256 of its bytes. Returns the temp files left behind.
+int checkBlobsComplete(const std::filesystem::path& root) {
+    int temps = 0;
+    const auto blobs = root / "blobs";
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(blobs)) {
+        if (!entry.is_regular_file()) {
+            continue;
+        }
+        if (entry.path().parent_path().filename() == ".incoming") {
+            ++temps;
+            continue;
+        }
+        INFO("asset file " << entry.path());
+        CHECK(Sha256::ofBytes(readBytes(entry.path())) == entry.path().stem().string());
+    }
+    return temps;
+}
+
+} // namespace
+
+TEST_CASE("a kill between write, fsync and rename of a result, an asset or the catalog "
+          "leaves no half-written asset and a consistent queue",
+          "[reliability][crash][d5]") {
+    TempDir dir;
+    FakeHttpServer server;
+    UniqueImageReplies replies{server, std::chrono::milliseconds(10)};
+    const auto root = dir / "library";
+    ::setenv("RIPEN_OPENAI_BASE_URL", server.baseUrl().c_str(), 1);
+    ::setenv("OPENAI_API_KEY", OpenAiFakeServer::kApiKey, 1);
+    {
+        auto library = Library::open(root);
+        REQUIRE(library);
+        auto prices = PriceBook::load(resourceFile("pricebook.json"));
+        REQUIRE(prices);
+        JobStore store(**library);
+        for (int i = 0; i < kJobs; ++i) {
+            GenerationRequest r;
+            r.provider = "openai";
+            r.model = "gpt-image-1";
+            r.prompt = "kill during save " + std::to_string(i);
+            REQUIRE(store.enqueue(r, {}, *prices->estimate(r)));
+        }
+    }
+    const std::vector<std::string> argv{ripenCli(), "--library", root.string(), "queue", "run"};
+    int kills = 0;
+    int temps = 0;
+    for (const KillPoint& point : kKillPoints) {
+        INFO("SIGKILL at " << point.op << " #" << point.nth << " on " << point.path);
+        const auto log = dir / "kill.log";
+        std::filesystem::remove(log);
+        int status = 0;
+        {
+            Killer killer(point, log);
+            status = waitProcess(startProcessLogged(argv, (dir / "queue-run.txt").string()));
+        }
+        // Each point is reached while jobs remain: the shim, not an exit, ended the run.
+        CHECK(status == -SIGKILL);
+        CHECK(readBytes(log).starts_with(point.op));
+        kills += status == -SIGKILL ? 1 : 0;
+        checkQueueInvariants(root, replies.executionsByPrompt(), kJobs);
+        temps = checkBlobsComplete(root);
+    }
+    // A plain run finishes the batch: what was paid for is stored, nothing runs twice.
+    const auto finish = runProcess(argv);
+    CHECK(finish.exitCode == 0);
+    const QueueCensus census = checkQueueInvariants(root, replies.executionsByPrompt(), kJobs);
+    CHECK(census.succeeded + census.interrupted == kJobs);
+    CHECK(census.storing == 0);
+    checkBlobsComplete(root);
+    WARN("D5: " << kills << " kills at " << std::size(kKillPoints) << " points; "
+                << census.succeeded << " succeeded, " << census.interrupted
+                << " interrupted (charge unknown), " << replies.total() << " server executions, "
+                << temps << " temp files left in blobs/.incoming");
+    ::unsetenv("RIPEN_OPENAI_BASE_URL");
+    ::unsetenv("OPENAI_API_KEY");
+}
