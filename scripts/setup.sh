@@ -20,11 +20,6 @@ packages=(
     mesa-vulkan-drivers  # lavapipe: realesrgan-ncnn-vulkan on the CPU (upscale tests, bench)
     libvips-tools  # vipsthumbnail: the anchor of bench_thumbnails
 )
-# `scripts/setup.sh fuzz`: clang 16 and libFuzzer for the fuzz preset (scripts/fuzz.sh).
-if [ "${1:-}" = "fuzz" ]; then
-    packages+=(clang-16 libclang-rt-16-dev)
-fi
-
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

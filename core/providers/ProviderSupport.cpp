@@ -159,8 +159,13 @@ std::optional<std::chrono::system_clock::time_point> parseHttpDate(std::string_v
     std::chrono::year_month_day date{std::chrono::year(year),
                                      std::chrono::month(static_cast<unsigned>(month)),
                                      std::chrono::day(static_cast<unsigned>(day))};
-    if (!date.ok()) {
+    if (!date.ok() || year > 2200) {
         return std::nullopt;
+    }
+    // system_clock counts nanoseconds: it spans 1678-2262 only, so an earlier date (long
+    // past either way) is the epoch rather than an overflow (found by fuzz retry_after).
+    if (year < 1970) {
+        return std::chrono::system_clock::time_point{};
     }
     return std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
            std::chrono::seconds(second);

@@ -18,6 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     (void)kling::isSafeKlingId(kling::klingString(*reply, "task_id"));
-    (void)kling::readKlingTask(*reply, response.status);
+    auto task = kling::readKlingTask(*reply, response.status);
+    if (task && task->costMicros && *task->costMicros < 0) {
+        __builtin_trap(); // a charge is never negative
+    }
     return 0;
 }

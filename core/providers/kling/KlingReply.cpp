@@ -83,7 +83,12 @@ ProviderFailure errorFromReply(const http::Response& response, const nlohmann::j
 // "1.5" units -> 1'500'000 micro-units, exactly; nullopt for anything else.
 std::optional<std::int64_t> unitsToMicros(const nlohmann::json& value) {
     if (value.is_number_integer()) {
-        return value.get<std::int64_t>() * 1'000'000;
+        // Bounded as the text form is (12 digits): a hostile count must not overflow.
+        const std::int64_t units = value.get<std::int64_t>();
+        if (units < 0 || units > 999'999'999'999) {
+            return std::nullopt;
+        }
+        return units * 1'000'000;
     }
     if (!value.is_string()) {
         return std::nullopt;
