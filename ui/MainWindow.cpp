@@ -48,12 +48,14 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTimer>
 
 namespace ripen::ui {
 
 namespace {
 
 constexpr const char* kSmartFiltersSetting = "sidebar/smartFilters";
+constexpr int kLibraryReloadMs = 500;
 
 QStringList localPaths(const QMimeData* mime) {
     QStringList paths;
@@ -148,7 +150,17 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
         statusBar()->showMessage(
             tr("No catalog backup today: %1").arg(QString::fromStdString(error.message)));
     });
+    // Results landing one after another reload the views at most every kLibraryReloadMs,
+    // not once each: a reload re-lists the grid, and 500 of them would starve the GUI.
+    m_libraryReload = new QTimer(this);
+    m_libraryReload->setSingleShot(true);
+    m_libraryReload->setInterval(kLibraryReloadMs);
     connect(&m_bridge, &CoreBridge::libraryChanged, this, [this] {
+        if (!m_libraryReload->isActive()) {
+            m_libraryReload->start();
+        }
+    });
+    connect(m_libraryReload, &QTimer::timeout, this, [this] {
         m_bridge.loadOverview();
         m_gallery->reload();
         if (m_views->currentWidget() == m_creditsScroll) {
@@ -253,7 +265,7 @@ QString MainWindow::assetCountText() const {
 
 bool MainWindow::isBusy() const {
     return m_bridge.isBusy() || m_gallery->isBusy() || m_curationViews->isBusy() ||
-           m_collections->isBusy();
+           m_collections->isBusy() || m_libraryReload->isActive();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -12,6 +12,7 @@ class QMenu;
 class QScrollArea;
 class QSplitter;
 class QStackedWidget;
+class QTimer;
 
 namespace ripen::ui {
 
@@ -161,6 +162,7 @@ private:
     quint64 m_budgetRequest = 0;
     RecipesView* m_recipes = nullptr;
     CollectionActions* m_collections = nullptr;
+    QTimer* m_libraryReload = nullptr; // coalesces libraryChanged (a burst of job results)
 };
 
 } // namespace ripen::ui
