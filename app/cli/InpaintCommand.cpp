@@ -136,11 +136,7 @@ int runInpaint(const CommandContext& context, const ArgParser& args) {
     if (auto checked = checkMaskedEdit(request); !checked) {
         return failure(checked.error().message);
     }
-    auto mask = storeMaskFor(*services->library, image->id, maskFile);
-    if (!mask) {
-        return failure(mask.error().message);
-    }
-    request.mask = services->library->blobFile(*mask);
+    // A refused model or an unpriced request leaves nothing behind: the mask is stored last.
     if (auto valid = services->models.validate(request, todayUtc()); !valid) {
         return usage(valid.error().message);
     }
@@ -148,6 +144,11 @@ int runInpaint(const CommandContext& context, const ArgParser& args) {
     if (!estimate) {
         return failure(estimate.error().message);
     }
+    auto mask = storeMaskFor(*services->library, image->id, maskFile);
+    if (!mask) {
+        return failure(mask.error().message);
+    }
+    request.mask = services->library->blobFile(*mask);
     EnqueueOptions options;
     options.stage = Stage::Inpainted;
     auto ids = JobStore(*services->library).enqueue(request, options, *estimate);

@@ -10,6 +10,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QImage>
+#include <QItemSelectionModel>
 #include <QPixmap>
 #include <QSignalSpy>
 #include <catch2/catch.hpp>
@@ -180,4 +181,63 @@ TEST_CASE("ThumbnailCache prefers the library's thumbnail and bounds the size",
     CHECK(cache.state("k") == ThumbnailCache::State::Failed);
     CHECK(cache.thumbnail("k", "/nonexistent/a.jpg", "/nonexistent/a.png").isNull());
     CHECK_FALSE(cache.isBusy()); // a failure is remembered, not retried in a loop
+}
+
+TEST_CASE("GalleryModel refresh merges landed assets without resetting the rows", "[ui][gallery]") {
+    Fixture f(6);
+    f.load();
+    REQUIRE(f.model->rowCount() == 6);
+    QItemSelectionModel selection(f.model.get());
+    const QModelIndex picked = f.model->index(2);
+    const qint64 pickedId = picked.data(GalleryModel::AssetIdRole).toLongLong();
+    selection.select(picked, QItemSelectionModel::Select);
+    QSignalSpy resets(f.model.get(), &GalleryModel::modelAboutToBeReset);
+    QSignalSpy inserted(f.model.get(), &GalleryModel::rowsInserted);
+
+    std::vector<ripen::AssetId> landed;
+    {
+        // Results landing through another connection, as the job runner writes them.
+        auto library = ripen::Library::open(f.dir / "library");
+        REQUIRE(library);
+        landed = ripen::test::addGeneratedAssets(**library, 3, false, 26);
+    }
+    f.model->refresh();
+    REQUIRE(waitUntil([&] { return !f.model->isLoading(); }));
+
+    CHECK(f.model->rowCount() == 9);
+    CHECK(f.model->totalCount() == 9);
+    CHECK(resets.isEmpty());     // the view keeps its scroll position
+    CHECK(inserted.size() == 1); // one run of new rows at the top (newest first)
+    for (const ripen::AssetId id : landed) {
+        CHECK(f.model->rowOf(id) >= 0);
+        CHECK(f.model->rowOf(id) < 3);
+    }
+    // The user's selection still names the same asset, now three rows lower.
+    const auto selected = selection.selectedIndexes();
+    REQUIRE(selected.size() == 1);
+    CHECK(selected.front().data(GalleryModel::AssetIdRole).toLongLong() == pickedId);
+    CHECK(selected.front().row() == 5);
+}
+
+TEST_CASE("GalleryModel refresh removes assets that left the query in place", "[ui][gallery]") {
+    Fixture f(12);
+    ripen::AssetQuery query;
+    query.project = "Concepts";
+    f.load(query);
+    REQUIRE(f.model->rowCount() == 3);
+    QSignalSpy resets(f.model.get(), &GalleryModel::modelAboutToBeReset);
+    QSignalSpy removed(f.model.get(), &GalleryModel::rowsRemoved);
+    const qint64 leaving = f.model->index(1).data(GalleryModel::AssetIdRole).toLongLong();
+    {
+        auto library = ripen::Library::open(f.dir / "library");
+        REQUIRE(library);
+        const std::vector<ripen::AssetId> moved{leaving};
+        REQUIRE((*library)->catalog().setProject(moved, "Label series"));
+    }
+    f.model->refresh();
+    REQUIRE(waitUntil([&] { return !f.model->isLoading(); }));
+    CHECK(f.model->rowCount() == 2);
+    CHECK(f.model->rowOf(leaving) == -1);
+    CHECK(resets.isEmpty());
+    CHECK(removed.size() == 1);
 }

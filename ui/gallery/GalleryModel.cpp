@@ -71,6 +71,7 @@ void GalleryModel::setQuery(const ripen::AssetQuery& query) {
     m_rowByKey.clear();
     m_rowById.clear();
     m_pageRequest = 0; // answers to older requests are ignored from now on
+    m_refreshing = false;
     m_countRequest = 0;
     m_totalCount = -1;
     m_exhausted = false;
@@ -83,6 +84,97 @@ void GalleryModel::setQuery(const ripen::AssetQuery& query) {
 
 void GalleryModel::reload() {
     setQuery(m_query);
+}
+
+void GalleryModel::refresh() {
+    if (!m_loaded || m_pageRequest != 0) {
+        setQuery(m_query); // nothing to keep yet, or a page in flight at a stale offset
+        return;
+    }
+    const bool wasLoading = isLoading();
+    ripen::AssetQuery loaded = m_query;
+    loaded.offset = 0;
+    // Room for what landed since, so the rows already shown are not pushed out.
+    loaded.limit = static_cast<std::int64_t>(m_records.size()) + kPageSize;
+    m_pageRequested = static_cast<int>(loaded.limit);
+    m_refreshing = true;
+    m_pageRequest = m_bridge.queryAssets(loaded);
+    m_countRequest = m_bridge.countAssets(m_query);
+    setLoading(wasLoading);
+}
+
+void GalleryModel::mergeRows(const AssetRecords& fresh) {
+    QHash<qint64, int> freshRow;
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+        freshRow.insert(fresh[i].asset.id, static_cast<int>(i));
+    }
+    // Rows that stay must keep their order, or inserts and removes cannot describe it.
+    int previous = -1;
+    for (const AssetRecord& record : m_records) {
+        const auto it = freshRow.constFind(record.asset.id);
+        if (it != freshRow.constEnd()) {
+            if (*it < previous) {
+                resetRows(fresh);
+                return;
+            }
+            previous = *it;
+        }
+    }
+    // Assets that left the result, bottom up in contiguous runs.
+    for (int row = static_cast<int>(m_records.size()) - 1; row >= 0;) {
+        if (freshRow.contains(m_records[static_cast<std::size_t>(row)].asset.id)) {
+            --row;
+            continue;
+        }
+        const int last = row;
+        while (row >= 0 && !freshRow.contains(m_records[static_cast<std::size_t>(row)].asset.id)) {
+            --row;
+        }
+        beginRemoveRows({}, row + 1, last);
+        m_records.erase(m_records.begin() + row + 1, m_records.begin() + last + 1);
+        endRemoveRows();
+    }
+    // What remains is a subsequence of `fresh`: everything else in it is new.
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < fresh.size();) {
+        if (at < m_records.size() && m_records[at].asset.id == fresh[i].asset.id) {
+            m_records[at++] = fresh[i++];
+            continue;
+        }
+        std::size_t end = i;
+        while (end < fresh.size() &&
+               (at >= m_records.size() || m_records[at].asset.id != fresh[end].asset.id)) {
+            ++end;
+        }
+        const int first = static_cast<int>(at);
+        beginInsertRows({}, first, first + static_cast<int>(end - i) - 1);
+        m_records.insert(m_records.begin() + first, fresh.begin() + static_cast<long>(i),
+                         fresh.begin() + static_cast<long>(end));
+        endInsertRows();
+        at += end - i;
+        i = end;
+    }
+    rebuildRowMaps();
+    if (!m_records.empty()) {
+        emit dataChanged(index(0), index(static_cast<int>(m_records.size()) - 1));
+    }
+}
+
+void GalleryModel::resetRows(const AssetRecords& fresh) {
+    beginResetModel();
+    m_records = fresh;
+    rebuildRowMaps();
+    endResetModel();
+}
+
+void GalleryModel::rebuildRowMaps() {
+    m_rowByKey.clear();
+    m_rowById.clear();
+    for (std::size_t row = 0; row < m_records.size(); ++row) {
+        m_rowByKey.insert(QString::fromStdString(m_records[row].asset.sha256),
+                          static_cast<int>(row));
+        m_rowById.insert(m_records[row].asset.id, static_cast<int>(row));
+    }
 }
 
 const AssetRecord* GalleryModel::recordAt(int row) const {
@@ -235,7 +327,10 @@ void GalleryModel::onAssetsReady(quint64 request, const AssetRecords& records) {
     const bool wasLoading = isLoading();
     // m_pageRequest stays set while rows go in, so that a view or tester reacting to the
     // insertion cannot start a second fetch from a stale offset.
-    if (!records.empty()) {
+    if (m_refreshing) {
+        m_refreshing = false;
+        mergeRows(records);
+    } else if (!records.empty()) {
         const int first = static_cast<int>(m_records.size());
         beginInsertRows({}, first, first + static_cast<int>(records.size()) - 1);
         m_records.reserve(m_records.size() + records.size());
@@ -275,6 +370,7 @@ void GalleryModel::onRequestFailed(quint64 request, const ripen::Error& error) {
     const bool wasLoading = isLoading();
     if (request == m_pageRequest) {
         m_pageRequest = 0;
+        m_refreshing = false;
         m_loaded = true;
         m_exhausted = true; // do not retry in a loop; reload() tries again
     } else {

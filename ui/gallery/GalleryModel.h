@@ -49,6 +49,11 @@ public:
     const ripen::AssetQuery& query() const { return m_query; }
     // Fetches the current query again from the start.
     void reload();
+    // Fetches the loaded rows again and merges them in place: assets that arrived are
+    // inserted where the query puts them and assets that left are removed, so the view
+    // keeps its selection and scroll position while results land. A changed order falls
+    // back to a reload.
+    void refresh();
 
     // Rows matching the query in the catalog; -1 until the count has arrived.
     qint64 totalCount() const { return m_totalCount; }
@@ -91,6 +96,9 @@ private:
     void onThumbnailChanged(const QString& key);
     void onCurationApplied(quint64 request, const ripen::ui::CurationChange& change);
     void setLoading(bool wasLoading);
+    void mergeRows(const ripen::ui::AssetRecords& fresh);
+    void resetRows(const ripen::ui::AssetRecords& fresh);
+    void rebuildRowMaps();
 
     CoreBridge& m_bridge;
     ThumbnailCache& m_thumbnails;
@@ -101,6 +109,7 @@ private:
     QSet<quint64> m_curationRequests; // writes in flight
     quint64 m_pageRequest = 0;        // in flight, 0 when none
     int m_pageRequested = 0;
+    bool m_refreshing = false; // the page in flight replaces the loaded rows (refresh())
     quint64 m_countRequest = 0;
     qint64 m_totalCount = -1;
     bool m_exhausted = false;

@@ -263,7 +263,7 @@ void GalleryView::setScope(const ripen::AssetQuery& scope) {
 void GalleryView::reload() {
     if (m_ready) {
         m_filters->refreshChoices();
-        m_model->reload();
+        m_model->refresh();
     }
 }
 

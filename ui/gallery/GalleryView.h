@@ -43,7 +43,7 @@ public:
     // are used).
     void setScope(const ripen::AssetQuery& scope);
     const ripen::AssetQuery& scope() const { return m_scope; }
-    // Fetches the rows again (after an import, say).
+    // Fetches the rows again (after an import, say), keeping selection and scroll position.
     void reload();
 
     GalleryModel& model() { return *m_model; }
