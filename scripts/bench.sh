@@ -98,3 +98,8 @@ echo
 ./scripts/build.sh ci --target bench_upscale >/dev/null
 # shellcheck disable=SC2086
 ./build/ci/bench/bench_upscale .cache/models ${BENCH_UPSCALE_ARGS:-}
+echo
+# bench_open_check: the start-up quick_check on a 100k-asset library (RELIABILITY.md D6).
+./scripts/build.sh ci --target bench_open_check >/dev/null
+# shellcheck disable=SC2086
+./build/ci/bench/bench_open_check "${size_args[@]}" ${BENCH_OPEN_CHECK_ARGS:-}

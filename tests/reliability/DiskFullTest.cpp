@@ -6,6 +6,7 @@
 #include "common/ResourceLocator.h"
 #include "jobs/JobStore.h"
 #include "providers/ProviderRegistry.h"
+#include "support/OpenAiJobs.h"
 #include "support/Process.h"
 #include "support/QueueInvariants.h"
 #include "support/TempDir.h"
@@ -25,21 +26,6 @@ using namespace ripen::test;
 namespace {
 
 constexpr int kJobs = 12;
-
-void enqueueBatch(const std::filesystem::path& root) {
-    auto library = Library::open(root);
-    REQUIRE(library);
-    auto prices = PriceBook::load(resourceFile("pricebook.json"));
-    REQUIRE(prices);
-    JobStore store(**library);
-    for (int i = 0; i < kJobs; ++i) {
-        GenerationRequest r;
-        r.provider = "openai";
-        r.model = "gpt-image-1";
-        r.prompt = "disk full item " + std::to_string(i);
-        REQUIRE(store.enqueue(r, {}, *prices->estimate(r)));
-    }
-}
 
 // The environment of a ripen-cli whose disk fills up on paths containing `pattern`.
 class FullDisk {
@@ -92,7 +78,7 @@ struct Scenario {
     Scenario() {
         ::setenv("RIPEN_OPENAI_BASE_URL", server.baseUrl().c_str(), 1);
         ::setenv("OPENAI_API_KEY", OpenAiFakeServer::kApiKey, 1);
-        enqueueBatch(root);
+        enqueueOpenAiJobs(root, numberedPrompts("disk full item", kJobs));
     }
     // Requests the server received after `after`, as milliseconds past it. Transfers the
     // runner had started before the disk filled may still arrive (on a loaded machine well

@@ -3,10 +3,8 @@
 // (jobs/), an asset (blobs/) or the catalog, or right after such a rename. After every kill
 // the library must hold no half-written asset, pass integrity_check and keep every job in
 // one consistent state; a final run finishes the batch without generating anything twice.
-#include "catalog/Library.h"
-#include "common/ResourceLocator.h"
 #include "common/Sha256.h"
-#include "jobs/JobStore.h"
+#include "support/OpenAiJobs.h"
 #include "support/Process.h"
 #include "support/QueueInvariants.h"
 #include "support/TempDir.h"
@@ -89,20 +87,7 @@ TEST_CASE("a kill between write, fsync and rename of a result, an asset or the c
     const auto root = dir / "library";
     ::setenv("RIPEN_OPENAI_BASE_URL", server.baseUrl().c_str(), 1);
     ::setenv("OPENAI_API_KEY", OpenAiFakeServer::kApiKey, 1);
-    {
-        auto library = Library::open(root);
-        REQUIRE(library);
-        auto prices = PriceBook::load(resourceFile("pricebook.json"));
-        REQUIRE(prices);
-        JobStore store(**library);
-        for (int i = 0; i < kJobs; ++i) {
-            GenerationRequest r;
-            r.provider = "openai";
-            r.model = "gpt-image-1";
-            r.prompt = "kill during save " + std::to_string(i);
-            REQUIRE(store.enqueue(r, {}, *prices->estimate(r)));
-        }
-    }
+    enqueueOpenAiJobs(root, numberedPrompts("kill during save", kJobs));
     const std::vector<std::string> argv{ripenCli(), "--library", root.string(), "queue", "run"};
     int kills = 0;
     int temps = 0;

@@ -3,15 +3,14 @@
 // the server recovers. The queue's shipped retry policy must spread the retries (no
 // thundering herd when the storm ends), wait at least what Retry-After says, stay within
 // the retry cap, and never resend a paid request whose reply was cut after the server ran it.
-#include "catalog/Library.h"
 #include "common/ResourceLocator.h"
 #include "credits/PriceBook.h"
 #include "jobs/JobRunner.h"
-#include "jobs/JobStore.h"
 #include "providers/ProviderSupport.h"
 #include "providers/openai/OpenAiImagesProvider.h"
 #include "support/BusiestWindow.h"
 #include "support/FakeHttpServer.h"
+#include "support/OpenAiJobs.h"
 #include "support/QueueInvariants.h"
 #include "support/TempDir.h"
 #include "support/TestCredentials.h"
@@ -122,24 +121,11 @@ TEST_CASE("a 429 storm is retried spread out, after Retry-After, within the cap 
     http::HttpClient http;
     auto prices = PriceBook::load(resourceFile("pricebook.json"));
     REQUIRE(prices);
-    {
-        auto library = Library::open(dir / "library");
-        REQUIRE(library);
-        JobStore store(**library);
-        const auto enqueue = [&](const std::string& prompt) {
-            GenerationRequest r;
-            r.provider = "openai";
-            r.model = "gpt-image-1";
-            r.prompt = prompt;
-            REQUIRE(store.enqueue(r, {}, *prices->estimate(r)));
-        };
-        for (int i = 0; i < kStormJobs; ++i) {
-            enqueue("storm job " + std::to_string(i));
-        }
-        for (int i = 0; i < kAmbiguousJobs; ++i) {
-            enqueue("ambiguous job " + std::to_string(i));
-        }
+    auto prompts = numberedPrompts("storm job", kStormJobs);
+    for (const std::string& prompt : numberedPrompts("ambiguous job", kAmbiguousJobs)) {
+        prompts.push_back(prompt);
     }
+    enqueueOpenAiJobs(dir / "library", prompts);
 
     // The shipped policy, not a test-tuned one.
     const JobRunner::Settings settings;

@@ -18,14 +18,6 @@ ProviderFailure failure(Kind kind, std::string message, int status = 0) {
     return ProviderFailure{kind, std::move(message), status, std::nullopt, std::nullopt};
 }
 
-std::string stringField(const nlohmann::json& object, const char* key) {
-    if (!object.is_object()) {
-        return {};
-    }
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // "Prompt outputs failed validation; node 4 (CheckpointLoaderSimple): Value not in list:
 // ckpt_name: 'x.safetensors' not in [...]"
 std::string describeNodeErrors(const nlohmann::json& nodeErrors) {
@@ -35,14 +27,14 @@ std::string describeNodeErrors(const nlohmann::json& nodeErrors) {
     }
     for (const auto& [nodeId, entry] : nodeErrors.items()) {
         text += "; node " + nodeId;
-        if (const auto type = stringField(entry, "class_type"); !type.empty()) {
+        if (const auto type = comfyString(entry, "class_type"); !type.empty()) {
             text += " (" + type + ")";
         }
         const auto errors = entry.is_object() ? entry.find("errors") : entry.end();
         if (entry.is_object() && errors != entry.end() && errors->is_array() && !errors->empty()) {
             const auto& first = errors->front();
-            text += ": " + stringField(first, "message");
-            if (const auto details = stringField(first, "details"); !details.empty()) {
+            text += ": " + comfyString(first, "message");
+            if (const auto details = comfyString(first, "details"); !details.empty()) {
                 text += ": " + details;
             }
         }
@@ -55,8 +47,8 @@ std::string describePromptError(const nlohmann::json& body) {
     std::string text;
     if (body.is_object() && body.contains("error")) {
         const auto& error = body["error"];
-        text = error.is_string() ? error.get<std::string>() : stringField(error, "message");
-        if (const auto details = stringField(error, "details"); !details.empty()) {
+        text = error.is_string() ? error.get<std::string>() : comfyString(error, "message");
+        if (const auto details = comfyString(error, "details"); !details.empty()) {
             text += ": " + details;
         }
     }
@@ -82,11 +74,11 @@ std::string describeExecutionError(const nlohmann::json& status) {
         }
         const auto& data = message[1];
         std::string text = event == "execution_interrupted" ? "interrupted" : "";
-        if (const auto type = stringField(data, "node_type"); !type.empty()) {
+        if (const auto type = comfyString(data, "node_type"); !type.empty()) {
             text += (text.empty() ? "" : " ") + std::string("in node ") +
-                    stringField(data, "node_id") + " (" + type + ")";
+                    comfyString(data, "node_id") + " (" + type + ")";
         }
-        if (const auto what = stringField(data, "exception_message"); !what.empty()) {
+        if (const auto what = comfyString(data, "exception_message"); !what.empty()) {
             text += (text.empty() ? "" : ": ") + what;
         }
         return localsd::clipServerText(text);
@@ -95,6 +87,14 @@ std::string describeExecutionError(const nlohmann::json& status) {
 }
 
 } // namespace
+
+std::string comfyString(const nlohmann::json& object, const char* key) {
+    if (!object.is_object()) {
+        return {};
+    }
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
 
 bool isSafeComfyName(std::string_view name) {
     return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
@@ -121,7 +121,7 @@ ProviderOutcome<QueuedPrompt> readComfyPromptReply(const http::Response& respons
             "ComfyUI refused the workflow" + localsd::clipServerText(describeNodeErrors(*errors))));
     }
     QueuedPrompt queued;
-    queued.promptId = stringField(*body, "prompt_id");
+    queued.promptId = comfyString(*body, "prompt_id");
     if (!isSafeComfyName(queued.promptId)) {
         return std::unexpected(failure(Kind::Ambiguous,
                                        "ComfyUI queued the workflow but its "
@@ -196,7 +196,7 @@ readComfyOutputs(const nlohmann::json& entry, const std::string& promptId, std::
         return std::unexpected(permanentFailure("ComfyUI history entry is not an object"));
     }
     if (const auto status = entry.find("status"); status != entry.end() && status->is_object()) {
-        const std::string statusText = stringField(*status, "status_str");
+        const std::string statusText = comfyString(*status, "status_str");
         const auto completed = status->find("completed");
         const bool done =
             completed == status->end() || !completed->is_boolean() || completed->get<bool>();
@@ -215,8 +215,8 @@ readComfyOutputs(const nlohmann::json& entry, const std::string& promptId, std::
                 continue;
             }
             for (const auto& image : *list) {
-                ComfyOutputFile item{stringField(image, "filename"),
-                                     stringField(image, "subfolder"), stringField(image, "type"),
+                ComfyOutputFile item{comfyString(image, "filename"),
+                                     comfyString(image, "subfolder"), comfyString(image, "type"),
                                      node};
                 // Previews (type "temp") are not results; a name we cannot send back is skipped.
                 if (item.type == "output" && !item.filename.empty() &&

@@ -15,6 +15,9 @@ namespace ripen::providers::comfyui {
 // reply is untrusted: names and ids are checked before they go into a URL, server text is
 // clipped before it reaches a message, and nothing here touches the network or the disk.
 
+// The string `key` of a reply object; empty when it is missing or not a string.
+std::string comfyString(const nlohmann::json& object, const char* key);
+
 // A prompt ComfyUI accepted.
 struct QueuedPrompt {
     std::string promptId;  // safe to put in a URL path: [A-Za-z0-9_-]{1,64}

@@ -22,18 +22,6 @@ using localsd::permanentFailure;
 
 constexpr std::size_t kMaxNameLength = 1024;
 
-ProviderFailure failure(Kind kind, std::string message, int status = 0) {
-    return ProviderFailure{kind, std::move(message), status, std::nullopt, std::nullopt};
-}
-
-std::string stringField(const nlohmann::json& object, const char* key) {
-    if (!object.is_object()) {
-        return {};
-    }
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // RFC 3986 query value: everything but unreserved characters is %-encoded, so hostile
 // names such as "../../x" or "a&type=input" reach the server as the literal text they were.
 std::string percentEncode(std::string_view text) {
@@ -132,7 +120,7 @@ ComfyUiProvider::loadTemplate(const GenerationRequest& request) const {
         const Kind kind =
             workflow.error().code == ErrorCode::NotFound ? Kind::NotConfigured : Kind::Permanent;
         return std::unexpected(
-            failure(kind, "ComfyUI template \"" + *name + "\": " + workflow.error().message));
+            failureOf(kind, "ComfyUI template \"" + *name + "\": " + workflow.error().message));
     }
     return std::move(*workflow);
 }
@@ -169,13 +157,13 @@ ComfyUiProvider::upload(const ProviderContext& context, const std::filesystem::p
     if (!body) {
         return std::unexpected(permanentFailure(body.error().message));
     }
-    const std::string name = stringField(*body, "name");
+    const std::string name = comfyString(*body, "name");
     const auto subfolderIt = body->is_object() ? body->find("subfolder") : body->end();
     if (name.empty() || name.size() > kMaxNameLength ||
         (subfolderIt != body->end() && !subfolderIt->is_string())) {
         return std::unexpected(permanentFailure("ComfyUI upload reply has no usable \"name\""));
     }
-    const std::string subfolder = stringField(*body, "subfolder");
+    const std::string subfolder = comfyString(*body, "subfolder");
     Upload result;
     result.reference = subfolder.empty() ? name : subfolder + "/" + name;
     result.serverReply = {{"name", name}, {"subfolder", subfolder}};

@@ -1,0 +1,127 @@
+// bench_open_check: what the start-up integrity check (RELIABILITY.md D6: PRAGMA
+// quick_check on its own read-only connection, CatalogBackup::checkAtStartup) costs every
+// ripen-cli command and every GUI start on a big library, against opening the library
+// without it. Warm: the catalog file in the page cache, as for back-to-back CLI commands.
+// Cold: the file evicted first (posix_fadvise DONTNEED), as after a reboot.
+// Target (RELIABILITY.md D6): quick_check <= 1 s on a 200 MB catalog.
+
+#include "BenchCommon.h"
+#include "CommandLine.h"
+#include "SyntheticAssets.h"
+#include "catalog/CatalogBackup.h"
+#include "catalog/Library.h"
+
+#include <algorithm>
+#include <fcntl.h>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <iterator>
+#include <unistd.h>
+
+namespace rb = ripen::bench;
+using ripen::bench::orThrow;
+
+namespace {
+
+constexpr int kGeneratorVersion = 1;
+
+std::string readText(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Builds (or reuses) a library of `assets` synthetic rows and returns its root. Setup, not
+// a measurement: built with synchronous=OFF.
+std::filesystem::path ensureLibrary(std::int64_t assets, std::uint64_t seed) {
+    const auto root = rb::cacheRoot() /
+                      ("open-check-n" + std::to_string(assets) + "-seed" + std::to_string(seed)) /
+                      "library";
+    const auto stamp = root.parent_path() / "library.stamp";
+    const std::string expected = "generator=" + std::to_string(kGeneratorVersion) + "\n";
+    if (std::filesystem::exists(stamp) && readText(stamp) == expected) {
+        std::cout << "library: " << assets << " assets, cached in " << root.string() << "\n";
+        return root;
+    }
+    std::filesystem::remove_all(root.parent_path());
+    auto library = orThrow(ripen::Library::open(root), "Library::open " + root.string());
+    auto& db = library->catalog().database();
+    orThrow(db.exec("PRAGMA synchronous = OFF"), "synchronous=OFF");
+    const rb::SyntheticAssets source(seed);
+    const auto start = rb::Clock::now();
+    for (std::int64_t i = 0; i < assets; ++i) {
+        orThrow(library->catalog().addAsset(source.make(i)), "addAsset " + std::to_string(i));
+    }
+    orThrow(db.exec("PRAGMA wal_checkpoint(TRUNCATE)"), "checkpoint");
+    std::ofstream(stamp) << expected;
+    std::cout << "library: built " << assets << " assets in "
+              << rb::formatFixed(rb::secondsSince(start), 1) << " s (setup)\n";
+    return root;
+}
+
+void evict(const std::filesystem::path& file) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+        ::close(fd);
+    }
+}
+
+void report(const std::string& what, int runs, const std::function<void()>& before,
+            const std::function<void()>& call) {
+    std::vector<double> samples;
+    for (int r = 0; r < runs; ++r) {
+        before();
+        const auto start = rb::Clock::now();
+        call();
+        samples.push_back(rb::secondsSince(start));
+    }
+    std::sort(samples.begin(), samples.end());
+    std::cout << "| " << what << " | " << rb::formatDuration(rb::median(samples)) << " | "
+              << rb::formatDuration(samples.front()) << " | " << rb::formatDuration(samples.back())
+              << " |\n";
+}
+
+int run(int argc, char** argv) {
+    const rb::CommandLine args(argc, argv, {"--assets", "--runs", "--seed"}, {"--quick"});
+    const std::int64_t assets = args.number("--assets", args.has("--quick") ? 20'000 : 100'000);
+    const int runs = static_cast<int>(args.number("--runs", 7));
+    const auto seed = static_cast<std::uint64_t>(args.number("--seed", 42));
+    std::cout << "## bench_open_check\n\nmachine: " << rb::machineDescription()
+              << "; load average at start: " << readText("/proc/loadavg");
+    const auto root = ensureLibrary(assets, seed);
+    const auto catalogFile = root / "catalog.sqlite";
+    std::cout << "catalog: "
+              << rb::formatFixed(std::filesystem::file_size(catalogFile) / 1048576.0, 1) << " MiB, "
+              << runs << " runs each\n\n"
+              << "| step | median | min | max |\n|---|---|---|---|\n";
+    const auto nothing = [] {
+    };
+    const auto check = [&] {
+        orThrow(ripen::CatalogBackup::checkAtStartup(root), "checkAtStartup");
+    };
+    const auto open = [&] {
+        orThrow(ripen::Library::open(root), "Library::open");
+    };
+    const auto openChecked = [&] {
+        orThrow(ripen::CatalogBackup::openChecked(root), "openChecked");
+    };
+    report("quick_check, warm", runs, nothing, check);
+    report(
+        "quick_check, cold", runs, [&] { evict(catalogFile); }, check);
+    report("Library::open without the check, warm", runs, nothing, open);
+    report("openChecked (open + quick_check), warm", runs, nothing, openChecked);
+    std::cout << "\nload average at end: " << readText("/proc/loadavg");
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "bench_open_check: " << e.what() << "\n";
+        return 1;
+    }
+}
