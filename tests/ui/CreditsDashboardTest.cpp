@@ -14,6 +14,9 @@
 #include "tools/WidgetScreenshot.h"
 
 #include <QAbstractItemModelTester>
+#include <QBarCategoryAxis>
+#include <QChart>
+#include <QChartView>
 #include <QImage>
 #include <QPainter>
 #include <QSignalSpy>
@@ -274,6 +277,22 @@ TEST_CASE("Every dashboard figure is the one ripen-cli credits report prints", "
         CHECK(cell(spend, static_cast<int>(i), 1) == q(monthly[i]["key"]));
         CHECK(cell(spend, static_cast<int>(i), 2) == q(monthly[i]["usd"]));
     }
+
+    // By day, six weeks of bars: the chart draws the last 31 days (and the queued bar),
+    // the Spend tab every day the report prints.
+    refreshed.clear();
+    dashboard.setBucket(SpendBucket::Day);
+    REQUIRE(waitUntil([&] { return !dashboard.isBusy() && refreshed.count() > 0; }, 20000));
+    const auto daily = cliReport(f, {"--bucket", "day", "--group", "stage"})["overview"];
+    CHECK(spend.rowCount() == static_cast<int>(daily["series"].size() + daily["forecast"].size()));
+    QChart* chart = dashboard.spendChart().chart();
+    auto* days = qobject_cast<QBarCategoryAxis*>(chart->axes(Qt::Horizontal).value(0));
+    REQUIRE(days != nullptr);
+    REQUIRE(days->count() == 32);
+    CHECK(days->at(0) == "2026-10-23");
+    CHECK(days->at(30) == "2026-11-22");
+    CHECK(days->at(31) == "queued");
+    CHECK(chart->title().contains("last 31 days"));
 }
 
 TEST_CASE("The credit dashboard renders its charts with real data", "[ui][credits][screenshot]") {

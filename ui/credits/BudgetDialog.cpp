@@ -1,5 +1,7 @@
 #include "credits/BudgetDialog.h"
 
+#include "credits/DialogWarning.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -13,7 +15,8 @@ namespace ripen::ui {
 BudgetDialog::BudgetDialog(const QStringList& projects, const QStringList& clients, QWidget* parent)
     : QDialog(parent), m_projects(projects), m_clients(clients), m_scope(new QComboBox(this)),
       m_name(new QComboBox(this)), m_limit(new QLineEdit(this)),
-      m_noCap(new QCheckBox(tr("No cap (remove the budget)"), this)), m_error(new QLabel(this)) {
+      m_noCap(new QCheckBox(tr("No cap (remove the budget)"), this)),
+      m_error(makeDialogWarning(this, QStringLiteral("budgetError"))) {
     setObjectName(QStringLiteral("budgetDialog"));
     setWindowTitle(tr("Set Budget"));
     m_scope->addItem(tr("Project"), QStringLiteral("project"));
@@ -24,12 +27,6 @@ BudgetDialog::BudgetDialog(const QStringList& projects, const QStringList& clien
     m_name->setToolTip(tr("An existing project or client, or a new name to create it"));
     m_limit->setPlaceholderText(tr("e.g. 250 or 12.50"));
     m_limit->setToolTip(tr("The hard cap in USD: the next job that would cross it is refused"));
-    m_error->setObjectName(QStringLiteral("budgetError"));
-    m_error->setWordWrap(true);
-    QPalette warn = m_error->palette();
-    warn.setColor(QPalette::WindowText, QColor(0xf2, 0xa3, 0x3a)); // the dashboard's warning
-    m_error->setPalette(warn);
-    m_error->hide();
 
     auto* limitRow = new QWidget(this);
     auto* limitLayout = new QHBoxLayout(limitRow);

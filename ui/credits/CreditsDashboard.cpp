@@ -94,6 +94,20 @@ QString qualifiers(const Price& p) {
     return parts.join(QLatin1Char(' '));
 }
 
+// How many of the latest buckets the spend chart draws: a month of days, half a year of
+// weeks, two years of months.
+int chartBuckets(SpendBucket bucket) {
+    switch (bucket) {
+    case SpendBucket::Day:
+        return 31;
+    case SpendBucket::Week:
+        return 26;
+    case SpendBucket::Month:
+        return 24;
+    }
+    return 26;
+}
+
 } // namespace
 
 CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
@@ -282,7 +296,19 @@ void CreditsDashboard::fillSpend(const CreditsSnapshot& s) {
     m_spend->setRows(std::move(rows));
     std::ranges::sort(buckets);
     buckets.erase(std::unique(buckets.begin(), buckets.end()), buckets.end());
+    // The chart draws the latest buckets only: hundreds of bars and axis labels are
+    // unreadable and cost the GUI thread most of a refresh; the table keeps every bucket.
+    const auto shown = static_cast<std::size_t>(chartBuckets(s.overview.request.bucket));
+    const bool truncated = buckets.size() > shown;
+    if (truncated) {
+        buckets.erase(buckets.begin(), buckets.end() - static_cast<std::ptrdiff_t>(shown));
+    }
     m_spendBuckets = buckets;
+    m_spendChart->chart()->setTitle(
+        truncated ? tr("Spend over time (USD), the last %1 %2s; every %2 in the Spend tab")
+                        .arg(shown)
+                        .arg(QString::fromStdString(toString(s.overview.request.bucket)))
+                  : tr("Spend over time (USD)"));
     std::ranges::sort(groups);
     groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
 

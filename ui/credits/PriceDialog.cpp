@@ -1,5 +1,7 @@
 #include "credits/PriceDialog.h"
 
+#include "credits/DialogWarning.h"
+
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -26,18 +28,13 @@ QString describe(const Price& p) {
 } // namespace
 
 PriceDialog::PriceDialog(const Price& price, QWidget* parent)
-    : QDialog(parent), m_price(price), m_amount(new QLineEdit(this)), m_error(new QLabel(this)) {
+    : QDialog(parent), m_price(price), m_amount(new QLineEdit(this)),
+      m_error(makeDialogWarning(this, QStringLiteral("priceError"))) {
     setObjectName(QStringLiteral("priceDialog"));
     setWindowTitle(tr("Change Price"));
     m_amount->setText(text(formatMicros(price.amount)));
     m_amount->selectAll();
     m_amount->setToolTip(tr("Your price; the next estimate, reservation and budget check use it"));
-    m_error->setObjectName(QStringLiteral("priceError"));
-    m_error->setWordWrap(true);
-    QPalette warn = m_error->palette();
-    warn.setColor(QPalette::WindowText, QColor(0xf2, 0xa3, 0x3a)); // the dashboard's warning
-    m_error->setPalette(warn);
-    m_error->hide();
 
     auto* amountRow = new QWidget(this);
     auto* amountLayout = new QHBoxLayout(amountRow);
