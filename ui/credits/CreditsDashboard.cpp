@@ -78,6 +78,9 @@ QTableView* makeTable(CreditsTableModel* model) {
     table->verticalHeader()->hide();
     table->horizontalHeader()->setStretchLastSection(true);
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Fitting columns to every row measures thousands of spend rows on the GUI thread at
+    // each refresh; the first rows' figures are as wide as the rest's.
+    table->horizontalHeader()->setResizeContentsPrecision(64);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setAlternatingRowColors(true);
