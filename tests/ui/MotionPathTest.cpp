@@ -5,6 +5,7 @@
 // core's probe.
 #include "CoreBridge.h"
 #include "EditorTestSupport.h"
+#include "MotionRig.h"
 #include "ProductionTestSupport.h"
 #include "UiTestSupport.h"
 #include "motion/ConsistencyStrip.h"
@@ -32,33 +33,19 @@
 #include <fstream>
 #include <iterator>
 
+using ripen::test::MotionRig;
+using ripen::test::openAndWait;
 using ripen::test::waitUntil;
 using ripen::ui::MotionView;
 using ripen::ui::PathEditor;
 
 namespace {
 
-// A library holding one 1600x900 still; the queue has Kling on a loopback fake.
-struct PathRig {
-    ripen::test::KlingFakeServer kling;
-    ripen::test::ImageLibraryRig library{
-        QSize(1600, 900),
-        [](ripen::ProviderRegistry& registry) {
-            registry.add(std::make_unique<ripen::providers::kling::KlingProvider>(), {2, 600});
-        },
-        {{"kling", {{kling.baseUrl()}, 0, 0}}},
-        {{"KLING_ACCESS_KEY", ripen::test::KlingFakeServer::kAccessKey},
-         {"KLING_SECRET_KEY", ripen::test::KlingFakeServer::kSecretKey}}};
-};
-
 void openView(MotionView& view, ripen::AssetId id) {
     view.resize(1180, 720);
     view.show();
     REQUIRE(QTest::qWaitForWindowExposed(&view));
-    view.openAsset(id);
-    REQUIRE(waitUntil(
-        [&] { return view.hasKeyframe() && view.player().frameCount() > 0 && !view.isBusy(); },
-        30000));
+    openAndWait(view, id);
 }
 
 QPoint at(PathEditor& editor, double x, double y) {
@@ -93,7 +80,7 @@ void choose(QComboBox& box, const QString& text) {
 
 TEST_CASE("A keyframed path is drawn with the mouse, previewed, saved and rendered",
           "[ui][motion][path]") {
-    PathRig rig;
+    MotionRig rig;
     MotionView view(*rig.library.bridge);
     openView(view, rig.library.image);
 
@@ -224,7 +211,7 @@ TEST_CASE("A keyframed path is drawn with the mouse, previewed, saved and render
 
 TEST_CASE("A clip is cut at its scene change and at in/out points, reframed, into segments",
           "[ui][motion][cut]") {
-    PathRig rig;
+    MotionRig rig;
     rig.kling.setProcessingPolls(0);
     // What Kling returns: 2.4 s at 25 fps, one scene for 1.2 s, then another.
     const cv::Mat first = ripen::test::makeTexturedStill(440, 180, 1);

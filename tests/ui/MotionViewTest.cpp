@@ -6,6 +6,7 @@
 #include "CoreBridge.h"
 #include "EditorTestSupport.h"
 #include "MainWindow.h"
+#include "MotionRig.h"
 #include "ProductionTestSupport.h"
 #include "UiTestSupport.h"
 #include "catalog/Library.h"
@@ -31,39 +32,12 @@
 #include <fstream>
 #include <iterator>
 
+using ripen::test::MotionRig;
+using ripen::test::openAndWait;
 using ripen::test::waitUntil;
 using ripen::ui::CoreBridge;
 using ripen::ui::MotionView;
 
-namespace {
-
-// A library holding one 1600x900 still; the queue has Kling, pointed at a loopback fake.
-struct MotionRig {
-    ripen::test::KlingFakeServer kling;
-    ripen::test::ImageLibraryRig library{
-        QSize(1600, 900),
-        [](ripen::ProviderRegistry& registry) {
-            registry.add(std::make_unique<ripen::providers::kling::KlingProvider>(), {2, 600});
-        },
-        {{"kling", {{kling.baseUrl()}, 0, 0}}},
-        {{"KLING_ACCESS_KEY", ripen::test::KlingFakeServer::kAccessKey},
-         {"KLING_SECRET_KEY", ripen::test::KlingFakeServer::kSecretKey}}};
-    CoreBridge& bridge = *library.bridge;
-    ripen::AssetId still = library.image;
-
-    std::vector<ripen::Asset> videosOf(ripen::AssetId id) const {
-        return library.childrenOf(id, ripen::AssetKind::Video);
-    }
-};
-
-void openAndWait(MotionView& view, ripen::AssetId id) {
-    view.openAsset(id);
-    REQUIRE(waitUntil(
-        [&] { return view.hasKeyframe() && view.player().frameCount() > 0 && !view.isBusy(); },
-        30000));
-}
-
-} // namespace
 
 TEST_CASE("A camera move previews live and renders to an MP4 clip of the keyframe",
           "[ui][motion]") {
