@@ -38,7 +38,6 @@ using ripen::test::waitUntil;
 using ripen::ui::CoreBridge;
 using ripen::ui::MotionView;
 
-
 TEST_CASE("A camera move previews live and renders to an MP4 clip of the keyframe",
           "[ui][motion]") {
     MotionRig rig;
