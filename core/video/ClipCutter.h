@@ -74,7 +74,8 @@ Result<std::vector<double>> cutPointsFor(const std::filesystem::path& clip, cons
 // Segments cover the clip: their frame counts add up to the clip's. The clip's audio, if
 // any, is carried into every segment: its packets are copied (both paths), each to the
 // segment its middle falls in, so a segment's audio lasts as long as its video within
-// one audio frame. A clip without audio gives segments without audio.
+// one audio frame. A clip without audio gives segments without audio, and so
+// does one whose audio codec MP4 cannot hold (PCM from a MOV), rather than no segments.
 // Each file appears complete or not at all; on an error the finished ones stay.
 Result<std::vector<CutSegment>> cutClip(const std::filesystem::path& clip, const CutPlan& plan,
                                         const std::filesystem::path& outDir,

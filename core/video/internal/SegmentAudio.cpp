@@ -23,6 +23,12 @@ Result<std::unique_ptr<SegmentAudio>> SegmentAudio::open(const std::filesystem::
         return std::unique_ptr<SegmentAudio>();
     }
     AVStream* stream = (*context)->streams[index];
+    // Copying is all this does; a codec MP4 cannot hold (PCM from a MOV, say) would fail
+    // the whole cut at the header, so such a clip is cut as before, without its sound.
+    if (avformat_query_codec(av_guess_format("mp4", nullptr, nullptr), stream->codecpar->codec_id,
+                             FF_COMPLIANCE_NORMAL) != 1) {
+        return std::unique_ptr<SegmentAudio>();
+    }
     std::unique_ptr<SegmentAudio> audio(new SegmentAudio(std::move(*context), stream, originSeconds,
                                                          escapeInvalidUtf8(clip.native())));
     if (!audio->m_pending) {

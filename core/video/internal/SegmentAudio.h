@@ -15,8 +15,9 @@ namespace ripen::ffmpeg {
 // that writes the segments in order. The packets are copied, never decoded: see cutClip.
 class SegmentAudio {
 public:
-    // nullptr when `clip` has no audio stream. `originSeconds` is the clip's time 0 on the
-    // container's clock (the video's first timestamp), so audio and video line up.
+    // nullptr when `clip` has no audio stream, or one in a codec MP4 cannot carry. `originSeconds`
+    // is the clip's time 0 on the container's clock (the video's first timestamp), so audio and
+    // video line up.
     static Result<std::unique_ptr<SegmentAudio>> open(const std::filesystem::path& clip,
                                                       double originSeconds);
 
