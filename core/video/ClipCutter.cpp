@@ -5,6 +5,7 @@
 #include "video/VideoFrameReader.h"
 #include "video/internal/FfmpegSupport.h"
 #include "video/internal/Mp4Output.h"
+#include "video/internal/SegmentAudio.h"
 #include "video/internal/VideoStream.h"
 
 #include <algorithm>
@@ -114,6 +115,18 @@ struct PlannedSegment {
     std::size_t end = 0;
     bool copy = false;
     std::filesystem::path file;
+    std::filesystem::path videoFile; // where the video goes first: `file` unless audio follows
+};
+
+// Removes the video-only intermediates however cutting ends.
+struct IntermediateFiles {
+    std::vector<std::filesystem::path> paths;
+    ~IntermediateFiles() {
+        for (const auto& path : paths) {
+            std::error_code ignored;
+            std::filesystem::remove(path, ignored);
+        }
+    }
 };
 
 std::string segmentName(const std::string& baseName, std::size_t index) {
@@ -156,21 +169,13 @@ Status copySegments(const std::filesystem::path& clip, const PacketTable& table,
         if (!segments[i].copy) {
             continue;
         }
-        auto output = Mp4Output::create(segments[i].file);
+        auto output = Mp4Output::create(segments[i].videoFile);
         if (!output) {
             return std::unexpected(output.error());
         }
-        AVStream* stream = avformat_new_stream((*output)->context(), nullptr);
-        if (stream == nullptr) {
-            return fail(ErrorCode::Internal, "out of memory");
+        if (auto stream = addStreamLike((*output)->context(), input->stream); !stream) {
+            return std::unexpected(stream.error());
         }
-        if (const int rc = avcodec_parameters_copy(stream->codecpar, input->stream->codecpar);
-            rc < 0) {
-            return std::unexpected(toError(rc, "cannot copy the stream description"));
-        }
-        stream->codecpar->codec_tag = 0; // let the MP4 muxer pick the tag for the codec
-        stream->time_base = input->stream->time_base;
-        stream->avg_frame_rate = input->stream->avg_frame_rate;
         if (auto ok = (*output)->writeHeader(); !ok) {
             return ok;
         }
@@ -261,7 +266,7 @@ Status reencodeSegments(const std::filesystem::path& clip, const PacketTable& ta
             continue;
         }
         if (!writer) {
-            auto created = H264Mp4Writer::create(segments[segment].file, settings);
+            auto created = H264Mp4Writer::create(segments[segment].videoFile, settings);
             if (!created) {
                 return std::unexpected(created.error());
             }
@@ -280,6 +285,59 @@ Status reencodeSegments(const std::filesystem::path& clip, const PacketTable& ta
                         static_cast<std::int64_t>(table.frames.size()), "re-encoding");
     }
     return writer ? writer->finish() : Status{};
+}
+
+// Writes `s.file`: the video of `s.videoFile`, packet for packet, with the clip's audio for
+// [startSeconds, endSeconds) (to the end when nullopt).
+Status muxWithAudio(const PlannedSegment& s, double startSeconds, std::optional<double> endSeconds,
+                    SegmentAudio& audio) {
+    auto input = openVideoStream(s.videoFile);
+    if (!input) {
+        return std::unexpected(input.error());
+    }
+    auto output = Mp4Output::create(s.file);
+    if (!output) {
+        return std::unexpected(output.error());
+    }
+    auto video = addStreamLike((*output)->context(), input->stream);
+    if (!video) {
+        return std::unexpected(video.error());
+    }
+    auto sound = audio.addStream((*output)->context());
+    if (!sound) {
+        return std::unexpected(sound.error());
+    }
+    if (auto ok = (*output)->writeHeader(); !ok) {
+        return ok;
+    }
+    PacketPtr packet(av_packet_alloc());
+    if (!packet) {
+        return fail(ErrorCode::Internal, "out of memory");
+    }
+    while (true) {
+        const int rc = av_read_frame(input->context.get(), packet.get());
+        if (rc == AVERROR_EOF) {
+            break;
+        }
+        if (rc < 0) {
+            return std::unexpected(
+                toError(rc, "cannot read " + escapeInvalidUtf8(s.videoFile.native())));
+        }
+        if (packet->stream_index != input->stream->index) {
+            av_packet_unref(packet.get());
+            continue;
+        }
+        packet->stream_index = (*video)->index;
+        packet->pos = -1;
+        av_packet_rescale_ts(packet.get(), input->stream->time_base, (*video)->time_base);
+        if (auto ok = (*output)->write(packet.get()); !ok) {
+            return ok;
+        }
+    }
+    if (auto ok = audio.writeSegment(startSeconds, endSeconds, **output, *sound); !ok) {
+        return ok;
+    }
+    return (*output)->finish();
 }
 
 } // namespace
@@ -419,6 +477,12 @@ Result<std::vector<CutSegment>> cutClip(const std::filesystem::path& clip, const
         }
     }
     bounds.push_back(table->frames.size());
+    const double origin = static_cast<double>(table->frames.front().pts) * av_q2d(table->timeBase);
+    auto audio = SegmentAudio::open(clip, origin);
+    if (!audio) {
+        return std::unexpected(audio.error());
+    }
+    IntermediateFiles intermediates;
     std::vector<PlannedSegment> segments;
     bool anyCopy = false;
     bool anyEncode = false;
@@ -429,6 +493,11 @@ Result<std::vector<CutSegment>> cutClip(const std::filesystem::path& clip, const
         s.copy = !plan.aspect && table->frames[s.first].key &&
                  (s.end == table->frames.size() || table->frames[s.end].key);
         s.file = outDir / segmentName(baseName, k);
+        s.videoFile = s.file;
+        if (*audio) {
+            s.videoFile = outDir / ("." + segmentName(baseName, k) + ".video-only.mp4");
+            intermediates.paths.push_back(s.videoFile);
+        }
         anyCopy = anyCopy || s.copy;
         anyEncode = anyEncode || !s.copy;
         segments.push_back(std::move(s));
@@ -440,6 +509,22 @@ Result<std::vector<CutSegment>> cutClip(const std::filesystem::path& clip, const
     }
     if (anyEncode) {
         if (auto ok = reencodeSegments(clip, *table, plan, segments, progress); !ok) {
+            return std::unexpected(ok.error());
+        }
+    }
+    // Why the audio is copied, not re-encoded, even into re-encoded segments: AAC frames
+    // decode on their own (bar the overlap with the frame before, so a later segment's first
+    // ~21 ms fade in), copying costs no generation loss and no second encoder, and the
+    // segment's audio still ends within half a frame of its video. The audio joins after
+    // the video is cut, so both cutting paths share it.
+    for (std::size_t k = 0; *audio && k < segments.size(); ++k) {
+        if (progress.cancelled()) {
+            return fail(ErrorCode::Cancelled, "cutting cancelled");
+        }
+        const PlannedSegment& s = segments[k];
+        const std::optional<double> end =
+            k + 1 < segments.size() ? std::optional<double>(table->seconds(s.end)) : std::nullopt;
+        if (auto ok = muxWithAudio(s, table->seconds(s.first), end, **audio); !ok) {
             return std::unexpected(ok.error());
         }
     }

@@ -71,7 +71,11 @@ Result<std::vector<double>> cutPointsFor(const std::filesystem::path& clip, cons
 // inside a GOP and copying its remainder ("smart render") would splice two encoders'
 // parameter sets into one MP4 track, which players handle unevenly, so Ripen does not.
 // Ripen's own renders put a keyframe on every second, so whole-second cuts copy.
-// Segments cover the clip: their frame counts add up to the clip's. Audio is not carried.
+// Segments cover the clip: their frame counts add up to the clip's. The clip's audio, if
+// any, is carried into every segment: its packets are copied (both paths), each to the
+// segment its middle falls in, so a segment's audio lasts as long as its video within
+// one audio frame. A clip without audio gives segments without audio, and so
+// does one whose audio codec MP4 cannot hold (PCM from a MOV), rather than no segments.
 // Each file appears complete or not at all; on an error the finished ones stay.
 Result<std::vector<CutSegment>> cutClip(const std::filesystem::path& clip, const CutPlan& plan,
                                         const std::filesystem::path& outDir,

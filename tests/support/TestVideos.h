@@ -17,6 +17,15 @@ cv::Mat makeTexturedStill(int width, int height, int seed);
 void writeTestClip(const std::filesystem::path& path, int width, int height, int fps, int frames,
                    const std::function<cv::Mat(int)>& draw);
 
+// Like writeTestClip, plus a mono 48 kHz AAC track (libavcodec's aac encoder) of a sine at
+// `toneHz`, exactly as long as the video (the last AAC frame is a short one).
+void writeTestClipWithTone(const std::filesystem::path& path, int width, int height, int fps,
+                           int frames, const std::function<cv::Mat(int)>& draw,
+                           double toneHz = 440);
+
+// The duration of the first audio stream as libavformat reads it; nullopt without audio.
+std::optional<double> audioSeconds(const std::filesystem::path& path);
+
 // PSNR of the grey (luma) versions, in dB: what H.264's 4:2:0 chroma does not blur.
 double lumaPsnr(const cv::Mat& a, const cv::Mat& b);
 

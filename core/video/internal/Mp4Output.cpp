@@ -64,4 +64,18 @@ Status Mp4Output::finish() {
     return m_file.commit();
 }
 
+Result<AVStream*> addStreamLike(AVFormatContext* muxer, const AVStream* source) {
+    AVStream* stream = avformat_new_stream(muxer, nullptr);
+    if (stream == nullptr) {
+        return fail(ErrorCode::Internal, "out of memory");
+    }
+    if (const int rc = avcodec_parameters_copy(stream->codecpar, source->codecpar); rc < 0) {
+        return std::unexpected(toError(rc, "cannot copy the stream description"));
+    }
+    stream->codecpar->codec_tag = 0; // another container's tag may mean nothing in MP4
+    stream->time_base = source->time_base;
+    stream->avg_frame_rate = source->avg_frame_rate;
+    return stream;
+}
+
 } // namespace ripen::ffmpeg

@@ -36,4 +36,8 @@ private:
     bool m_finished = false;
 };
 
+// Adds to `muxer` a stream described like `source` (codec, parameters, time base), for
+// copying `source`'s packets. The MP4 muxer picks the codec tag itself.
+Result<AVStream*> addStreamLike(AVFormatContext* muxer, const AVStream* source);
+
 } // namespace ripen::ffmpeg

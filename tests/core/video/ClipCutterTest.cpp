@@ -31,6 +31,15 @@ std::filesystem::path makeSource(const test::TempDir& dir) {
     return path;
 }
 
+// The same clip with a 440 Hz tone, as a Veo clip with sound would have.
+std::filesystem::path makeSourceWithTone(const test::TempDir& dir) {
+    const cv::Mat still = test::makeTexturedStill(320 + 2 * kFrames, 180, 3);
+    const auto path = dir / "toned.mp4";
+    test::writeTestClipWithTone(path, 320, 180, kFps, kFrames,
+                                [&](int i) { return slidingFrame(still, i); });
+    return path;
+}
+
 CutPlan planFor(std::vector<double> cuts, std::optional<double> aspect = std::nullopt,
                 CropAnchor anchor = CropAnchor::Center) {
     CutPlan plan;
@@ -84,7 +93,65 @@ void checkCoverage(const std::vector<CutSegment>& segments, int width, int heigh
     }
 }
 
+// Every segment has a sound track as long as its video, within one AAC frame (1024
+// samples at 48 kHz) and one video frame; the outDir holds nothing but the segments.
+void checkAudio(const std::vector<CutSegment>& segments, const std::filesystem::path& outDir) {
+    for (const CutSegment& s : segments) {
+        INFO(s.file.string());
+        auto info = probeVideo(s.file);
+        REQUIRE(info);
+        CHECK(info->hasAudio);
+        const auto audio = test::audioSeconds(s.file);
+        REQUIRE(audio);
+        CHECK(*audio == Approx(s.frames / double(kFps)).margin(1024.0 / 48000 + 1.0 / kFps));
+    }
+    const auto files = std::distance(std::filesystem::directory_iterator(outDir),
+                                     std::filesystem::directory_iterator());
+    CHECK(files == static_cast<std::ptrdiff_t>(segments.size()));
+}
+
 } // namespace
+
+TEST_CASE("Cut segments keep the clip's sound, copied, re-encoded or reframed",
+          "[video][cut][audio]") {
+    test::TempDir dir;
+    const auto source = makeSourceWithTone(dir);
+    REQUIRE(probeVideo(source)->hasAudio);
+    SECTION("cuts on keyframes copy video and sound") {
+        const auto segments = cut(source, planFor({1, 2}), dir / "out");
+        REQUIRE(segments.size() == 3);
+        for (const CutSegment& s : segments) {
+            CHECK(s.streamCopied);
+        }
+        checkCoverage(segments, 320, 180);
+        checkAudio(segments, dir / "out");
+    }
+    SECTION("cuts between keyframes re-encode the video and keep the sound") {
+        const auto segments = cut(source, planFor({0.5, 1.7}), dir / "out");
+        REQUIRE(segments.size() == 3);
+        CHECK_FALSE(segments[1].streamCopied);
+        checkCoverage(segments, 320, 180);
+        checkAudio(segments, dir / "out");
+    }
+    SECTION("a reframe keeps the sound") {
+        const auto segments = cut(source, planFor({1, 2}, 9.0 / 16), dir / "out");
+        REQUIRE(segments.size() == 3);
+        checkCoverage(segments, 100, 180);
+        checkAudio(segments, dir / "out");
+    }
+}
+
+TEST_CASE("A silent clip gives silent segments", "[video][cut][audio]") {
+    test::TempDir dir;
+    const auto source = makeSource(dir);
+    for (const CutSegment& s : cut(source, planFor({0.5, 2}), dir / "out")) {
+        INFO(s.file.string());
+        auto info = probeVideo(s.file);
+        REQUIRE(info);
+        CHECK_FALSE(info->hasAudio);
+        CHECK_FALSE(test::audioSeconds(s.file));
+    }
+}
 
 TEST_CASE("Cuts on keyframes are stream-copied and cover the clip", "[video][cut]") {
     test::TempDir dir;
