@@ -284,16 +284,23 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
                                      done});
             continue;
         }
+        // Wake when the next retry falls due, also while other jobs run: waking only at the
+        // tick or when a worker finishes would send every retry due meanwhile at once, the
+        // herd a jittered Retry-After is meant to avoid. A job already due that found no
+        // free slot waits for a worker to finish (or the tick) instead of spinning.
         std::int64_t waitMs = m_settings.idleTick.count();
-        if (workers.empty()) {
-            auto due = store.nextDueMs(all, !m_paused);
-            if (!due) {
-                return std::unexpected(due.error());
+        auto due = store.nextDueMs(all, !m_paused);
+        if (!due) {
+            return std::unexpected(due.error());
+        }
+        if (!*due && workers.empty()) {
+            break; // nothing runnable is left
+        }
+        if (*due) {
+            const std::int64_t untilDue = **due - unixMillis();
+            if (untilDue > 0 || workers.empty()) {
+                waitMs = std::clamp<std::int64_t>(untilDue, 1, m_settings.idleTick.count());
             }
-            if (!*due) {
-                break; // nothing runnable is left
-            }
-            waitMs = std::clamp<std::int64_t>(**due - unixMillis(), 1, m_settings.idleTick.count());
         }
         std::unique_lock lock(wakeMutex);
         wake.wait_for(lock, stop, std::chrono::milliseconds(waitMs),
