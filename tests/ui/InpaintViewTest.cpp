@@ -84,6 +84,26 @@ std::pair<int, int> differences(const QImage& original, const QImage& result, co
     return {outside, inside};
 }
 
+// The one result of a provider inpaint of `rig`'s image: it is the original's size, every
+// pixel outside its saved mask is unchanged, and the masked region was repainted.
+ripen::Asset checkOnlyMaskedRegionChanged(ripen::test::ImageLibraryRig& rig) {
+    const auto results = rig.childrenOf(rig.image, ripen::AssetKind::Image);
+    REQUIRE(results.size() == 1);
+    const auto masks = rig.childrenOf(rig.image, ripen::AssetKind::Mask);
+    REQUIRE(masks.size() == 1);
+    const auto load = [&](const ripen::Asset& asset, QImage::Format format) {
+        return QImage(QString::fromStdString(rig.blobOf(asset).string())).convertToFormat(format);
+    };
+    const QImage original = load(rig.asset(rig.image), QImage::Format_RGB32);
+    const QImage result = load(results.front(), QImage::Format_RGB32);
+    REQUIRE(result.size() == original.size());
+    const auto [outside, inside] =
+        differences(original, result, load(masks.front(), QImage::Format_Grayscale8));
+    CHECK(outside == 0);
+    CHECK(inside > 1000);
+    return results.front();
+}
+
 } // namespace
 
 TEST_CASE("A painted mask inpainted with a local engine leaves every other pixel as it was",
@@ -222,20 +242,7 @@ TEST_CASE("A provider's inpaint of another size is pasted back through the mask"
     REQUIRE(waitUntil([&] { return view.candidates().count() == 1 && !view.isBusy(); }, 60000));
     INFO(view.statusText().toStdString());
     CHECK(openai.problems().empty());
-    const auto results = rig.childrenOf(rig.image, ripen::AssetKind::Image);
-    REQUIRE(results.size() == 1);
-    const auto masks = rig.childrenOf(rig.image, ripen::AssetKind::Mask);
-    REQUIRE(masks.size() == 1);
-    const auto load = [&](const ripen::Asset& asset, QImage::Format format) {
-        return QImage(QString::fromStdString(rig.blobOf(asset).string())).convertToFormat(format);
-    };
-    const QImage original = load(rig.asset(rig.image), QImage::Format_RGB32);
-    const QImage result = load(results.front(), QImage::Format_RGB32);
-    REQUIRE(result.size() == original.size());
-    const auto [outside, inside] =
-        differences(original, result, load(masks.front(), QImage::Format_Grayscale8));
-    CHECK(outside == 0);
-    CHECK(inside > 1000);
+    checkOnlyMaskedRegionChanged(rig);
 }
 
 TEST_CASE("Nano Banana is an inpaint engine with its price, kept out of what is not masked",
@@ -282,21 +289,8 @@ TEST_CASE("Nano Banana is an inpaint engine with its price, kept out of what is 
     REQUIRE(bodies.size() == 1);
     CHECK_THAT(bodies.front()["contents"][0]["parts"][0]["text"].get<std::string>(),
                Catch::Contains("(top left): a brass lantern"));
-    const auto results = rig.childrenOf(rig.image, ripen::AssetKind::Image);
-    REQUIRE(results.size() == 1);
-    const auto masks = rig.childrenOf(rig.image, ripen::AssetKind::Mask);
-    REQUIRE(masks.size() == 1);
-    const auto load = [&](const ripen::Asset& asset, QImage::Format format) {
-        return QImage(QString::fromStdString(rig.blobOf(asset).string())).convertToFormat(format);
-    };
-    const QImage original = load(rig.asset(rig.image), QImage::Format_RGB32);
-    const QImage result = load(results.front(), QImage::Format_RGB32);
-    REQUIRE(result.size() == original.size());
-    const auto [outside, inside] =
-        differences(original, result, load(masks.front(), QImage::Format_Grayscale8));
-    CHECK(outside == 0);
-    CHECK(inside > 1000);
-    CHECK(results.front().generation.params["engine"] == "google:gemini-3-pro-image");
+    const ripen::Asset result = checkOnlyMaskedRegionChanged(rig);
+    CHECK(result.generation.params["engine"] == "google:gemini-3-pro-image");
     ripen::test::renderWidget(view, QSize(1180, 720), QStringLiteral("inpaint-gemini.png"));
 }
 
