@@ -137,7 +137,7 @@ JobRunner::JobRunner(std::filesystem::path libraryRoot, const ProviderRegistry& 
                      const http::HttpClient& http, Settings settings)
     : m_root(std::move(libraryRoot)), m_registry(registry), m_credentials(credentials),
       m_priceBook(priceBook), m_http(http), m_settings(settings), m_retry(settings.retry),
-      m_pool(registry) {}
+      m_pool(registry), m_retryPacer(settings.retryPacing) {}
 
 void JobRunner::subscribe(Listener listener) {
     std::lock_guard lock(m_mutex);
@@ -179,6 +179,32 @@ std::set<std::string> JobRunner::usableProviders() {
         }
     }
     return ids;
+}
+
+Result<std::optional<std::int64_t>> JobRunner::loopWaitMs(JobStore& store,
+                                                          const std::set<std::string>& providers,
+                                                          bool workersRunning) {
+    // Wake when the next retry falls due, also while other jobs run: waking only at the
+    // tick or when a worker finishes would send every retry due meanwhile at once, the
+    // herd a jittered Retry-After is meant to avoid. A job already due that found no
+    // free slot waits for a worker to finish (or the tick) instead of spinning, unless it
+    // may be a retry the pacer holds back, which may go when a token is back.
+    const std::int64_t tick = m_settings.idleTick.count();
+    auto due = store.nextDueMs(providers, !m_paused);
+    if (!due) {
+        return std::unexpected(due.error());
+    }
+    if (!*due) {
+        return workersRunning ? std::optional<std::int64_t>(tick) : std::nullopt;
+    }
+    std::int64_t untilDue = **due - unixMillis();
+    if (untilDue <= 0) {
+        untilDue = m_retryPacer.untilNextToken(RetryPacer::Clock::now()).count();
+    }
+    if (untilDue <= 0 && workersRunning) {
+        return std::optional<std::int64_t>(tick);
+    }
+    return std::optional<std::int64_t>(std::clamp<std::int64_t>(untilDue, 1, tick));
 }
 
 void JobRunner::checkCancelRequests(JobStore& store) {
@@ -228,7 +254,8 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
     while (!stop.stop_requested()) {
         reap();
         checkCancelRequests(store);
-        auto claimed = store.claimNext(usableProviders(), unixMillis(), !m_paused);
+        auto claimed = store.claimNext(usableProviders(), unixMillis(), !m_paused,
+                                       m_retryPacer.held(RetryPacer::Clock::now()));
         if (!claimed) {
             return std::unexpected(claimed.error());
         }
@@ -238,10 +265,13 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
             if (claim.step == JobStep::Submit) {
                 auto acquired = m_pool.acquire(claim.job.request.provider);
                 if (!acquired) {
-                    (void)store.retryLater(claim.job.id, unixMillis() + 100, "", false);
+                    (void)store.unclaim(claim.job.id, unixMillis() + 100);
                     continue;
                 }
                 endpoint = *acquired;
+                if (claim.job.attempts > 1) {
+                    m_retryPacer.take(claim.job.request.provider, RetryPacer::Clock::now());
+                }
             } else if (endpoint.empty()) {
                 const auto urls = m_registry.endpoints(claim.job.request.provider);
                 endpoint = urls.empty() ? "" : urls.front();
@@ -284,26 +314,15 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
                                      done});
             continue;
         }
-        // Wake when the next retry falls due, also while other jobs run: waking only at the
-        // tick or when a worker finishes would send every retry due meanwhile at once, the
-        // herd a jittered Retry-After is meant to avoid. A job already due that found no
-        // free slot waits for a worker to finish (or the tick) instead of spinning.
-        std::int64_t waitMs = m_settings.idleTick.count();
-        auto due = store.nextDueMs(all, !m_paused);
-        if (!due) {
-            return std::unexpected(due.error());
+        const auto waitMs = loopWaitMs(store, all, !workers.empty());
+        if (!waitMs) {
+            return std::unexpected(waitMs.error());
         }
-        if (!*due && workers.empty()) {
+        if (!*waitMs) {
             break; // nothing runnable is left
         }
-        if (*due) {
-            const std::int64_t untilDue = **due - unixMillis();
-            if (untilDue > 0 || workers.empty()) {
-                waitMs = std::clamp<std::int64_t>(untilDue, 1, m_settings.idleTick.count());
-            }
-        }
         std::unique_lock lock(wakeMutex);
-        wake.wait_for(lock, stop, std::chrono::milliseconds(waitMs),
+        wake.wait_for(lock, stop, std::chrono::milliseconds(**waitMs),
                       [&] { return finishedSinceWait > 0; });
         finishedSinceWait = 0;
     }

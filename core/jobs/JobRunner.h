@@ -4,6 +4,7 @@
 #include "jobs/EndpointPool.h"
 #include "jobs/JobEvent.h"
 #include "jobs/JobStore.h"
+#include "jobs/RetryPacer.h"
 #include "jobs/RetryPolicy.h"
 #include "jobs/UpscaleChain.h"
 #include "providers/ProviderRegistry.h"
@@ -33,6 +34,7 @@ class JobRunner {
 public:
     struct Settings {
         RetryPolicy::Settings retry;
+        RetryPacer::Settings retryPacing;
         std::chrono::milliseconds endpointCooldown{30'000};
         std::chrono::milliseconds idleTick{200}; // how often cancel requests are checked
         // How often a job's progress may reach the catalog and the subscribers at most.
@@ -79,6 +81,9 @@ private:
                    const ProviderFailure& failure, bool wasPoll);
     void emit(const JobEvent& event);
     std::set<std::string> usableProviders();
+    // How long the loop may sleep; nullopt when nothing runnable is left and no worker runs.
+    Result<std::optional<std::int64_t>>
+    loopWaitMs(JobStore& store, const std::set<std::string>& providers, bool workersRunning);
     void checkCancelRequests(JobStore& store);
 
     std::filesystem::path m_root;
@@ -89,6 +94,7 @@ private:
     Settings m_settings;
     RetryPolicy m_retry;
     EndpointPool m_pool;
+    RetryPacer m_retryPacer; // the loop thread's only
 
     std::atomic<bool> m_paused{false};
     std::mutex m_mutex; // guards the members below

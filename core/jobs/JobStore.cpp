@@ -9,7 +9,6 @@
 namespace ripen {
 namespace {
 
-
 std::string newJobKey() {
     static thread_local std::mt19937_64 rng{std::random_device{}()};
     const std::uint64_t hi = rng();
@@ -83,7 +82,9 @@ std::string inList(const std::set<std::string>& names, std::vector<std::string>&
     return sql + ")";
 }
 
-std::string dollars(Micros usd) { return "$" + formatMicros(usd); }
+std::string dollars(Micros usd) {
+    return "$" + formatMicros(usd);
+}
 
 } // namespace
 
@@ -111,7 +112,8 @@ Status JobStore::checkBudgets(std::optional<std::int64_t> projectId,
                             dollars(b.reservedUsd) + " reserved, so " + std::to_string(count) +
                             " more job(s) at " + dollars(neededUsd / std::max(1, count)) +
                             " would pass it. Nothing was queued; raise the budget with "
-                            "ripen-cli budget set --" + scope + " NAME --limit AMOUNT");
+                            "ripen-cli budget set --" +
+                            scope + " NAME --limit AMOUNT");
         }
     }
     return {};
@@ -125,9 +127,9 @@ Result<std::vector<JobId>> JobStore::enqueue(const GenerationRequest& request,
     return enqueueBatch(items, options, {});
 }
 
-Result<std::vector<JobId>> JobStore::enqueueBatch(
-    const std::vector<BatchItem>& items, const EnqueueOptions& options,
-    const std::function<Status(const std::vector<JobId>&)>& alsoInTransaction) {
+Result<std::vector<JobId>>
+JobStore::enqueueBatch(const std::vector<BatchItem>& items, const EnqueueOptions& options,
+                       const std::function<Status(const std::vector<JobId>&)>& alsoInTransaction) {
     auto tx = sqlite::Transaction::begin(m_db);
     if (!tx) {
         return std::unexpected(tx.error());
@@ -183,7 +185,10 @@ Result<std::vector<JobId>> JobStore::enqueueBatch(
     std::vector<JobId> ids;
     for (const auto& [request, estimate, stage] : items) {
         const std::int64_t now = unixMillis();
-        insert->bind(1, newJobKey()).bind(2, batch).bind(3, request.provider).bind(4, request.model);
+        insert->bind(1, newJobKey())
+            .bind(2, batch)
+            .bind(3, request.provider)
+            .bind(4, request.model);
         insert->bind(5, toString(request.kind)).bind(6, request.toJson().dump());
         insert->bind(7, options.priority).bind(8, projectId).bind(9, clientId);
         insert->bind(10, toString(stage)).bind(11, estimate.amount).bind(12, estimate.usdMicros);
@@ -192,9 +197,16 @@ Result<std::vector<JobId>> JobStore::enqueueBatch(
             return std::unexpected(ran.error());
         }
         ids.push_back(m_db.lastInsertRowId());
-        Ledger::Entry reserve{Ledger::Kind::Reserve, ids.back(), estimate.amount, estimate.unit,
-                              estimate.usdMicros, request.provider, request.model, projectId,
-                              clientId, "estimate from the price book"};
+        Ledger::Entry reserve{Ledger::Kind::Reserve,
+                              ids.back(),
+                              estimate.amount,
+                              estimate.unit,
+                              estimate.usdMicros,
+                              request.provider,
+                              request.model,
+                              projectId,
+                              clientId,
+                              "estimate from the price book"};
         if (auto added = m_ledger.append(reserve); !added) {
             return std::unexpected(added.error());
         }
@@ -211,7 +223,8 @@ Result<std::vector<JobId>> JobStore::enqueueBatch(
 }
 
 Result<std::optional<ClaimedJob>> JobStore::claimNext(const std::set<std::string>& providers,
-                                                      std::int64_t now, bool submissions) {
+                                                      std::int64_t now, bool submissions,
+                                                      const std::set<std::string>& retriesHeld) {
     if (providers.empty()) {
         return std::optional<ClaimedJob>{};
     }
@@ -221,12 +234,20 @@ Result<std::optional<ClaimedJob>> JobStore::claimNext(const std::set<std::string
     }
     std::vector<std::string> binds;
     const std::string in = inList(providers, binds);
-    auto pick = m_db.prepare(
-        "SELECT id, state FROM jobs WHERE cancel_requested = 0 AND not_before <= ? AND provider IN " +
-        in + (submissions ? " AND state IN ('storing', 'running', 'queued')"
-                          : " AND state IN ('storing', 'running')") +
-        " ORDER BY CASE state WHEN 'storing' "
-             "THEN 0 WHEN 'running' THEN 1 ELSE 2 END, priority DESC, id LIMIT 1");
+    std::vector<std::string> heldBinds;
+    const std::string notHeld =
+        retriesHeld.empty() ? ""
+                            : " AND NOT (state = 'queued' AND attempts > 0 AND provider IN " +
+                                  inList(retriesHeld, heldBinds) + ")";
+    binds.insert(binds.end(), heldBinds.begin(), heldBinds.end());
+    auto pick = m_db.prepare("SELECT id, state FROM jobs WHERE cancel_requested = 0 AND not_before "
+                             "<= ? AND provider IN " +
+                             in +
+                             (submissions ? " AND state IN ('storing', 'running', 'queued')"
+                                          : " AND state IN ('storing', 'running')") +
+                             notHeld +
+                             " ORDER BY CASE state WHEN 'storing' "
+                             "THEN 0 WHEN 'running' THEN 1 ELSE 2 END, priority DESC, id LIMIT 1");
     if (!pick) {
         return std::unexpected(pick.error());
     }
@@ -246,10 +267,11 @@ Result<std::optional<ClaimedJob>> JobStore::claimNext(const std::set<std::string
     pick->reset();
     // Submissions are marked "submitting" (persisted before the request leaves); polls and
     // stores take a ten-minute lease on their due time so no second runner picks them.
-    const char* mark = state == JobState::Queued
-                           ? "UPDATE jobs SET state = 'submitting', attempts = attempts + 1, "
-                             "updated_at = ?1 WHERE id = ?2"
-                           : "UPDATE jobs SET not_before = ?1 + 600000, updated_at = ?1 WHERE id = ?2";
+    const char* mark =
+        state == JobState::Queued
+            ? "UPDATE jobs SET state = 'submitting', attempts = attempts + 1, "
+              "updated_at = ?1 WHERE id = ?2"
+            : "UPDATE jobs SET not_before = ?1 + 600000, updated_at = ?1 WHERE id = ?2";
     auto update = m_db.prepare(mark);
     if (!update) {
         return std::unexpected(update.error());
@@ -276,10 +298,11 @@ Result<std::optional<std::int64_t>> JobStore::nextDueMs(const std::set<std::stri
         return std::optional<std::int64_t>{};
     }
     std::vector<std::string> binds;
-    auto stmt = m_db.prepare(std::string("SELECT min(not_before) FROM jobs WHERE cancel_requested = 0 AND ") +
-                             (submissions ? "state IN ('storing', 'running', 'queued')"
-                                          : "state IN ('storing', 'running')") +
-                             " AND provider IN " + inList(providers, binds));
+    auto stmt = m_db.prepare(
+        std::string("SELECT min(not_before) FROM jobs WHERE cancel_requested = 0 AND ") +
+        (submissions ? "state IN ('storing', 'running', 'queued')"
+                     : "state IN ('storing', 'running')") +
+        " AND provider IN " + inList(providers, binds));
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
@@ -383,14 +406,24 @@ Status JobStore::advanceChain(JobId id, const nlohmann::json& result, const Esti
     return tx->commit();
 }
 
+Status JobStore::unclaim(JobId id, std::int64_t notBeforeMs) {
+    auto stmt = m_db.prepare("UPDATE jobs SET state = 'queued', not_before = ?, "
+                             "attempts = max(attempts - 1, 0), updated_at = ? "
+                             "WHERE id = ? AND state = 'submitting'");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    return stmt->bind(1, notBeforeMs).bind(2, unixMillis()).bind(3, id).run();
+}
+
 Status JobStore::retryLater(JobId id, std::int64_t notBeforeMs, const std::string& reason,
                             bool countAsPoll) {
     // A poll that must wait stays "running"; a submission that must wait is queued again.
-    auto stmt = m_db.prepare(
-        countAsPoll ? "UPDATE jobs SET not_before = ?, error = ?, polls = polls + 1, "
-                      "updated_at = ? WHERE id = ?"
-                    : "UPDATE jobs SET state = 'queued', not_before = ?, error = ?, "
-                      "updated_at = ? WHERE id = ?");
+    auto stmt =
+        m_db.prepare(countAsPoll ? "UPDATE jobs SET not_before = ?, error = ?, polls = polls + 1, "
+                                   "updated_at = ? WHERE id = ?"
+                                 : "UPDATE jobs SET state = 'queued', not_before = ?, error = ?, "
+                                   "updated_at = ? WHERE id = ?");
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
@@ -429,16 +462,24 @@ Status JobStore::settle(const Job& job, std::optional<Estimate> charge, const st
     if (*open != 0) {
         // Release exactly what is still reserved, in the reservation's own unit.
         const Micros amount = job.estimateUsd == 0 ? 0 : job.estimate * *open / job.estimateUsd;
-        Ledger::Entry release{Ledger::Kind::Release, job.id, amount, job.unit, *open,
-                              job.request.provider, job.request.model, projectId, clientId, note};
+        Ledger::Entry release{
+            Ledger::Kind::Release, job.id,    amount,   job.unit, *open, job.request.provider,
+            job.request.model,     projectId, clientId, note};
         if (auto added = m_ledger.append(release); !added) {
             return added;
         }
     }
     if (charge && (charge->amount != 0 || charge->usdMicros != 0)) {
-        Ledger::Entry entry{Ledger::Kind::Charge, job.id, charge->amount, charge->unit,
-                            charge->usdMicros, job.request.provider, job.request.model,
-                            projectId, clientId, note};
+        Ledger::Entry entry{Ledger::Kind::Charge,
+                            job.id,
+                            charge->amount,
+                            charge->unit,
+                            charge->usdMicros,
+                            job.request.provider,
+                            job.request.model,
+                            projectId,
+                            clientId,
+                            note};
         return m_ledger.append(entry);
     }
     return {};
@@ -472,7 +513,8 @@ Result<std::vector<AssetId>> JobStore::complete(JobId id, const std::vector<Asse
             return std::unexpected(added.error());
         }
         ids.push_back(*added);
-        auto link = m_db.prepare("INSERT OR IGNORE INTO job_assets(job_id, asset_id) VALUES (?, ?)");
+        auto link =
+            m_db.prepare("INSERT OR IGNORE INTO job_assets(job_id, asset_id) VALUES (?, ?)");
         if (!link) {
             return std::unexpected(link.error());
         }
@@ -590,9 +632,16 @@ Status JobStore::retry(JobId id) {
         if (auto within = checkBudgets(projectId, clientId, needed.usdMicros, 1); !within) {
             return within;
         }
-        Ledger::Entry reserve{Ledger::Kind::Reserve, id, needed.amount, current->unit,
-                              needed.usdMicros, current->request.provider,
-                              current->request.model, projectId, clientId, "retry"};
+        Ledger::Entry reserve{Ledger::Kind::Reserve,
+                              id,
+                              needed.amount,
+                              current->unit,
+                              needed.usdMicros,
+                              current->request.provider,
+                              current->request.model,
+                              projectId,
+                              clientId,
+                              "retry"};
         if (auto added = m_ledger.append(reserve); !added) {
             return added;
         }
@@ -623,12 +672,12 @@ Result<int> JobStore::recoverAfterCrash(const std::set<std::string>& dedupingPro
         return std::unexpected(tx.error());
     }
     std::vector<std::string> binds;
-    const std::string deduping = inList(dedupingProviders.empty() ? std::set<std::string>{""}
-                                                                  : dedupingProviders,
-                                        binds);
+    const std::string deduping =
+        inList(dedupingProviders.empty() ? std::set<std::string>{""} : dedupingProviders, binds);
     const std::int64_t now = unixMillis();
     auto requeue = m_db.prepare("UPDATE jobs SET state = 'queued', updated_at = ? WHERE state = "
-                                "'submitting' AND provider IN " + deduping);
+                                "'submitting' AND provider IN " +
+                                deduping);
     auto interrupt = m_db.prepare(
         "UPDATE jobs SET state = 'interrupted', updated_at = ?, error = 'Ripen stopped while this "
         "request was being sent, so the provider may have charged for it. Retry it (it may be "
@@ -636,8 +685,9 @@ Result<int> JobStore::recoverAfterCrash(const std::set<std::string>& dedupingPro
     auto unlease = m_db.prepare("UPDATE jobs SET not_before = ? WHERE state IN ('running', "
                                 "'storing') AND not_before > ?");
     if (!requeue || !interrupt || !unlease) {
-        return std::unexpected(!requeue ? requeue.error() : !interrupt ? interrupt.error()
-                                                                       : unlease.error());
+        return std::unexpected(!requeue     ? requeue.error()
+                               : !interrupt ? interrupt.error()
+                                            : unlease.error());
     }
     requeue->bind(1, now);
     for (std::size_t i = 0; i < binds.size(); ++i) {

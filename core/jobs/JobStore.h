@@ -54,16 +54,22 @@ public:
     // of the estimates. `alsoInTransaction` (may be empty) runs after the inserts, inside the
     // same transaction, to record what the jobs belong to; its error rolls everything back.
     // options.count and options.stage are ignored (each item has its own stage).
-    Result<std::vector<JobId>> enqueueBatch(
-        const std::vector<BatchItem>& items, const EnqueueOptions& options,
-        const std::function<Status(const std::vector<JobId>&)>& alsoInTransaction);
+    Result<std::vector<JobId>>
+    enqueueBatch(const std::vector<BatchItem>& items, const EnqueueOptions& options,
+                 const std::function<Status(const std::vector<JobId>&)>& alsoInTransaction);
 
     // The next job a runner should work on for one of `providers`: results to store first,
     // then due polls, then submissions by priority. The job is marked before it is
     // returned ("submitting" with attempts+1, or a lease on its next poll time). With
     // `submissions` false only stores and polls are claimed (the queue is paused).
+    // Resubmissions to `retriesHeld` (providers whose retry budget is spent for now) are
+    // passed over; their first submissions are not.
     Result<std::optional<ClaimedJob>> claimNext(const std::set<std::string>& providers,
-                                                std::int64_t nowMs, bool submissions = true);
+                                                std::int64_t nowMs, bool submissions = true,
+                                                const std::set<std::string>& retriesHeld = {});
+    // A claimed submission could not leave after all (no free slot): it is queued again
+    // from `notBeforeMs` and the attempt it was counted is given back.
+    Status unclaim(JobId id, std::int64_t notBeforeMs);
     // When the earliest waiting job becomes due, for the runner's sleep.
     Result<std::optional<std::int64_t>> nextDueMs(const std::set<std::string>& providers,
                                                   bool submissions = true);

@@ -325,6 +325,41 @@ TEST_CASE("Higher priority is claimed first, then the oldest", "[jobs]") {
     CHECK(order == std::vector<JobId>{ids[2], ids[0], ids[1]});
 }
 
+TEST_CASE("A provider whose retries are held still gets first submissions; an unclaimed "
+          "job keeps its attempts",
+          "[jobs][retry]") {
+    QueueFixture f;
+    const auto ids = f.enqueue("paced", 2);
+    JobStore store(*f.library);
+    const std::int64_t now = 1LL << 50;
+    auto first = store.claimNext({"openai"}, now);
+    REQUIRE(first);
+    REQUIRE(first->has_value());
+    CHECK((*first)->job.attempts == 1);
+    // Refused with 429: it waits as a retry.
+    REQUIRE(store.retryLater(ids[0], 0, "Rate limit reached", false));
+
+    // With openai's retry budget spent, the fresh job goes and the retry waits.
+    auto next = store.claimNext({"openai"}, now, true, {"openai"});
+    REQUIRE(next);
+    REQUIRE(next->has_value());
+    CHECK((*next)->job.id == ids[1]);
+    auto none = store.claimNext({"openai"}, now, true, {"openai"});
+    REQUIRE(none);
+    CHECK_FALSE(none->has_value());
+
+    // No free slot after all: the claim is given back without costing an attempt.
+    REQUIRE(store.unclaim(ids[1], 0));
+    CHECK(f.job(ids[1]).state == JobState::Queued);
+    CHECK(f.job(ids[1]).attempts == 0);
+    auto retry = store.claimNext({"openai"}, now);
+    REQUIRE(retry);
+    REQUIRE(retry->has_value());
+    CHECK((*retry)->job.id == ids[0]);
+    CHECK((*retry)->job.attempts == 2);
+    CHECK((*retry)->job.error == "Rate limit reached");
+}
+
 TEST_CASE("Base URLs and limits chosen in settings win over the environment", "[jobs]") {
     ::setenv("RIPEN_OPENAI_BASE_URL", "http://127.0.0.1:1", 1);
     ProviderRegistry registry;
