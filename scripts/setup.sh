@@ -19,6 +19,7 @@ packages=(
     unzip poppler-utils  # tests read the bundle zips (unzip -t) and contact sheet PDFs (pdfinfo)
     mesa-vulkan-drivers  # lavapipe: realesrgan-ncnn-vulkan on the CPU (upscale tests, bench)
     libvips-tools  # vipsthumbnail: the anchor of bench_thumbnails
+    dbus-daemon  # a private session bus for the test of the desktop portal colour scheme
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -105,9 +105,7 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
     m_libraryPath->setText(m_bridge.libraryRootText());
     m_libraryPath->setToolTip(tr("Library folder: %1").arg(m_bridge.libraryRootText()));
     m_libraryPath->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette dim = m_libraryPath->palette();
-    dim.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
-    m_libraryPath->setPalette(dim);
+    dimLibraryPath();
     statusBar()->setSizeGripEnabled(false);
     statusBar()->addWidget(m_assetCount);
     statusBar()->addPermanentWidget(m_importStatus);
@@ -203,14 +201,22 @@ void MainWindow::createMenus() {
     view->addAction(m_upscaleReviewAction);
     view->addSeparator();
     auto* themes = new QActionGroup(this);
-    m_darkTheme = view->addAction(tr("&Dark Theme"), this, [this] { setTheme(ThemeMode::Dark); });
+    m_systemTheme = view->addAction(tr("&System Theme"), this,
+                                    [this] { setTheme(ThemeChoice::System); });
+    m_systemTheme->setStatusTip(tr("Follow the desktop's dark or light style"));
+    m_darkTheme =
+        view->addAction(tr("&Dark Theme"), this, [this] { setTheme(ThemeChoice::Dark); });
     m_lightTheme =
-        view->addAction(tr("&Light Theme"), this, [this] { setTheme(ThemeMode::Light); });
-    for (QAction* action : {m_darkTheme, m_lightTheme}) {
+        view->addAction(tr("&Light Theme"), this, [this] { setTheme(ThemeChoice::Light); });
+    for (QAction* action : {m_systemTheme, m_darkTheme, m_lightTheme}) {
         action->setCheckable(true);
         themes->addAction(action);
     }
-    (Theme::current() == ThemeMode::Light ? m_lightTheme : m_darkTheme)->setChecked(true);
+    const ThemeChoice choice = Theme::loadChoice();
+    (choice == ThemeChoice::System  ? m_systemTheme
+     : choice == ThemeChoice::Light ? m_lightTheme
+                                    : m_darkTheme)
+        ->setChecked(true);
     view->addSeparator();
     view->addAction(m_inspectorDock->toggleViewAction());
     view->addAction(m_generationDock->toggleViewAction());
@@ -324,12 +330,25 @@ void MainWindow::chooseFolder() {
     }
 }
 
-void MainWindow::setTheme(ThemeMode mode) {
-    Theme::apply(mode);
-    Theme::saveSetting(mode);
+void MainWindow::setTheme(ThemeChoice choice) {
+    Theme::saveChoice(choice);
+    Theme::apply(Theme::resolve(choice));
+}
+
+void MainWindow::dimLibraryPath() {
     QPalette dim = m_libraryPath->palette();
-    dim.setColor(QPalette::WindowText, Theme::palette(mode).color(QPalette::PlaceholderText));
+    dim.setColor(QPalette::WindowText,
+                 Theme::palette(Theme::current()).color(QPalette::PlaceholderText));
     m_libraryPath->setPalette(dim);
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+    // The theme changed (from this window's menu, another window's, or the desktop's
+    // dark-style switch): the one label with a palette of its own follows by hand.
+    if (event->type() == QEvent::ApplicationPaletteChange) {
+        dimLibraryPath();
+    }
+    QMainWindow::changeEvent(event);
 }
 
 // The production docks (generation panel on the right, queue at the bottom) and the

@@ -101,6 +101,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dragMoveEvent(QDragMoveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -110,7 +111,8 @@ private:
     void showOverview(const LibraryOverview& overview);
     void chooseFiles();
     void chooseFolder();
-    void setTheme(ThemeMode mode);
+    void setTheme(ThemeChoice choice);
+    void dimLibraryPath();
     void showAbout();
     void installCuration();
     void createCurationMenu();
@@ -139,6 +141,7 @@ private:
     ImportStatusWidget* m_importStatus;
     QAction* m_importFiles = nullptr;
     QAction* m_importFolder = nullptr;
+    QAction* m_systemTheme = nullptr;
     QAction* m_darkTheme = nullptr;
     QAction* m_lightTheme = nullptr;
     bool m_persistent = false;

@@ -11,6 +11,7 @@
 #include "settings/KeyStore.h"
 #include "settings/ProviderSettings.h"
 #include "shared/BuiltInProviders.h"
+#include "theme/SystemColorScheme.h"
 #include "theme/Theme.h"
 #include "tools/WidgetScreenshot.h"
 #include "welcome/WelcomeDialog.h"
@@ -108,6 +109,28 @@ bool needsDisplay(int argc, char** argv) {
     return true;
 }
 
+// The theme to start with: --theme, else the user's choice, where "System" (the default)
+// follows the desktop's dark-style switch for as long as Ripen runs. Screenshots are
+// always dark, so that they compare across machines.
+void followTheme(ripen::ui::SystemColorScheme& systemScheme, const Options& options,
+                 bool screenshotMode) {
+    using ripen::ui::Theme;
+    Theme::setSystemMode(systemScheme.mode());
+    if (screenshotMode || options.theme) {
+        Theme::apply(options.theme.value_or(ripen::ui::ThemeMode::Dark));
+        return;
+    }
+    Theme::apply(Theme::resolve(Theme::loadChoice()));
+    QObject::connect(&systemScheme, &ripen::ui::SystemColorScheme::modeChanged,
+                     [](ripen::ui::ThemeMode mode) {
+                         Theme::setSystemMode(mode);
+                         if (Theme::loadChoice() == ripen::ui::ThemeChoice::System) {
+                             Theme::apply(mode);
+                         }
+                     });
+    systemScheme.watchDesktopPortal();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -126,8 +149,9 @@ int main(int argc, char** argv) {
 
     const Options options = parseOptions(app);
     const bool screenshotMode = !options.screenshot.isEmpty();
-    ripen::ui::Theme::apply(options.theme.value_or(
-        screenshotMode ? ripen::ui::ThemeMode::Dark : ripen::ui::Theme::loadSetting()));
+    // Read before our palette replaces the platform's.
+    ripen::ui::SystemColorScheme systemScheme;
+    followTheme(systemScheme, options, screenshotMode);
 
     // The screenshot tool never asks the keychain (it may prompt) and never stores keys.
     ripen::ui::KeyStore keys(screenshotMode ? ripen::ui::KeyStore::Backend::NoKeychain

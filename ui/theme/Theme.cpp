@@ -14,7 +14,9 @@ namespace ripen::ui {
 
 namespace {
 
-ThemeMode g_current = ThemeMode::Dark; // GUI thread only, like the QApplication it mirrors
+// GUI thread only, like the QApplication they mirror.
+ThemeMode g_current = ThemeMode::Dark;
+ThemeMode g_system = ThemeMode::Dark;
 
 constexpr const char* kSettingKey = "ui/theme";
 
@@ -86,14 +88,48 @@ ThemeMode Theme::current() {
     return g_current;
 }
 
-ThemeMode Theme::loadSetting() {
+ThemeChoice Theme::loadChoice() {
     const QSettings settings;
-    return fromString(settings.value(kSettingKey).toString()).value_or(ThemeMode::Dark);
+    const auto mode = fromString(settings.value(kSettingKey).toString());
+    if (!mode) {
+        return ThemeChoice::System; // unset, "system", or a value from a newer version
+    }
+    return *mode == ThemeMode::Light ? ThemeChoice::Light : ThemeChoice::Dark;
 }
 
-void Theme::saveSetting(ThemeMode mode) {
+void Theme::saveChoice(ThemeChoice choice) {
     QSettings settings;
-    settings.setValue(kSettingKey, toString(mode));
+    switch (choice) {
+    case ThemeChoice::System:
+        settings.setValue(kSettingKey, QStringLiteral("system"));
+        return;
+    case ThemeChoice::Dark:
+        settings.setValue(kSettingKey, toString(ThemeMode::Dark));
+        return;
+    case ThemeChoice::Light:
+        settings.setValue(kSettingKey, toString(ThemeMode::Light));
+        return;
+    }
+}
+
+ThemeMode Theme::systemMode() {
+    return g_system;
+}
+
+void Theme::setSystemMode(ThemeMode mode) {
+    g_system = mode;
+}
+
+ThemeMode Theme::resolve(ThemeChoice choice) {
+    switch (choice) {
+    case ThemeChoice::Dark:
+        return ThemeMode::Dark;
+    case ThemeChoice::Light:
+        return ThemeMode::Light;
+    case ThemeChoice::System:
+        break;
+    }
+    return g_system;
 }
 
 std::optional<ThemeMode> Theme::fromString(const QString& text) {

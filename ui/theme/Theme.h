@@ -10,6 +10,8 @@
 namespace ripen::ui {
 
 enum class ThemeMode { Dark, Light };
+// What the user picked: a fixed mode, or whatever the desktop prefers (the default).
+enum class ThemeChoice { System, Dark, Light };
 
 // The look of the whole application: Qt's Fusion style, one of two neutral palettes and
 // the stylesheet in resources/theme/ripen.qss (compiled in as :/theme/ripen.qss). Images
@@ -27,9 +29,14 @@ public:
     // The mode last applied (Dark before any apply()).
     static ThemeMode current();
 
-    // The persisted choice ("ui/theme" in QSettings); Dark when unset.
-    static ThemeMode loadSetting();
-    static void saveSetting(ThemeMode mode);
+    // The persisted choice ("ui/theme" in QSettings); System when unset.
+    static ThemeChoice loadChoice();
+    static void saveChoice(ThemeChoice choice);
+    // What the desktop prefers, as SystemColorScheme last found it (Dark before that).
+    static ThemeMode systemMode();
+    static void setSystemMode(ThemeMode mode);
+    // The mode a choice stands for now.
+    static ThemeMode resolve(ThemeChoice choice);
     static std::optional<ThemeMode> fromString(const QString& text);
     static QString toString(ThemeMode mode);
 
