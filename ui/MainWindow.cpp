@@ -509,6 +509,7 @@ void MainWindow::installCuration() {
 
 void MainWindow::createCurationMenu() {
     QMenu* photo = menuBar()->addMenu(tr("&Photo"));
+    m_photoMenu = photo;
     photo->addAction(tr("Open in Loupe\tEnter"), m_curationViews, &CurationViews::openLoupe);
     photo->addAction(tr("Compare Selected\tC"), m_curationViews, &CurationViews::openCompare);
     photo->addAction(tr("Back to Grid\tEsc"), m_curationViews, &CurationViews::showGrid);
@@ -783,6 +784,9 @@ void MainWindow::installCollections() {
     m_collections = new CollectionActions(m_bridge, *m_sidebar, *m_gallery, this);
     m_gallery->grid().addAction(&m_collections->addToCollectionAction());
     m_gallery->grid().addAction(&m_collections->removeFromCollectionAction());
+    m_photoMenu->addSeparator();
+    m_photoMenu->addAction(&m_collections->addToCollectionAction());
+    m_photoMenu->addAction(&m_collections->removeFromCollectionAction());
     connect(m_collections, &CollectionActions::message, this,
             [this](const QString& text, bool failed) {
                 statusBar()->showMessage(text, failed ? 10000 : 6000);

@@ -141,6 +141,7 @@ private:
     ImportStatusWidget* m_importStatus;
     QAction* m_importFiles = nullptr;
     QAction* m_importFolder = nullptr;
+    QMenu* m_photoMenu = nullptr; // culling and collections for the selection
     QAction* m_systemTheme = nullptr;
     QAction* m_darkTheme = nullptr;
     QAction* m_lightTheme = nullptr;

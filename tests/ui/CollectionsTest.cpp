@@ -19,6 +19,7 @@
 #include <QItemSelectionModel>
 #include <QListView>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
@@ -229,6 +230,16 @@ TEST_CASE("Collections are made in the sidebar, filled by dropping gallery asset
     tree.setCurrentItem(tree.topLevelItem(0)); // All assets
     REQUIRE(waitUntil([&] { return !window.isBusy() && gallery.model().rowCount() == 24; }));
     CHECK_FALSE(actions.removeFromCollectionAction().isVisible());
+    // The same entries are in the Photo menu, for people who work from the menu bar.
+    QMenu* photo = nullptr;
+    for (QAction* menu : window.menuBar()->actions()) {
+        if (menu->text() == QStringLiteral("&Photo")) {
+            photo = menu->menu();
+        }
+    }
+    REQUIRE(photo != nullptr);
+    CHECK(photo->actions().contains(&actions.addToCollectionAction()));
+    CHECK(photo->actions().contains(&actions.removeFromCollectionAction()));
     QMenu* submenu = actions.addToCollectionAction().menu();
     REQUIRE(submenu != nullptr);
     QAction* toPortfolio = nullptr;
