@@ -72,6 +72,7 @@ QueueCensus checkQueueInvariants(const std::filesystem::path& root,
             break;
         case JobState::Interrupted:
             ++census.interrupted;
+            census.interruptedUnexecuted += executed == 0 ? 1 : 0;
             break;
         case JobState::Queued:
         case JobState::Running:
