@@ -73,7 +73,8 @@ std::optional<nlohmann::json> fromManifest(const std::filesystem::path& workDir,
 // Images saved by saveGeneratedImage since the mark, each decoded to its end.
 std::optional<nlohmann::json> fromBareFiles(const std::filesystem::path& workDir,
                                             std::int64_t sentAtMs) {
-    static const std::regex kGenerated("generated-[0-9a-f]{12}\\.(png|jpg|webp)");
+    // saveGeneratedImage's names: 12 random bytes in hex.
+    static const std::regex kGenerated("generated-[0-9a-f]{24}\\.(png|jpg|webp)");
     nlohmann::json files = nlohmann::json::array();
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(workDir, ec)) {

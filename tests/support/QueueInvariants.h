@@ -12,6 +12,7 @@ struct QueueCensus {
     int storing = 0;     // paid results waiting to be saved
     int interrupted = 0; // charge unknown: waiting for the user
     int interruptedUnexecuted = 0; // of those, the ones the server never executed
+    int resultsRecovered = 0; // "submitting" with their result on disk, now "storing"
     int unfinished = 0;  // queued, running or submitting (after recovery)
     int other = 0;       // failed, canceled
 };

@@ -62,13 +62,14 @@ TEST_CASE("catalog gc removes old unreferenced blobs and temp files, never a ref
     age(input.file, std::chrono::minutes(120));
     REQUIRE(library.catalog().database().exec(
         "INSERT INTO jobs(job_key, batch, provider, model, kind, request_json, state, "
-        "created_at, updated_at) VALUES ('k', 'b', 'openai', 'gpt-image-1', 'edit_image', "
-        "json_object('images', json_array('" +
-        input.file.string() + "')), 'queued', 0, 0)"));
+        "estimate_micros, estimate_usd_micros, created_at, updated_at) VALUES ('k', 'b', "
+        "'openai', 'gpt-image-1', 'edit_image', json_object('images', json_array('" +
+        input.file.string() + "')), 'queued', 0, 0, 0, 0)"));
     const auto temp = library.root() / "blobs" / ".incoming" / "blob-crashed";
     writeBytes(temp, "half a blob");
     age(temp, std::chrono::minutes(90));
     const auto stranger = library.root() / "blobs" / "ab" / "notes.txt";
+    std::filesystem::create_directories(stranger.parent_path());
     writeBytes(stranger, "not the store's");
     age(stranger, std::chrono::minutes(600));
 

@@ -540,7 +540,7 @@ TEST_CASE("A paid result renamed into the work folder before 'storing' was commi
     const Job job = claimedBeforeCrash(f, "result on disk", true);
     // As saveGeneratedImage leaves it: complete under its final name, no manifest yet.
     const std::string png = encodeTestImage(makeTestImage(48, 32, 7), ".png");
-    writeBytes(workDirOf(f, job) / "generated-0123456789ab.png", png);
+    writeBytes(workDirOf(f, job) / "generated-0123456789abcdef01234567.png", png);
 
     const RunSummary summary = f.run();
     CHECK(summary.interrupted == 0);
@@ -591,11 +591,11 @@ TEST_CASE("A result file in doubt leaves the job interrupted", "[jobs][recovery]
     }
     SECTION("it is cut short") {
         const Job job = claimedBeforeCrash(f, "cut file", true);
-        writeBytes(workDirOf(f, job) / "generated-bbbbbbbbbbbb.png", png.substr(0, png.size() / 2));
+        writeBytes(workDirOf(f, job) / "generated-bbbbbbbbbbbbbbbbbbbbbbbb.png", png.substr(0, png.size() / 2));
     }
     SECTION("it is older than the request") {
         const Job job = claimedBeforeCrash(f, "earlier attempt", true);
-        const auto file = workDirOf(f, job) / "generated-cccccccccccc.png";
+        const auto file = workDirOf(f, job) / "generated-cccccccccccccccccccccccc.png";
         writeBytes(file, png);
         std::filesystem::last_write_time(file, std::filesystem::file_time_type::clock::now() -
                                                    std::chrono::minutes(5));
