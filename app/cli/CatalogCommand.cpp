@@ -1,4 +1,6 @@
 #include "Command.h"
+#include "LibraryAccess.h"
+#include "catalog/BlobCollector.h"
 #include "catalog/CatalogBackup.h"
 #include "common/Clock.h"
 
@@ -54,6 +56,23 @@ int restore(const CommandContext& context, const ArgParser& args) {
     return kExitOk;
 }
 
+int collectGarbage(const CommandContext& context) {
+    auto library = openLibraryOrReport(context.library);
+    if (!library) {
+        return kExitFailure;
+    }
+    auto collected = BlobCollector(*library).collect();
+    if (!collected) {
+        std::cerr << "ripen-cli catalog gc: " << collected.error().message << "\n";
+        return kExitFailure;
+    }
+    std::cout << "removed " << collected->blobsRemoved << " unreferenced blob(s), "
+              << collected->bytesRemoved << " bytes, and " << collected->tempFilesRemoved
+              << " temp file(s); " << collected->youngKept
+              << " unreferenced blob(s) younger than an hour kept\n";
+    return kExitOk;
+}
+
 int runCatalog(const CommandContext& context, const ArgParser& args) {
     const auto& words = args.positionals();
     const std::string action = words.empty() ? "" : words[0];
@@ -69,7 +88,10 @@ int runCatalog(const CommandContext& context, const ArgParser& args) {
     if (action == "restore" && words.size() <= 2) {
         return restore(context, args);
     }
-    std::cerr << "ripen-cli catalog: expected check, backup, backups or restore [BACKUP]\n";
+    if (action == "gc" && words.size() == 1) {
+        return collectGarbage(context);
+    }
+    std::cerr << "ripen-cli catalog: expected check, backup, backups, restore [BACKUP] or gc\n";
     return kExitUsage;
 }
 
@@ -77,7 +99,8 @@ int runCatalog(const CommandContext& context, const ArgParser& args) {
 
 Command catalogCommand() {
     return {"catalog",
-            "catalog check | catalog backup | catalog backups | catalog restore [BACKUP]",
+            "catalog check | catalog backup | catalog backups | catalog restore [BACKUP] | "
+            "catalog gc",
             "Keeps the catalog safe. Ripen takes a verified backup (SQLite's online backup API,\n"
             "then an integrity check) once a day when a command opens the library; the newest\n"
             "7 are kept in the library's backups/ folder.\n"
@@ -87,7 +110,10 @@ Command catalogCommand() {
             "  catalog restore   put the newest (or the given) backup in place; the current\n"
             "                    catalog is kept beside it as catalog.sqlite.damaged-DATE.\n"
             "                    Jobs that were queued in the backup wait as 'interrupted':\n"
-            "                    they may have been sent since. Close Ripen first.",
+            "                    they may have been sent since. Close Ripen first.\n"
+            "  catalog gc        remove blobs no asset or job refers to (left by a crash\n"
+            "                    between saving a file and recording it) and stale temp\n"
+            "                    files; anything younger than an hour is kept.",
             [](ArgParser&) {}, runCatalog};
 }
 

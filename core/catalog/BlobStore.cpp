@@ -4,6 +4,7 @@
 #include "common/Sha256.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -45,6 +46,13 @@ Status writeAll(int fd, std::string_view bytes, const std::filesystem::path& nam
     return {};
 }
 
+// An existing blob is adopted: its time is refreshed, so that BlobCollector, which spares
+// blobs younger than an hour, leaves it alone while the commit that adopts it may be in
+// flight. False when there is none, also when it went between a check and this call.
+bool adoptExisting(const std::filesystem::path& blob) {
+    return ::utimensat(AT_FDCWD, blob.c_str(), nullptr, 0) == 0;
+}
+
 Result<UniqueFd> createTemp(const std::filesystem::path& dir, std::filesystem::path& tempPath) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
@@ -73,8 +81,7 @@ std::string BlobStore::relativePathFor(const std::string& sha256, std::string_vi
 Result<BlobStore::Stored> BlobStore::storeBytes(std::string_view bytes, std::string_view extension) {
     const std::string sha = Sha256::ofBytes(bytes);
     const std::string relative = relativePathFor(sha, extension);
-    std::error_code ec;
-    if (std::filesystem::exists(absolutePath(relative), ec)) {
+    if (adoptExisting(absolutePath(relative))) {
         return Stored{sha, relative, static_cast<std::int64_t>(bytes.size()), true};
     }
     std::filesystem::path temp;
@@ -144,11 +151,11 @@ Result<BlobStore::Stored> BlobStore::promote(const std::filesystem::path& temp,
                                              std::string_view extension) {
     const std::string relative = relativePathFor(sha256, extension);
     const std::filesystem::path target = absolutePath(relative);
-    std::error_code ec;
-    if (std::filesystem::exists(target, ec)) {
+    if (adoptExisting(target)) {
         ::unlink(temp.c_str());
         return Stored{sha256, relative, size, true};
     }
+    std::error_code ec;
     std::filesystem::create_directories(target.parent_path(), ec);
     if (ec) {
         return fail(ErrorCode::Io, "cannot create " + target.parent_path().string() + ": " +

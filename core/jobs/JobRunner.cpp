@@ -7,8 +7,10 @@
 #include "jobs/InpaintJob.h"
 #include "jobs/JobProgress.h"
 #include "jobs/QueueLock.h"
+#include "jobs/ResultManifest.h"
 #include "jobs/UpscaleChain.h"
 #include "jobs/UpscaleJob.h"
+#include "providers/http/SendGate.h"
 #include "video/VideoProbe.h"
 
 #include <condition_variable>
@@ -413,8 +415,22 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
             }
             request = std::move(*prepared);
         }
+        // Nothing of an earlier attempt may pass for this one's result after a crash.
+        std::filesystem::remove(workDir / ResultManifest::kFileName, ec);
+        http::SendGate gate([&] { return store.markSent(job.id); });
         auto outcome = provider->submit(context, request);
         providerAnswered();
+        if (gate.refusal()) {
+            // Nothing left: the job goes back to the queue as if it had not been claimed.
+            // A full disk also stops the requests after it.
+            const Error& why = *gate.refusal();
+            if (why.code == ErrorCode::DiskFull) {
+                pause();
+            }
+            (void)store.unclaim(job.id, unixMillis() + 1'000);
+            emit({job.id, JobState::Queued, "not sent: " + why.message, {}, {}});
+            return;
+        }
         onResult(store, **library, job, *provider, outcome, false);
     } else {
         (void)store.recordProgress(job.id, progressOf(job.result),
@@ -454,6 +470,9 @@ void JobRunner::onResult(JobStore& store, Library& library, const Job& job, Prov
     if (chain) {
         result["upscale_chain"] = UpscaleChain::stateOf(job); // the passes before this one
     }
+    // Kept beside the files first: should "storing" not reach the catalog (a kill, a full
+    // disk), the next start finds the result here (JobStore::recoverAfterCrash).
+    (void)ResultManifest::write(m_root / "jobs" / job.key, result);
     if (auto recorded = store.recordStoring(job.id, result); !recorded) {
         emit({job.id, JobState::Storing, saveFailed(recorded.error()), {}, {}});
         return;

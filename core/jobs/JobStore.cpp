@@ -1,6 +1,7 @@
 #include "jobs/JobStore.h"
 
 #include "common/Clock.h"
+#include "jobs/ResultManifest.h"
 #include "jobs/UpscaleChain.h"
 
 #include <chrono>
@@ -269,7 +270,7 @@ Result<std::optional<ClaimedJob>> JobStore::claimNext(const std::set<std::string
     // stores take a ten-minute lease on their due time so no second runner picks them.
     const char* mark =
         state == JobState::Queued
-            ? "UPDATE jobs SET state = 'submitting', attempts = attempts + 1, "
+            ? "UPDATE jobs SET state = 'submitting', attempts = attempts + 1, sent_at = NULL, "
               "updated_at = ?1 WHERE id = ?2"
             : "UPDATE jobs SET not_before = ?1 + 600000, updated_at = ?1 WHERE id = ?2";
     auto update = m_db.prepare(mark);
@@ -322,6 +323,22 @@ Status JobStore::recordEndpoint(JobId id, const std::string& endpoint) {
         return std::unexpected(stmt.error());
     }
     return stmt->bind(1, endpoint).bind(2, unixMillis()).bind(3, id).run();
+}
+
+Status JobStore::markSent(JobId id) {
+    auto stmt = m_db.prepare("UPDATE jobs SET sent_at = ?, updated_at = ? WHERE id = ? AND state = "
+                             "'submitting'");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    const std::int64_t now = unixMillis();
+    if (auto ran = stmt->bind(1, now).bind(2, now).bind(3, id).run(); !ran) {
+        return ran;
+    }
+    if (m_db.changes() != 1) {
+        return fail(ErrorCode::NotFound, "job " + std::to_string(id) + " is no longer submitting");
+    }
+    return {};
 }
 
 Status JobStore::recordRunning(JobId id, const std::string& operationId, std::int64_t nextPollMs,
@@ -666,7 +683,51 @@ Status JobStore::setPriority(JobId id, int priority) {
     return stmt->bind(1, priority).bind(2, id).run();
 }
 
+Status JobStore::recoverResults() {
+    auto sent = m_db.prepare("SELECT id, sent_at FROM jobs WHERE state = 'submitting' AND "
+                             "sent_at IS NOT NULL");
+    if (!sent) {
+        return std::unexpected(sent.error());
+    }
+    auto found = sent->collect<std::pair<JobId, std::int64_t>>([](const sqlite::Statement& s) {
+        return std::pair{s.int64(0), s.int64(1)};
+    });
+    if (!found) {
+        return std::unexpected(found.error());
+    }
+    auto toStoring = m_db.prepare(
+        "UPDATE jobs SET state = 'storing', result_json = ?, not_before = 0, error = '', "
+        "updated_at = ? WHERE id = ? AND state = 'submitting' AND sent_at = ?");
+    if (!toStoring) {
+        return std::unexpected(toStoring.error());
+    }
+    for (const auto& [id, sentAt] : *found) {
+        auto current = job(id);
+        if (!current) {
+            return std::unexpected(current.error());
+        }
+        // A chained upscale's earlier passes are files in the same folder: only the
+        // manifest says which file is this pass's.
+        const bool bareFiles = !UpscaleChain::of(*current);
+        const auto result =
+            ResultManifest::recover(m_library.root() / "jobs" / current->key, sentAt, bareFiles);
+        if (!result) {
+            continue;
+        }
+        toStoring->bind(1, result->dump()).bind(2, unixMillis()).bind(3, id).bind(4, sentAt);
+        if (auto ran = toStoring->run(); !ran) {
+            return ran;
+        }
+        toStoring->reset();
+    }
+    return {};
+}
+
 Result<int> JobStore::recoverAfterCrash(const std::set<std::string>& dedupingProviders) {
+    // Files are read before the transaction, so that it stays short.
+    if (auto recovered = recoverResults(); !recovered) {
+        return std::unexpected(recovered.error());
+    }
     auto tx = sqlite::Transaction::begin(m_db);
     if (!tx) {
         return std::unexpected(tx.error());
@@ -678,14 +739,20 @@ Result<int> JobStore::recoverAfterCrash(const std::set<std::string>& dedupingPro
     auto requeue = m_db.prepare("UPDATE jobs SET state = 'queued', updated_at = ? WHERE state = "
                                 "'submitting' AND provider IN " +
                                 deduping);
+    // Claimed, never sent: the provider cannot have seen it, so it goes out again as if
+    // this attempt had not been made.
+    auto unsent = m_db.prepare(
+        "UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), not_before = ?1, "
+        "updated_at = ?1 WHERE state = 'submitting' AND sent_at IS NULL");
     auto interrupt = m_db.prepare(
         "UPDATE jobs SET state = 'interrupted', updated_at = ?, error = 'Ripen stopped while this "
         "request was being sent, so the provider may have charged for it. Retry it (it may be "
         "charged twice) or cancel it.' WHERE state = 'submitting'");
     auto unlease = m_db.prepare("UPDATE jobs SET not_before = ? WHERE state IN ('running', "
                                 "'storing') AND not_before > ?");
-    if (!requeue || !interrupt || !unlease) {
+    if (!requeue || !unsent || !interrupt || !unlease) {
         return std::unexpected(!requeue     ? requeue.error()
+                               : !unsent    ? unsent.error()
                                : !interrupt ? interrupt.error()
                                             : unlease.error());
     }
@@ -694,6 +761,9 @@ Result<int> JobStore::recoverAfterCrash(const std::set<std::string>& dedupingPro
         requeue->bind(static_cast<int>(i) + 2, binds[i]);
     }
     if (auto ran = requeue->run(); !ran) {
+        return std::unexpected(ran.error());
+    }
+    if (auto ran = unsent->bind(1, now).run(); !ran) {
         return std::unexpected(ran.error());
     }
     if (auto ran = interrupt->bind(1, now).run(); !ran) {

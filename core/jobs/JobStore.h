@@ -75,6 +75,11 @@ public:
                                                   bool submissions = true);
 
     Status recordEndpoint(JobId id, const std::string& endpoint);
+    // The submission's request is about to leave (its first byte is not out yet): from now
+    // on a restart cannot know whether the provider got it. Until then a restart queues the
+    // job again. Only a job still "submitting" is marked (NotFound otherwise); the request
+    // must not leave unless this succeeded.
+    Status markSent(JobId id);
     Status recordRunning(JobId id, const std::string& operationId, std::int64_t nextPollMs,
                          std::optional<double> progress);
     Status recordStoring(JobId id, const nlohmann::json& result);
@@ -103,8 +108,13 @@ public:
     Status retry(JobId id);
     Status setPriority(JobId id, int priority);
 
-    // After a crash: "submitting" jobs become "interrupted" (charge unknown) unless their
-    // provider dedupes resubmissions, in which case they are queued again with the same key.
+    // After a crash, for each job left "submitting":
+    // - its request left (markSent) and its complete result is in its work folder
+    //   (ResultManifest::recover): "storing", so the result paid for is saved, once;
+    // - its provider dedupes resubmissions: queued again with the same key;
+    // - its request never left: queued again, the attempt given back;
+    // - otherwise "interrupted" (charge unknown): the user decides.
+    // Returns how many were interrupted.
     Result<int> recoverAfterCrash(const std::set<std::string>& dedupingProviders);
 
     Result<Job> job(JobId id);
@@ -116,6 +126,8 @@ private:
     // Settles and moves a job to a final state in one transaction, once.
     Status finish(JobId id, JobState to, const std::string& reason, std::optional<Estimate> charge);
     Status settle(const Job& job, std::optional<Estimate> charge, const std::string& note);
+    // The "submitting" jobs whose result is in their work folder become "storing".
+    Status recoverResults();
     Status checkBudgets(std::optional<std::int64_t> projectId, std::optional<std::int64_t> clientId,
                         Micros neededUsd, int count);
 

@@ -151,7 +151,8 @@ TEST_CASE("queue runs killed at random and at the worst moment lose nothing and 
     CHECK(replies.total() <= census.succeeded + census.interrupted);
     WARN(kills << " kills (" << worstMomentKills << " with a reply held) over " << jobs
                << " jobs: " << census.succeeded << " succeeded, " << census.interrupted
-               << " interrupted (charge unknown), " << replies.total()
+               << " interrupted (charge unknown; " << census.interruptedUnexecuted
+               << " of them never executed), " << replies.total()
                << " server executions, 0 duplicates; slowest round " << slowestRoundIndex
                << " took "
                << std::chrono::duration_cast<std::chrono::milliseconds>(slowestRound).count()

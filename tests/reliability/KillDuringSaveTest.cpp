@@ -91,6 +91,7 @@ TEST_CASE("a kill between write, fsync and rename of a result, an asset or the c
     const std::vector<std::string> argv{ripenCli(), "--library", root.string(), "queue", "run"};
     int kills = 0;
     int temps = 0;
+    int recoveredResults = 0; // paid results a restart found on disk
     for (const KillPoint& point : kKillPoints) {
         INFO("SIGKILL at " << point.op << " #" << point.nth << " on " << point.path);
         const auto log = dir / "kill.log";
@@ -104,7 +105,8 @@ TEST_CASE("a kill between write, fsync and rename of a result, an asset or the c
         CHECK(status == -SIGKILL);
         CHECK(readBytes(log).starts_with(point.op));
         kills += status == -SIGKILL ? 1 : 0;
-        checkQueueInvariants(root, replies.executionsByPrompt(), kJobs);
+        const QueueCensus restart = checkQueueInvariants(root, replies.executionsByPrompt(), kJobs);
+        recoveredResults += restart.resultsRecovered;
         temps = checkBlobsComplete(root);
     }
     // A plain run finishes the batch: what was paid for is stored, nothing runs twice.
@@ -116,8 +118,45 @@ TEST_CASE("a kill between write, fsync and rename of a result, an asset or the c
     checkBlobsComplete(root);
     WARN("D5: " << kills << " kills at " << std::size(kKillPoints) << " points; "
                 << census.succeeded << " succeeded, " << census.interrupted
-                << " interrupted (charge unknown), " << replies.total() << " server executions, "
-                << temps << " temp files left in blobs/.incoming");
+                << " interrupted (charge unknown; " << census.interruptedUnexecuted
+                << " of them never executed), " << replies.total() << " server executions, "
+                << recoveredResults << " paid results found on disk at a restart, " << temps
+                << " temp files left in blobs/.incoming");
+    ::unsetenv("RIPEN_OPENAI_BASE_URL");
+    ::unsetenv("OPENAI_API_KEY");
+}
+
+TEST_CASE("a kill right after a paid result reaches the job's folder still gives the user "
+          "the image, charged once",
+          "[reliability][crash][d5]") {
+    // rename #1 on jobs/ is the image (complete under its name); #2 is its manifest.
+    const int nth = GENERATE(1, 2);
+    INFO("SIGKILL right after rename #" << nth << " on /jobs/");
+    TempDir dir;
+    FakeHttpServer server;
+    UniqueImageReplies replies{server};
+    const auto root = dir / "library";
+    ::setenv("RIPEN_OPENAI_BASE_URL", server.baseUrl().c_str(), 1);
+    ::setenv("OPENAI_API_KEY", OpenAiFakeServer::kApiKey, 1);
+    enqueueOpenAiJobs(root, numberedPrompts("paid then killed", 1));
+    const std::vector<std::string> argv{ripenCli(), "--library", root.string(), "queue", "run"};
+    const auto log = dir / "kill.log";
+    int status = 0;
+    {
+        Killer killer(KillPoint{"rename-after", "/jobs/", nth}, log);
+        status = waitProcess(startProcessLogged(argv, (dir / "queue-run.txt").string()));
+    }
+    REQUIRE(status == -SIGKILL);
+    INFO("killed after " << readBytes(log));
+    CHECK(replies.total() == 1);
+    // The restart finds the result: the job is saved, not interrupted.
+    const QueueCensus restart = checkQueueInvariants(root, replies.executionsByPrompt(), 1);
+    CHECK(restart.storing == 1);
+    CHECK(restart.interrupted == 0);
+    CHECK(runProcess(argv).exitCode == 0);
+    const QueueCensus census = checkQueueInvariants(root, replies.executionsByPrompt(), 1);
+    CHECK(census.succeeded == 1);
+    CHECK(replies.total() == 1);
     ::unsetenv("RIPEN_OPENAI_BASE_URL");
     ::unsetenv("OPENAI_API_KEY");
 }

@@ -49,6 +49,9 @@ QueueCensus checkQueueInvariants(const std::filesystem::path& root,
         "'storing', 'succeeded', 'failed', 'canceled', 'interrupted')");
     REQUIRE(known);
     CHECK(*known == expectedJobs);
+    const auto storingBefore =
+        db.queryInt64("SELECT count(*) FROM jobs WHERE state = 'storing'");
+    REQUIRE(storingBefore);
     JobStore store(**library);
     REQUIRE(store.recoverAfterCrash({}));
     auto jobs = store.jobs();
@@ -72,6 +75,7 @@ QueueCensus checkQueueInvariants(const std::filesystem::path& root,
             break;
         case JobState::Interrupted:
             ++census.interrupted;
+            census.interruptedUnexecuted += executed == 0 ? 1 : 0;
             break;
         case JobState::Queued:
         case JobState::Running:
@@ -85,6 +89,7 @@ QueueCensus checkQueueInvariants(const std::filesystem::path& root,
         }
         CHECK(job.cost.value_or(0) == 0); // only a succeeded job is settled with a charge
     }
+    census.resultsRecovered = census.storing - static_cast<int>(*storingBefore);
     const auto charges = db.queryInt64("SELECT count(*) FROM ledger WHERE kind = 'charge'");
     REQUIRE(charges);
     CHECK(*charges == census.succeeded);

@@ -11,7 +11,9 @@ struct QueueCensus {
     int succeeded = 0;
     int storing = 0;     // paid results waiting to be saved
     int interrupted = 0; // charge unknown: waiting for the user
-    int unfinished = 0;  // queued, running or submitting (before recovery)
+    int interruptedUnexecuted = 0; // of those, the ones the server never executed
+    int resultsRecovered = 0; // "submitting" with their result on disk, now "storing"
+    int unfinished = 0;  // queued, running or submitting (after recovery)
     int other = 0;       // failed, canceled
 };
 
@@ -25,8 +27,9 @@ struct QueueCensus {
 //   again; a succeeded job was executed;
 // - the ledger holds one charge per succeeded job and no other job carries a cost;
 // - every succeeded job's asset file is complete: its size and SHA-256 match the catalog.
-// Runs the restart's recovery (submitting -> interrupted) first, as `ripen-cli queue run`
-// would.
+// Runs the restart's recovery first (JobStore::recoverAfterCrash: submitting -> storing,
+// queued or interrupted), as `ripen-cli queue run` would; a job it queues again must never
+// have been executed.
 QueueCensus checkQueueInvariants(const std::filesystem::path& root,
                                  const std::map<std::string, int>& executions, int expectedJobs);
 

@@ -89,6 +89,7 @@ TEST_CASE("The queue dock shows every job and its actions change the job store",
         REQUIRE(claimed);
         REQUIRE(*claimed);
         CHECK((*claimed)->job.state == ripen::JobState::Submitting);
+        REQUIRE(store.markSent(crashed)); // its request was leaving
     }
     QueueView view(rig.lane());
     QAbstractItemModelTester tester(&view.model(),

@@ -342,8 +342,17 @@ CREATE TABLE price_overrides(
 );
 )sql";
 
+// Version 8: when a submission's request was about to leave (JobStore::markSent), so that a
+// restart can queue again a job that was claimed but never sent, and interrupt only those
+// that may have reached the provider. Jobs an older Ripen left "submitting" may have been
+// sent: they count as sent.
+constexpr const char* kVersion8 = R"sql(
+ALTER TABLE jobs ADD COLUMN sent_at INTEGER;
+UPDATE jobs SET sent_at = updated_at WHERE state = 'submitting';
+)sql";
+
 constexpr std::array<const char*, CatalogMigrations::kLatestVersion> kSteps{
-    kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6, kVersion7};
+    kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6, kVersion7, kVersion8};
 
 } // namespace
 

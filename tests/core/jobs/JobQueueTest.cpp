@@ -8,6 +8,8 @@
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
 #include "jobs/QueueLock.h"
+#include "jobs/ResultManifest.h"
+#include "providers/http/SendGate.h"
 #include "providers/openai/OpenAiImagesProvider.h"
 #include "support/FakeHttpServer.h"
 #include "support/TempDir.h"
@@ -253,7 +255,8 @@ TEST_CASE("A job left mid-submission by a crash waits for the user", "[jobs][rec
     QueueFixture f;
     const auto ids = f.enqueue("was on the wire");
     REQUIRE(f.library->catalog().database().exec(
-        "UPDATE jobs SET state = 'submitting', attempts = 1 WHERE id = " + std::to_string(ids[0])));
+        "UPDATE jobs SET state = 'submitting', attempts = 1, sent_at = 1 WHERE id = " +
+        std::to_string(ids[0])));
     UniqueImageReplies replies(f.server);
     f.run();
     CHECK(replies.total() == 0);
@@ -385,6 +388,7 @@ TEST_CASE("A second runner on the same library leaves the first one's jobs alone
     auto claimed = store.claimNext({"openai"}, 1LL << 50); // now "submitting", as if sending
     REQUIRE(claimed);
     REQUIRE(claimed->has_value());
+    REQUIRE(store.markSent(ids[0]));
     {
         auto held = QueueLock::acquire(f.library->root()); // the other process's runner
         REQUIRE(held);
@@ -404,4 +408,204 @@ TEST_CASE("A second runner on the same library leaves the first one's jobs alone
                        .runUntilIdle({});
     REQUIRE(summary);
     CHECK(store.job(ids[0])->state == JobState::Interrupted);
+}
+
+namespace {
+
+// A job claimed by a runner that died, as the restart finds it: "submitting", and marked
+// as sent when `sent` (its request may have reached the provider).
+Job claimedBeforeCrash(QueueFixture& f, const std::string& prompt, bool sent) {
+    const auto ids = f.enqueue(prompt);
+    JobStore store(*f.library);
+    auto claimed = store.claimNext({"openai"}, 1LL << 50);
+    REQUIRE(claimed);
+    REQUIRE(claimed->has_value());
+    if (sent) {
+        REQUIRE(store.markSent(ids[0]));
+    }
+    return f.job(ids[0]);
+}
+
+std::filesystem::path workDirOf(QueueFixture& f, const Job& job) {
+    const auto dir = f.library->root() / "jobs" / job.key;
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+Micros chargedUsd(QueueFixture& f) {
+    return *Ledger(f.library->catalog().database()).totalChargedUsd();
+}
+
+} // namespace
+
+TEST_CASE("A job claimed but never sent before a crash is sent once after the restart",
+          "[jobs][recovery]") {
+    QueueFixture f;
+    UniqueImageReplies replies(f.server);
+    const Job job = claimedBeforeCrash(f, "claimed, never sent", false);
+    const RunSummary summary = f.run();
+    CHECK(summary.interrupted == 0);
+    CHECK(summary.succeeded == 1);
+    CHECK(replies.total() == 1);
+    const Job after = f.job(job.id);
+    CHECK(after.state == JobState::Succeeded);
+    CHECK(after.attempts == 1); // the claim that never left was given back
+    CHECK(*f.library->catalog().database().queryInt64(
+              "SELECT count(*) FROM ledger WHERE kind = 'charge'") == 1);
+    CHECK(chargedUsd(f) == after.cost);
+}
+
+TEST_CASE("A request leaves only once its job is marked as sent", "[jobs][recovery]") {
+    QueueFixture f;
+    UniqueImageReplies replies(f.server);
+    for (const char* prompt : {"marked first", "marked second", "marked third"}) {
+        f.enqueue(prompt);
+    }
+    std::atomic<int> unmarked{0};
+    replies.onExecuted([&](const RecordedRequest& request) {
+        // The catalog as a restart at this moment would find it (on the server's thread:
+        // no Catch2 assertions here).
+        const auto prompt = nlohmann::json::parse(request.body).value("prompt", "");
+        auto library = Library::open(f.library->root());
+        auto sentAt = library ? (*library)->catalog().database().prepare(
+                                    "SELECT sent_at FROM jobs WHERE "
+                                    "json_extract(request_json, '$.prompt') = ?")
+                              : fail(ErrorCode::Io, "the library did not open");
+        auto row = sentAt ? sentAt->bind(1, prompt).step() : std::unexpected(sentAt.error());
+        if (!row || !*row || sentAt->isNull(0)) {
+            ++unmarked;
+        }
+    });
+    CHECK(f.run().succeeded == 3);
+    CHECK(replies.total() == 3);
+    CHECK(unmarked == 0);
+}
+
+TEST_CASE("A request whose sent mark cannot be recorded never leaves", "[jobs][recovery]") {
+    QueueFixture f;
+    const auto ids = f.enqueue("cannot be marked");
+    REQUIRE(f.library->catalog().database().exec(
+        "CREATE TRIGGER refuse_mark BEFORE UPDATE OF sent_at ON jobs WHEN NEW.sent_at IS NOT "
+        "NULL BEGIN SELECT RAISE(ABORT, 'the catalog refused the write'); END"));
+    std::stop_source stop;
+    std::jthread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        stop.request_stop();
+    });
+    JobRunner runner(f.library->root(), f.registry, f.credentials, f.prices, f.http,
+                     QueueFixture::fastRetries());
+    REQUIRE(runner.runUntilIdle(stop.get_token()));
+    CHECK(f.server.totalCount() == 0);
+    const Job job = f.job(ids[0]);
+    CHECK(job.state == JobState::Queued);
+    CHECK(job.attempts == 0);
+}
+
+TEST_CASE("A sent mark is recorded once per submission, before its first request",
+          "[jobs][recovery]") {
+    FakeHttpServer server;
+    server.reply("GET", "/a", FakeReply::json(200, nlohmann::json::object()));
+    http::HttpClient client;
+    http::Request request;
+    request.url = server.baseUrl() + "/a";
+    int marks = 0;
+    {
+        http::SendGate gate([&]() -> Status {
+            CHECK(server.totalCount() == 0); // nothing reached the server before the mark
+            ++marks;
+            return {};
+        });
+        CHECK(client.perform(request));
+        CHECK(client.perform(request));
+        CHECK(gate.passed());
+    }
+    CHECK(marks == 1);
+    CHECK(server.totalCount() == 2);
+    {
+        http::SendGate gate([] { return fail(ErrorCode::DiskFull, "disk full"); });
+        auto refused = client.perform(request);
+        REQUIRE_FALSE(refused);
+        CHECK_FALSE(refused.error().requestSent);
+        CHECK_THAT(refused.error().message, Catch::Contains("not sent"));
+        CHECK(gate.refusal());
+    }
+    CHECK(server.totalCount() == 2);
+}
+
+TEST_CASE("A paid result renamed into the work folder before 'storing' was committed is "
+          "saved after a restart, charged once",
+          "[jobs][recovery]") {
+    QueueFixture f;
+    UniqueImageReplies replies(f.server);
+    const Job job = claimedBeforeCrash(f, "result on disk", true);
+    // As saveGeneratedImage leaves it: complete under its final name, no manifest yet.
+    const std::string png = encodeTestImage(makeTestImage(48, 32, 7), ".png");
+    writeBytes(workDirOf(f, job) / "generated-0123456789abcdef01234567.png", png);
+
+    const RunSummary summary = f.run();
+    CHECK(summary.interrupted == 0);
+    CHECK(summary.succeeded == 1);
+    CHECK(replies.total() == 0); // saved, not generated again
+    const Job after = f.job(job.id);
+    CHECK(after.state == JobState::Succeeded);
+    REQUIRE(after.assets.size() == 1);
+    CHECK(f.library->catalog().asset(after.assets[0])->sha256 == Sha256::ofBytes(png));
+    CHECK(chargedUsd(f) == 42'000); // the estimate: the provider's usage was not kept
+}
+
+TEST_CASE("A result kept with its manifest is saved after a restart with the provider's usage",
+          "[jobs][recovery]") {
+    QueueFixture f;
+    const Job job = claimedBeforeCrash(f, "manifest on disk", true);
+    const auto dir = workDirOf(f, job);
+    const auto file = dir / "generated-00000000abcd.png";
+    writeBytes(file, encodeTestImage(makeTestImage(40, 40, 3), ".png"));
+    const nlohmann::json result = {
+        {"files", {{{"path", file.string()}, {"mime", "image/png"}}}},
+        {"model_version", "gpt-image-1-2025"},
+        {"usage", {{"unit", "USD"}, {"cost_micros", 51'000}, {"raw", nlohmann::json::object()}}},
+        {"info", nlohmann::json::object()}};
+    REQUIRE(ResultManifest::write(dir, result));
+
+    CHECK(f.run().succeeded == 1);
+    const Job after = f.job(job.id);
+    CHECK(after.state == JobState::Succeeded);
+    CHECK(after.cost == 51'000);
+    CHECK(chargedUsd(f) == 51'000);
+    REQUIRE(after.assets.size() == 1);
+    CHECK(f.library->catalog().asset(after.assets[0])->generation.modelVersion ==
+          "gpt-image-1-2025");
+}
+
+TEST_CASE("A result file in doubt leaves the job interrupted", "[jobs][recovery]") {
+    QueueFixture f;
+    UniqueImageReplies replies(f.server);
+    const std::string png = encodeTestImage(makeTestImage(40, 40, 5), ".png");
+    SECTION("its bytes differ from the manifest") {
+        const Job job = claimedBeforeCrash(f, "manifest mismatch", true);
+        const auto file = workDirOf(f, job) / "generated-aaaaaaaaaaaa.png";
+        writeBytes(file, png);
+        REQUIRE(ResultManifest::write(
+            workDirOf(f, job), {{"files", {{{"path", file.string()}, {"mime", "image/png"}}}}}));
+        writeBytes(file, png.substr(0, png.size() - 1) + "x");
+    }
+    SECTION("it is cut short") {
+        const Job job = claimedBeforeCrash(f, "cut file", true);
+        writeBytes(workDirOf(f, job) / "generated-bbbbbbbbbbbbbbbbbbbbbbbb.png", png.substr(0, png.size() / 2));
+    }
+    SECTION("it is older than the request") {
+        const Job job = claimedBeforeCrash(f, "earlier attempt", true);
+        const auto file = workDirOf(f, job) / "generated-cccccccccccccccccccccccc.png";
+        writeBytes(file, png);
+        std::filesystem::last_write_time(file, std::filesystem::file_time_type::clock::now() -
+                                                   std::chrono::minutes(5));
+    }
+    const RunSummary summary = f.run();
+    CHECK(summary.succeeded == 0);
+    CHECK(replies.total() == 0);
+    const auto jobs = JobStore(*f.library).jobs();
+    REQUIRE(jobs);
+    REQUIRE(jobs->size() == 1);
+    CHECK(jobs->front().state == JobState::Interrupted);
+    CHECK(chargedUsd(f) == 0);
 }

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "common/Error.h"
+
+#include <functional>
+#include <optional>
+
+namespace ripen::http {
+
+// Lets the queue record durably that a paid request is leaving, at the last moment before
+// it does. While a SendGate is open on a thread, the first request that thread sends
+// through HttpClient::perform calls `beforeFirstSend` once its connection is up (TLS
+// included) and before one byte of the request is written (libcurl's
+// CURLOPT_PREREQFUNCTION). When the hook fails, that request and every later one on the
+// thread are abandoned unsent (Failure::Kind::LocalIo, requestSent false).
+//
+// A request that never got a connection (refused, DNS) never calls the hook: the caller
+// may treat the work as not sent. Providers perform their requests on the calling thread
+// (ProviderContext), so a gate opened around Provider::submit sees all of them.
+// Gates do not nest; one per thread at a time.
+class SendGate {
+public:
+    explicit SendGate(std::function<Status()> beforeFirstSend);
+    ~SendGate();
+    SendGate(const SendGate&) = delete;
+    SendGate& operator=(const SendGate&) = delete;
+
+    // The hook ran and succeeded: a request may have reached the server.
+    bool passed() const { return m_passed; }
+    // The hook failed (its error): nothing was sent while the gate was open.
+    const std::optional<Error>& refusal() const { return m_refusal; }
+
+    // For HttpClient, on the thread about to send: true when there is no gate or the
+    // request may leave; false (with `why` filled) when it must not.
+    static bool admit(std::string& why);
+    // Whether a gate is open on this thread (HttpClient installs its callback only then).
+    static bool openOnThisThread();
+
+private:
+    std::function<Status()> m_beforeFirstSend;
+    bool m_passed = false;
+    std::optional<Error> m_refusal;
+};
+
+} // namespace ripen::http
