@@ -62,12 +62,16 @@ Status writeJobResult(Library& library, JobId job, const std::filesystem::path& 
 }
 
 int runJobAndWrite(CliServices& services, JobId job, const std::optional<std::string>& out,
-                   std::string_view command) {
+                   std::string_view command, std::string_view progressLabel) {
     const auto failure = [&](const std::string& message) {
         std::cerr << "ripen-cli " << command << ": " << message << "\n";
         return kExitFailure;
     };
-    auto summary = runQueueAndReport(services, {job});
+    std::optional<ProgressLine> progress;
+    if (!progressLabel.empty()) {
+        progress.emplace(std::string(progressLabel), std::cerr, ProgressLine::stderrIsTerminal());
+    }
+    auto summary = runQueueAndReport(services, {job}, progress ? &*progress : nullptr);
     if (!summary) {
         return failure(summary.error().message);
     }

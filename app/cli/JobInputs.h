@@ -22,8 +22,9 @@ Status writeJobResult(Library& library, JobId job, const std::filesystem::path& 
 
 // Runs the queue until `job` finishes (printing its done/failed line), then copies its
 // result to `out` when given ("wrote FILE"). Returns the exit status; a failure is
-// printed as "ripen-cli COMMAND: reason".
+// printed as "ripen-cli COMMAND: reason". A non-empty `progressLabel` (the engine) turns
+// on ProgressLine's lines on stderr while the job runs.
 int runJobAndWrite(CliServices& services, JobId job, const std::optional<std::string>& out,
-                   std::string_view command);
+                   std::string_view command, std::string_view progressLabel = {});
 
 } // namespace ripen::cli

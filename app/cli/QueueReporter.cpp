@@ -7,7 +7,8 @@
 
 namespace ripen::cli {
 
-Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId>& only) {
+Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId>& only,
+                                     ProgressLine* progress) {
     // SIGINT/SIGTERM stop the runner cleanly: in-flight transfers are aborted and their
     // jobs settle as canceled or stay resumable, instead of dying mid-write.
     InterruptWatch interrupts;
@@ -20,6 +21,18 @@ Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId
             return;
         }
         std::lock_guard lock(outputMutex);
+        if (progress != nullptr && event.progress && !isFinal(event.state)) {
+            progress->update(event.id, *event.progress, event.message);
+            return;
+        }
+        const bool prints = isFinal(event.state) || event.state == JobState::Interrupted ||
+                            (event.state == JobState::Storing && !event.message.empty());
+        if (!prints) {
+            return;
+        }
+        if (progress != nullptr) {
+            progress->finish();
+        }
         switch (event.state) {
         case JobState::Succeeded:
             ++mine.succeeded;
@@ -40,9 +53,6 @@ Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId
             std::cout << "canceled " << event.id << ": " << event.message << "\n";
             break;
         case JobState::Storing:
-            if (event.message.empty()) {
-                return;
-            }
             std::cout << "waiting " << event.id << ": " << event.message << "\n";
             break;
         default:

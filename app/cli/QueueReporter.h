@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CliServices.h"
+#include "ProgressLine.h"
 #include "jobs/JobRunner.h"
 
 #include <set>
@@ -12,8 +13,10 @@ namespace ripen::cli {
 //   failed <job-id>: <reason>
 //   interrupted <job-id>: <reason>
 //   canceled <job-id>: <reason>
-// `only` limits the lines to those jobs (empty: every job). Returns the run summary for
-// the printed jobs.
-Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId>& only);
+// `only` limits the lines to those jobs (empty: every job). With `progress`, the progress
+// the runner publishes for those jobs goes to it as well (ended before each result
+// line). Returns the run summary for the printed jobs.
+Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId>& only,
+                                     ProgressLine* progress = nullptr);
 
 } // namespace ripen::cli

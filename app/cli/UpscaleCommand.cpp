@@ -138,7 +138,7 @@ int runUpscale(const CommandContext& context, const ArgParser& args) {
     if (!engine->local && !args.has("wait")) {
         return kExitOk;
     }
-    return runJobAndWrite(*services, job, args.value("out"), "upscale");
+    return runJobAndWrite(*services, job, args.value("out"), "upscale", engine->name);
 }
 
 } // namespace
@@ -161,7 +161,10 @@ Command upscaleCommand() {
             "runs the queue until they finish. `ripen-cli queue cancel ID` cancels. Prints\n"
             "  upscale image <asset-id> WxH to WxH (<target>) with <engine>[, passes x4 x2]\n"
             "  queued <job-id> estimate <amount> <unit>\n"
-            "  done <job-id> <asset-id>   or   failed <job-id>: <reason>",
+            "  done <job-id> <asset-id>   or   failed <job-id>: <reason>\n"
+            "and, while the job runs, on stderr (one rewritten line on a terminal, a line per\n"
+            "percent otherwise)\n"
+            "  progress <job-id> <percent>% <engine> pass 1/2 x4: tile 3/24 (<elapsed>)",
             [](ArgParser& p) {
                 p.addOption("asset", true, "ID", "the image asset to upscale");
                 p.addOption("image", true, "FILE", "an image file (imported into the library)");

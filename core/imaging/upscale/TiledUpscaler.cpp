@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <opencv2/imgproc.hpp>
+#include <string>
 
 namespace ripen {
 namespace {
@@ -144,7 +145,9 @@ Result<cv::Mat> TiledUpscaler::runTiles(const cv::Mat& bgr, std::stop_token stop
             cv::Mat weight3;
             cv::merge(std::vector<cv::Mat>{weight, weight, weight}, weight3);
             strip.add((*upscaled)(keep).mul(weight3), column.out0, row.out0);
-            progress.report(++done, total, "upscaling tile by tile");
+            ++done;
+            progress.report(done, total,
+                            "tile " + std::to_string(done) + "/" + std::to_string(total));
         }
     }
     strip.finish();

@@ -6,6 +6,7 @@
 #include "imaging/ImageLimits.h"
 #include "imaging/inpaint/InpaintMask.h"
 #include "imaging/inpaint/LocalInpaint.h"
+#include "imaging/upscale/ClassicUpscaler.h"
 #include "imaging/upscale/ModelRegistry.h"
 #include "imaging/upscale/NeuralUpscaler.h"
 #include "imaging/upscale/UpscaleTarget.h"
@@ -44,40 +45,16 @@ bool stopped(const ProviderContext& context, const ProgressSink& progress) {
     return context.stop.stop_requested() || progress.cancelled();
 }
 
-// Lanczos for the resample; then add back high frequencies only where the upscale has
-// edges, which sharpens contours without lifting noise in flat skies and skin. Each step is
-// one OpenCV call over the whole image (a band-wise run would change the edge map, whose
-// hysteresis is not local), so progress and cancel are per step.
-ProviderOutcome<cv::Mat> classicUpscale(const cv::Mat& input, int factor,
-                                        const ProviderContext& context, ProgressSink& progress) {
-    constexpr int kSteps = 4;
-    const auto step = [&](int done, const char* what) {
-        progress.report(done, kSteps, what);
-        return !stopped(context, progress);
-    };
-    cv::Mat up;
-    cv::resize(input, up, cv::Size(), factor, factor, cv::INTER_LANCZOS4);
-    if (!step(1, "classic upscale: detail pass")) {
-        return std::unexpected(cancelled());
+ProviderOutcome<cv::Mat> classicPass(const cv::Mat& image, int factor,
+                                     const ProviderContext& context, ProgressSink& progress) {
+    auto upscaled = ClassicUpscaler::run(image, factor, context.stop, progress);
+    if (!upscaled) {
+        if (upscaled.error().code == ErrorCode::Cancelled) {
+            return std::unexpected(cancelled());
+        }
+        return std::unexpected(permanent(upscaled.error().message));
     }
-    cv::Mat blurred;
-    cv::GaussianBlur(up, blurred, cv::Size(0, 0), 1.0 + 0.25 * factor);
-    if (!step(2, "classic upscale: finding edges")) {
-        return std::unexpected(cancelled());
-    }
-    cv::Mat grey;
-    cv::cvtColor(up, grey, up.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
-    cv::Mat edges;
-    cv::Canny(grey, edges, 40, 120);
-    cv::dilate(edges, edges, cv::Mat(), cv::Point(-1, -1), factor);
-    if (!step(3, "classic upscale: sharpening edges")) {
-        return std::unexpected(cancelled());
-    }
-    cv::Mat sharpened;
-    cv::addWeighted(up, 1.5, blurred, -0.5, 0, sharpened);
-    sharpened.copyTo(up, edges);
-    progress.report(kSteps, kSteps, "classic upscale");
-    return up;
+    return std::move(*upscaled);
 }
 
 // The engine fills the marked pixels; everything else is copied from the input here, and
@@ -142,7 +119,8 @@ ProviderOutcome<cv::Mat> neuralPass(const UpscaleModelInfo& model, const cv::Mat
 // The passes of the request ("upscale_passes", else one of upscaleFactor, else the
 // model's own scale) in order, each by the classic engine or the named neural model; the
 // queue's finishing step brings the result to the exact target size. Cancel is honoured
-// between passes (and between a model's tiles).
+// between passes and inside them (between a model's tiles, between the classic engine's
+// bands). Stage texts name the pass: "pass 1/2 x4: tile 3/24".
 ProviderOutcome<cv::Mat> upscaleInPasses(const std::vector<std::filesystem::path>& folders,
                                          const ProviderContext& context, const cv::Mat& input,
                                          const GenerationRequest& request, ProgressSink& progress) {
@@ -181,10 +159,12 @@ ProviderOutcome<cv::Mat> upscaleInPasses(const std::vector<std::filesystem::path
             return std::unexpected(cancelled());
         }
         PartProgress pass(progress, static_cast<std::int64_t>(i),
-                          static_cast<std::int64_t>(passes.size()));
-        pass.report(0, 1, "upscale pass x" + std::to_string(factor));
+                          static_cast<std::int64_t>(passes.size()),
+                          "pass " + std::to_string(i + 1) + "/" + std::to_string(passes.size()) +
+                              " x" + std::to_string(factor) + ": ");
+        pass.report(0, 1, "starting");
         auto upscaled = model ? neuralPass(*model, image, request, context, pass)
-                              : classicUpscale(image, factor, context, pass);
+                              : classicPass(image, factor, context, pass);
         if (!upscaled) {
             return std::unexpected(upscaled.error());
         }

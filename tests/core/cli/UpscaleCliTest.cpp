@@ -9,8 +9,10 @@
 #include "support/fakes/ComfyUiFakeServer.h"
 #include "support/fakes/StabilityFakeServer.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <functional>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <regex>
@@ -272,4 +274,43 @@ TEST_CASE("ripen-cli queue shows how far a job in the works has come", "[cli][up
     CHECK(row["id"] == id);
     CHECK(row["progress_percent"] == 42);
     CHECK(row["stage"] == "upscaling tile by tile");
+}
+
+TEST_CASE("ripen-cli upscale shows its progress on stderr while a local model runs",
+          "[cli][upscale][progress]") {
+    UpscaleCli c;
+    // 384x128 in 64-pixel tiles: a dozen tiles, seconds of work to report on.
+    writeTestImage(c.dir / "wide.png", makeTestImage(384, 128, 3));
+    const auto run = c.cli({"--image", (c.dir / "wide.png").string(), "--scale", "4", "--engine",
+                            "esrgan-slim-x4", "--tile", "64", "--wait"});
+    INFO(run.out << run.err);
+    REQUIRE(run.exitCode == 0);
+    const JobId job = numberAfter(run.out, "queued ");
+    // Not a terminal here, so plain lines, one per whole percent reached.
+    const std::regex line(
+        "progress ([0-9]+) ([0-9]+)% esrgan-slim-x4 pass 1/1 x4: "
+        "(starting|tile ([0-9]+)/([0-9]+)) \\((?:([0-9.]+) s|([0-9]+):([0-9]+))\\)");
+    std::vector<int> percents;
+    std::vector<int> tiles;
+    std::vector<double> seconds;
+    for (auto it = std::sregex_iterator(run.err.begin(), run.err.end(), line);
+         it != std::sregex_iterator(); ++it) {
+        CHECK(std::stoll((*it)[1]) == job);
+        percents.push_back(std::stoi((*it)[2]));
+        seconds.push_back((*it)[6].matched
+                              ? std::stod((*it)[6])
+                              : std::stod((*it)[7]) * 60 + std::stod((*it)[8])); // m:ss
+        if ((*it)[4].matched) {
+            tiles.push_back(std::stoi((*it)[4]));
+            CHECK(std::stoi((*it)[5]) >= 12);
+        }
+    }
+    REQUIRE(percents.size() >= 2);
+    CHECK(std::ranges::adjacent_find(percents, std::greater_equal<>()) == percents.end());
+    CHECK(std::ranges::is_sorted(tiles));
+    CHECK(std::ranges::is_sorted(seconds));
+    CHECK(!tiles.empty());
+    // Every line on stderr is a progress line, and the result line follows on stdout.
+    CHECK(std::ranges::count(run.err, '\n') == static_cast<long>(percents.size()));
+    CHECK_THAT(run.out, Catch::Matches("(.|\n)*\ndone [0-9]+ [0-9]+\n"));
 }
