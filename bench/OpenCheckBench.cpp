@@ -1,15 +1,17 @@
-// bench_open_check: what the start-up integrity check (RELIABILITY.md D6: PRAGMA
-// quick_check on its own read-only connection, CatalogBackup::checkAtStartup) costs every
-// ripen-cli command and every GUI start on a big library, against opening the library
-// without it. Warm: the catalog file in the page cache, as for back-to-back CLI commands.
-// Cold: the file evicted first (posix_fadvise DONTNEED), as after a reboot.
-// Target (RELIABILITY.md D6): quick_check <= 1 s on a 200 MB catalog.
+// bench_open_check: what the start-up integrity check (RELIABILITY.md D6,
+// CatalogStartupCheck) costs every ripen-cli command and every GUI start on a big library,
+// against opening the library without it: the full check (PRAGMA quick_check on its own
+// read-only connection), run when no clean close is on record, and the light check (header
+// and schema) after a clean close. Warm: the catalog file in the page cache, as for
+// back-to-back CLI commands. Cold: the file evicted first (posix_fadvise DONTNEED), as
+// after a reboot. Target (RELIABILITY.md D6): quick_check <= 1 s on a 200 MB catalog.
 
 #include "BenchCommon.h"
 #include "CommandLine.h"
 #include "SyntheticAssets.h"
 #include "catalog/CatalogBackup.h"
 #include "catalog/Library.h"
+#include "catalog/internal/CleanCloseRecord.h"
 
 #include <algorithm>
 #include <fcntl.h>
@@ -97,20 +99,45 @@ int run(int argc, char** argv) {
               << "| step | median | min | max |\n|---|---|---|---|\n";
     const auto nothing = [] {
     };
+    // No clean close on record: the full check, as after a crash or an outside change.
+    const auto forgetCleanClose = [&] {
+        ripen::CleanCloseRecord::remove(root);
+    };
     const auto check = [&] {
-        orThrow(ripen::CatalogBackup::checkAtStartup(root), "checkAtStartup");
+        const auto ran = orThrow(ripen::CatalogBackup::checkAtStartup(root), "checkAtStartup");
+        if (ran.depth != ripen::CatalogStartupCheck::Depth::Full) {
+            throw std::runtime_error("expected the full check: " + ran.reason);
+        }
     };
     const auto open = [&] {
         orThrow(ripen::Library::open(root), "Library::open");
     };
-    const auto openChecked = [&] {
-        orThrow(ripen::CatalogBackup::openChecked(root), "openChecked");
+    // Each call opens, checks and closes (recording the clean close), as a CLI command.
+    const auto openChecked = [&](ripen::CatalogStartupCheck::Depth expected) {
+        return [&root, expected] {
+            auto library = orThrow(ripen::CatalogBackup::openChecked(root), "openChecked");
+            if (library->startupCheck()->depth != expected) {
+                throw std::runtime_error("unexpected check: " + library->startupCheck()->reason);
+            }
+        };
     };
-    report("quick_check, warm", runs, nothing, check);
+    report("quick_check (full check), warm", runs, forgetCleanClose, check);
     report(
-        "quick_check, cold", runs, [&] { evict(catalogFile); }, check);
+        "quick_check (full check), cold", runs,
+        [&] {
+            forgetCleanClose();
+            evict(catalogFile);
+        },
+        check);
     report("Library::open without the check, warm", runs, nothing, open);
-    report("openChecked (open + quick_check), warm", runs, nothing, openChecked);
+    report("openChecked + close, full check (no clean close on record), warm", runs,
+           forgetCleanClose, openChecked(ripen::CatalogStartupCheck::Depth::Full));
+    openChecked(ripen::CatalogStartupCheck::Depth::Full)(); // records a clean close
+    report("openChecked + close, light check (after a clean close), warm", runs, nothing,
+           openChecked(ripen::CatalogStartupCheck::Depth::Light));
+    report(
+        "openChecked + close, light check (after a clean close), cold", runs,
+        [&] { evict(catalogFile); }, openChecked(ripen::CatalogStartupCheck::Depth::Light));
     std::cout << "\nload average at end: " << readText("/proc/loadavg");
     return 0;
 }

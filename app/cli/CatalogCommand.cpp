@@ -36,23 +36,25 @@ int listBackups(const CommandContext& context) {
     return kExitOk;
 }
 
+Result<CatalogBackup::Restored> restoreChosen(const std::filesystem::path& library,
+                                              const std::filesystem::path& backup) {
+    auto keptAs = CatalogBackup::restore(library, backup);
+    if (!keptAs) {
+        return std::unexpected(keptAs.error());
+    }
+    return CatalogBackup::Restored{{backup, 0, 0}, std::move(*keptAs)};
+}
+
 int restore(const CommandContext& context, const ArgParser& args) {
-    std::filesystem::path chosen;
-    if (args.positionals().size() == 2) {
-        chosen = args.positionals()[1];
-    } else if (const auto backups = CatalogBackup::list(context.library); !backups.empty()) {
-        chosen = backups.front().file;
-    } else {
-        std::cerr << "ripen-cli catalog restore: the library has no backups\n";
+    auto restored = args.positionals().size() == 2
+                        ? restoreChosen(context.library, args.positionals()[1])
+                        : CatalogBackup::restoreNewest(context.library);
+    if (!restored) {
+        std::cerr << "ripen-cli catalog restore: " << restored.error().message << "\n";
         return kExitFailure;
     }
-    auto damaged = CatalogBackup::restore(context.library, chosen);
-    if (!damaged) {
-        std::cerr << "ripen-cli catalog restore: " << damaged.error().message << "\n";
-        return kExitFailure;
-    }
-    std::cout << "restored " << chosen.string() << "\n"
-              << "the previous catalog was kept as " << damaged->string() << "\n";
+    std::cout << "restored " << restored->backup.file.string() << "\n"
+              << "the previous catalog was kept as " << restored->keptAs.string() << "\n";
     return kExitOk;
 }
 

@@ -1,5 +1,6 @@
 #include "catalog/CatalogBackup.h"
 
+#include "catalog/internal/CleanCloseRecord.h"
 #include "catalog/internal/SqliteDatabase.h"
 #include "catalog/internal/SqliteIntegrity.h"
 #include "common/AtomicFileWriter.h"
@@ -232,18 +233,30 @@ Status CatalogBackup::checkCatalog(const fs::path& root) {
     return withRestoreAdvice(root, std::move(healthy));
 }
 
-Status CatalogBackup::checkAtStartup(const fs::path& root) {
-    auto db = Database::open(catalogFile(root), Database::Mode::ReadOnly);
-    Status healthy = db ? quickCheck(*db) : Status(std::unexpected(db.error()));
-    return withRestoreAdvice(root, std::move(healthy));
+Result<CatalogStartupCheck::Report> CatalogBackup::checkAtStartup(const fs::path& root) {
+    CatalogStartupCheck::Report planned = CatalogStartupCheck::plan(root);
+    if (auto healthy = CatalogStartupCheck::run(root, planned); !healthy) {
+        return std::unexpected(withRestoreAdvice(root, std::move(healthy)).error());
+    }
+    if (planned.depth == CatalogStartupCheck::Depth::Full) {
+        planned.fullCheckAtMs = unixMillis();
+    }
+    return planned;
 }
 
 Result<std::unique_ptr<Library>> CatalogBackup::openChecked(const fs::path& root) {
+    // Planned before the library opens: opening creates the -wal the plan looks at.
+    CatalogStartupCheck::Report planned = CatalogStartupCheck::plan(root);
     auto library = Library::open(root);
-    Status healthy = library ? checkAtStartup(root) : Status(std::unexpected(library.error()));
+    Status healthy = library ? CatalogStartupCheck::run(root, planned)
+                             : Status(std::unexpected(library.error()));
     if (!healthy) {
         return std::unexpected(withRestoreAdvice(root, std::move(healthy)).error());
     }
+    if (planned.depth == CatalogStartupCheck::Depth::Full) {
+        planned.fullCheckAtMs = unixMillis();
+    }
+    (*library)->markChecked(std::move(planned));
     return library;
 }
 
@@ -299,10 +312,25 @@ Result<fs::path> CatalogBackup::restore(const fs::path& root, const fs::path& ba
     if (ec) {
         return fail(ErrorCode::Io, "cannot put the backup in place: " + ec.message());
     }
+    // The restored file is not the one Ripen closed: the next start-up checks it in full.
+    CleanCloseRecord::remove(root);
     if (auto synced = syncDirectory(root); !synced) {
         return std::unexpected(synced.error());
     }
     return damaged;
+}
+
+Result<CatalogBackup::Restored> CatalogBackup::restoreNewest(const fs::path& root) {
+    const auto backups = list(root);
+    if (backups.empty()) {
+        return fail(ErrorCode::NotFound,
+                    "the library has no backups in " + escapeInvalidUtf8(backupDir(root).native()));
+    }
+    auto keptAs = restore(root, backups.front().file);
+    if (!keptAs) {
+        return std::unexpected(keptAs.error());
+    }
+    return Restored{backups.front(), std::move(*keptAs)};
 }
 
 } // namespace ripen

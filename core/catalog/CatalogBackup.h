@@ -47,13 +47,16 @@ public:
     // is wrong and names the newest backup to restore.
     static Status checkCatalog(const std::filesystem::path& libraryRoot);
 
-    // PRAGMA quick_check of the catalog file (read-only, its own connection), for every
-    // start-up: a bit flip or a torn page is found before the library is used. Corrupt
-    // names the file, the newest backup and the restore command.
-    static Status checkAtStartup(const std::filesystem::path& libraryRoot);
+    // The start-up check (CatalogStartupCheck: a full PRAGMA quick_check unless the catalog
+    // is unchanged since Ripen closed it cleanly), for every start-up: a bit flip or a torn
+    // page is found before the library is used. Corrupt names the file, the newest backup
+    // and the restore command. Returns which check ran.
+    static Result<CatalogStartupCheck::Report>
+    checkAtStartup(const std::filesystem::path& libraryRoot);
 
-    // Library::open, then checkAtStartup: how ripen and ripen-cli open a library. A
-    // Corrupt error from either names the newest backup and the restore command.
+    // Library::open, then the start-up check: how ripen and ripen-cli open a library. A
+    // Corrupt error from either names the newest backup and the restore command. The
+    // library's startupCheck() says which check ran; closing it records a clean close.
     static Result<std::unique_ptr<Library>> openChecked(const std::filesystem::path& libraryRoot);
 
     // Puts `backup` in place of the live catalog after checking it. The live catalog and its
@@ -62,6 +65,14 @@ public:
     // process may have the library open. Errors: Corrupt for a damaged backup.
     static Result<std::filesystem::path> restore(const std::filesystem::path& libraryRoot,
                                                  const std::filesystem::path& backup);
+
+    struct Restored {
+        Info backup;
+        std::filesystem::path keptAs; // where the replaced catalog went
+    };
+    // restore() of the newest backup: what `ripen-cli catalog restore` and the GUI's Restore
+    // button do. NotFound when the library has no backup.
+    static Result<Restored> restoreNewest(const std::filesystem::path& libraryRoot);
 
 private:
     // A Corrupt `healthy` gets the newest backup and the command that restores it.

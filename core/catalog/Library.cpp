@@ -1,5 +1,6 @@
 #include "catalog/Library.h"
 
+#include "catalog/internal/OpenLibraries.h"
 #include "common/TextEncoding.h"
 
 #include <cstdlib>
@@ -8,7 +9,21 @@
 namespace ripen {
 
 Library::Library(std::filesystem::path root, std::unique_ptr<Catalog> catalog)
-    : m_root(std::move(root)), m_catalog(std::move(catalog)), m_blobs(m_root) {}
+    : m_root(std::move(root)), m_catalog(std::move(catalog)), m_blobs(m_root) {
+    OpenLibraries::opened(m_root);
+}
+
+Library::~Library() {
+    m_catalog.reset(); // the last connection to close checkpoints and removes the -wal
+    if (const auto fullCheckAtMs = OpenLibraries::closed(m_root)) {
+        CatalogStartupCheck::recordCleanClose(m_root, *fullCheckAtMs);
+    }
+}
+
+void Library::markChecked(CatalogStartupCheck::Report report) {
+    OpenLibraries::checked(m_root, report.fullCheckAtMs);
+    m_startupCheck = std::move(report);
+}
 
 std::filesystem::path Library::defaultLocation() {
     if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data == '/') {

@@ -3,11 +3,16 @@
 #include "catalog/CatalogBackup.h"
 
 #include "catalog/Library.h"
+#include "catalog/internal/CleanCloseRecord.h"
+#include "common/Clock.h"
 #include "jobs/JobStore.h"
+#include "support/CatalogDamage.h"
 #include "support/TempDir.h"
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace ripen;
 namespace fs = std::filesystem;
@@ -44,6 +49,14 @@ void damagePages(const fs::path& catalog) {
         file.seekp(static_cast<std::streamoff>(page * 4096 + 1000));
         file.write(std::string(64, 'Z').data(), 64);
     }
+}
+
+CatalogStartupCheck::Depth depthOfNextOpen(const fs::path& root) {
+    auto library = CatalogBackup::openChecked(root);
+    REQUIRE(library);
+    REQUIRE((*library)->startupCheck());
+    INFO((*library)->startupCheck()->reason);
+    return (*library)->startupCheck()->depth;
 }
 
 JobId queueOneJob(Library& library) {
@@ -153,4 +166,110 @@ TEST_CASE("a damaged backup is refused and the live catalog stays", "[backup]") 
     REQUIRE_FALSE(restored);
     CHECK(restored.error().message.find("cannot be restored") != std::string::npos);
     CHECK(assetCount(root) == 40);
+}
+
+TEST_CASE("an untouched library opens without the full scan; a changed one gets it",
+          "[backup][startup]") {
+    using Depth = CatalogStartupCheck::Depth;
+    test::TempDir temp;
+    const fs::path root = temp / "library";
+    {
+        auto library = CatalogBackup::openChecked(root);
+        REQUIRE(library);
+        CHECK((*library)->startupCheck()->depth == Depth::Full); // nothing on record yet
+        CHECK((*library)->startupCheck()->reason.find("no clean close") != std::string::npos);
+        addImages(**library, 20, 0);
+    }
+    CHECK(fs::exists(CleanCloseRecord::file(root)));
+    CHECK(depthOfNextOpen(root) == Depth::Light);
+    CHECK(depthOfNextOpen(root) == Depth::Light); // a read-only session keeps it so
+
+    SECTION("a write by another program while closed") {
+        const std::string bytes = [&] {
+            std::ifstream in(root / "catalog.sqlite", std::ios::binary);
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        }();
+        std::ofstream(root / "catalog.sqlite", std::ios::binary) << bytes; // same bytes
+        const auto plan = CatalogStartupCheck::plan(root);
+        CHECK(plan.depth == Depth::Full);
+        CHECK(plan.reason.find("changed since Ripen closed it") != std::string::npos);
+        CHECK(depthOfNextOpen(root) == Depth::Full);
+        CHECK(depthOfNextOpen(root) == Depth::Light);
+    }
+    SECTION("a week since the last full check") {
+        const std::int64_t longAgo = unixMillis() - CatalogStartupCheck::kFullCheckEveryMs - 1;
+        REQUIRE(CleanCloseRecord::write(root, longAgo));
+        CHECK(CatalogStartupCheck::plan(root).reason.find("last full check") != std::string::npos);
+        CHECK(depthOfNextOpen(root) == Depth::Full);
+        CHECK(depthOfNextOpen(root) == Depth::Light);
+    }
+    SECTION("a library opened without the check records nothing") {
+        CleanCloseRecord::remove(root);
+        REQUIRE(Library::open(root));
+        CHECK_FALSE(fs::exists(CleanCloseRecord::file(root)));
+    }
+}
+
+TEST_CASE("a library damaged while closed is refused with the backup to restore",
+          "[backup][startup]") {
+    test::TempDir temp;
+    const fs::path root = temp / "library";
+    {
+        auto library = CatalogBackup::openChecked(root);
+        REQUIRE(library);
+        addImages(**library, 40, 0);
+    }
+    REQUIRE(CatalogBackup::take(root));
+    REQUIRE(CatalogStartupCheck::plan(root).depth == CatalogStartupCheck::Depth::Light);
+    test::damagePageHeaders(root / "catalog.sqlite");
+
+    auto refused = CatalogBackup::openChecked(root);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::Corrupt);
+    CHECK(refused.error().message.find("ripen-cli catalog restore") != std::string::npos);
+    CHECK(refused.error().message.find("backups/catalog-") != std::string::npos);
+    CHECK_FALSE(CatalogBackup::openChecked(root)); // a refusal records no clean close
+
+    auto restored = CatalogBackup::restoreNewest(root);
+    REQUIRE(restored);
+    CHECK(fs::exists(restored->keptAs));
+    CHECK(restored->backup.takenAtMs > 0);
+    // The restored file is not the one Ripen closed: it gets the full check once.
+    CHECK(depthOfNextOpen(root) == CatalogStartupCheck::Depth::Full);
+    CHECK(assetCount(root) == 40);
+}
+
+TEST_CASE("a library whose last session did not close gets the full check", "[backup][startup]") {
+    test::TempDir temp;
+    const fs::path root = temp / "library";
+    REQUIRE(CatalogBackup::openChecked(root));
+    REQUIRE(CatalogStartupCheck::plan(root).depth == CatalogStartupCheck::Depth::Light);
+
+    // A session killed after a commit: its changes are in the -wal, nothing was closed.
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        auto library = CatalogBackup::openChecked(root);
+        if (!library) {
+            ::_exit(2);
+        }
+        Asset asset;
+        asset.sha256 = std::string(64, 'c');
+        asset.blobPath = "blobs/cc/" + asset.sha256 + ".png";
+        asset.format = "png";
+        asset.width = 64;
+        asset.height = 64;
+        ::_exit((*library)->catalog().addAsset(asset) ? 0 : 1); // no destructor runs
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+
+    const auto plan = CatalogStartupCheck::plan(root);
+    CHECK(plan.depth == CatalogStartupCheck::Depth::Full);
+    CHECK(plan.reason.find("-wal") != std::string::npos);
+    CHECK(depthOfNextOpen(root) == CatalogStartupCheck::Depth::Full);
+    CHECK(assetCount(root) == 1); // the committed change survived
+    CHECK(depthOfNextOpen(root) == CatalogStartupCheck::Depth::Light);
 }
