@@ -66,12 +66,18 @@ std::filesystem::path ensureGalleryLibrary(int count) {
 }
 
 bool spinUntil(const std::function<bool()>& done, double timeoutSeconds) {
+    // The GUI thread sleeps between events, as in the application's own event loop: a loop
+    // that polls without waiting would keep it runnable all the time, and the scheduler
+    // would then treat it as a busy thread and let it wait behind the workers. A 5 ms timer
+    // wakes it to check `done`.
+    QTimer check;
+    check.start(5);
     const auto start = Clock::now();
     while (!done()) {
         if (secondsSince(start) > timeoutSeconds) {
             return false;
         }
-        QApplication::processEvents(QEventLoop::AllEvents, 5);
+        QApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
     }
     return true;
 }

@@ -16,7 +16,8 @@ namespace ripen::bench {
 // one transaction the first time (under cacheRoot()).
 std::filesystem::path ensureGalleryLibrary(int count);
 
-// Runs the event loop until `done` or `timeoutSeconds`; returns whether `done` came true.
+// Runs the event loop (sleeping between events) until `done` or `timeoutSeconds`; returns
+// whether `done` came true.
 bool spinUntil(const std::function<bool()>& done, double timeoutSeconds);
 
 // The value at fraction `p` (0..1) of the sorted values; 0 for none.
