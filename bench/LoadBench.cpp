@@ -50,6 +50,9 @@ struct RunResult {
     double importsSeconds = 0; // first import request to the last one finished
     double p99Ms = 0;
     double maxMs = 0;
+    double workP99Ms = 0; // the GUI thread's own CPU time between beats
+    double workMaxMs = 0;
+    double cpuShare = 0; // of the GUI thread over the scenario's wall time
     int over50 = 0;
     int over100 = 0;
     std::int64_t peakRssKiB = 0;
@@ -163,6 +166,9 @@ RunResult runOnce(const Scenario& scenario, const std::filesystem::path& seedLib
         }
         result.p99Ms = beat.p99Ms();
         result.maxMs = beat.maxMs();
+        result.workP99Ms = beat.workP99Ms();
+        result.workMaxMs = beat.workMaxMs();
+        result.cpuShare = beat.cpuShare();
         result.over50 = beat.countOver(50);
         result.over100 = beat.countOver(100);
         spinUntil([&] { return !window.isBusy() && !lane.isBusy(); }, 60);
@@ -188,6 +194,15 @@ void report(const Scenario& scenario, const std::vector<RunResult>& runs) {
     table.addRow({"heartbeat lateness max",
                   formatFixed(medianOf(runs, [](auto& r) { return r.maxMs; }), 1) + " ms",
                   "< 50 ms"});
+    table.addRow({"GUI-thread CPU between beats p99",
+                  formatFixed(medianOf(runs, [](auto& r) { return r.workP99Ms; }), 1) + " ms",
+                  "–"});
+    table.addRow({"GUI-thread CPU between beats max",
+                  formatFixed(medianOf(runs, [](auto& r) { return r.workMaxMs; }), 1) + " ms",
+                  "–"});
+    table.addRow({"GUI-thread CPU share",
+                  formatFixed(medianOf(runs, [](auto& r) { return r.cpuShare; }) * 100, 0) + " %",
+                  "–"});
     table.addRow({"beats later than 50 ms",
                   formatFixed(medianOf(runs, [](auto& r) { return r.over50; }), 0), "–"});
     table.addRow({"beats later than 100 ms",
@@ -213,7 +228,7 @@ int main(int argc, char** argv) {
     try {
         const CommandLine args(argc, argv,
                                {"--assets", "--runs", "--jobs", "--imports", "--import-side",
-                                "--latency-ms", "--concurrency"},
+                                "--latency-ms", "--concurrency", "--scenario"},
                                {"--quick"});
         const bool quick = args.has("--quick");
         const int assets = static_cast<int>(args.number("--assets", quick ? 2000 : 10000));
@@ -223,6 +238,11 @@ int main(int argc, char** argv) {
         const int importSide = static_cast<int>(args.number("--import-side", quick ? 2048 : 4096));
         const auto latency = std::chrono::milliseconds(args.number("--latency-ms", 200));
         const int concurrency = static_cast<int>(args.number("--concurrency", 8));
+        // "load", "burst" or "both": one scenario alone, e.g. under a profiler.
+        const std::string only = args.text("--scenario", "both");
+        if (only != "load" && only != "burst" && only != "both") {
+            throw std::runtime_error("--scenario must be load, burst or both");
+        }
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
             qputenv("QT_QPA_PLATFORM", "offscreen");
         }
@@ -242,6 +262,9 @@ int main(int argc, char** argv) {
                   << " jobs at concurrency " << concurrency << ", " << imports << " imports of "
                   << importSide << "x" << importSide << " JPEGs, offscreen 1280x800)\n\n";
         for (const Scenario& scenario : {load, burst}) {
+            if (only != "both" && only != (scenario.name == load.name ? "load" : "burst")) {
+                continue;
+            }
             ripen::test::FakeHttpServer server; // one per scenario: its routes are fixed
             TimedImageReplies replies(server, 1024, scenario.latency);
             std::vector<RunResult> results;

@@ -7,6 +7,7 @@
 #include "catalog/MasterChoice.h"
 #include "common/FileIo.h"
 #include "credits/Ledger.h"
+#include "internal/BackgroundPriority.h"
 #include "internal/QueuedProgressSink.h"
 #include "queue/JobLane.h"
 #include "video/ClipCutter.h"
@@ -284,6 +285,7 @@ void CoreBridge::importPaths(const QStringList& paths, const ripen::ImportOption
 
     (void)QtConcurrent::run(
         &m_importPool, [this, root = m_root, files = std::move(files), options, cancel, pathCount] {
+            lowerCurrentThreadPriority();
             QMetaObject::invokeMethod(
                 this, [this, pathCount] { emit importStarted(pathCount); }, Qt::QueuedConnection);
             const auto deliverOutcome = [this](const ripen::ImportOutcome& outcome) {
@@ -509,6 +511,7 @@ void CoreBridge::exportAssets(const std::vector<ripen::AssetId>& ids, const QStr
     m_exportCancel = cancel;
     (void)QtConcurrent::run(&m_exportPool, [this, root = m_root, ids,
                                             target = PathText::toPath(folder), options, cancel] {
+        lowerCurrentThreadPriority();
         QueuedProgressSink progress(this, cancel,
                                     [this](qint64 done, qint64 total, const QString& message) {
                                         emit exportProgress(done, total, message);
@@ -809,6 +812,7 @@ template <class Work, class Done> void CoreBridge::runOnMotion(RequestId id, Wor
     m_moveCancel = cancel;
     (void)QtConcurrent::run(&m_motionPool, [this, root = m_root, work = std::move(work),
                                             done = std::move(done), cancel, id]() mutable {
+        lowerCurrentThreadPriority();
         QueuedProgressSink progress(this, cancel,
                                     [this](qint64 doneCount, qint64 total, const QString&) {
                                         emit moveProgress(doneCount, total);

@@ -4,6 +4,7 @@
 #include "common/ResourceLocator.h"
 #include "credits/Ledger.h"
 #include "credits/LibraryPriceBook.h"
+#include "internal/BackgroundPriority.h"
 // JobRunner has a member named emit(), which Qt's `emit` keyword macro would rewrite.
 #pragma push_macro("emit")
 #undef emit
@@ -141,9 +142,12 @@ JobLane::JobLane(std::filesystem::path libraryRoot, QObject* parent)
       m_credentials(std::make_shared<LayeredCredentials>()) {
     m_storePool.setMaxThreadCount(1);
     m_runnerPool.setMaxThreadCount(1);
-    m_refreshDebounce.setSingleShot(true);
-    m_refreshDebounce.setInterval(100);
-    connect(&m_refreshDebounce, &QTimer::timeout, this, &JobLane::refresh);
+    m_refreshThrottle.setSingleShot(true);
+    m_refreshThrottle.setInterval(kRefreshThrottleMs);
+    connect(&m_refreshThrottle, &QTimer::timeout, this, &JobLane::refresh);
+    m_eventFrame.setSingleShot(true);
+    m_eventFrame.setInterval(kEventFrameMs);
+    connect(&m_eventFrame, &QTimer::timeout, this, &JobLane::flushEvents);
     qRegisterMetaType<ripen::JobEvent>();
     qRegisterMetaType<ripen::ui::JobLane::Recipe>();
     qRegisterMetaType<std::optional<ripen::ui::JobLane::Budget>>();
@@ -225,6 +229,7 @@ template <class Work, class Done> void JobLane::runOnStore(Work work, Done done)
     ++m_pending;
     (void)QtConcurrent::run(&m_storePool, [this, store = m_store, work = std::move(work),
                                            done = std::move(done)]() mutable {
+        lowerCurrentThreadPriority();
         using R = std::invoke_result_t<Work&, StoreState&>;
         R result = [&]() -> R {
             try {
@@ -400,7 +405,7 @@ void JobLane::wake() {
 }
 
 void JobLane::refresh() {
-    m_refreshDebounce.stop();
+    m_refreshThrottle.stop();
     const qint64 midnight = QDateTime::currentDateTime().date().startOfDay().toMSecsSinceEpoch();
     runOnStore(
         [root = m_root, midnight](StoreState& state) -> Result<Listing> {
@@ -425,6 +430,7 @@ void JobLane::refresh() {
                 return;
             }
             m_jobs = std::move(listing->jobs);
+            indexJobs();
             // Progress and messages belong to work in flight; a finished job shows its
             // stored error instead.
             for (const auto& job : m_jobs) {
@@ -513,16 +519,15 @@ void JobLane::startRunner() {
     run->runner = std::make_unique<ripen::JobRunner>(m_root, *run->registry, *run->credentials,
                                                      *run->prices, *m_http);
     // Called on runner threads: hand the event to the GUI thread and return at once.
-    run->runner->subscribe([this](const ripen::JobEvent& event) {
-        QMetaObject::invokeMethod(
-            this, [this, event] { onEvent(event); }, Qt::QueuedConnection);
-    });
+    run->runner->subscribe([this](const ripen::JobEvent& event) { postEvent(event); });
     if (m_paused) {
         run->runner->pause();
     }
     m_run = run;
     emit runningChanged(true);
     (void)QtConcurrent::run(&m_runnerPool, [this, run, stop = m_stop.get_token()] {
+        // The runner's request threads start from here and inherit the lower priority.
+        lowerCurrentThreadPriority();
         std::optional<ripen::Error> error;
         try {
             if (auto summary = run->runner->runUntilIdle(stop); !summary) {
@@ -535,6 +540,7 @@ void JobLane::startRunner() {
         QMetaObject::invokeMethod(
             this,
             [this, error] {
+                flushEvents(); // the run's last events come before its end
                 m_run.reset();
                 if (error) {
                     emit actionFailed(*error);
@@ -549,23 +555,84 @@ void JobLane::startRunner() {
     });
 }
 
-void JobLane::onEvent(const ripen::JobEvent& event) {
+void JobLane::postEvent(const ripen::JobEvent& event) {
+    {
+        const std::lock_guard lock(m_inboxMutex);
+        m_inbox.push_back(event);
+        if (std::exchange(m_inboxPosted, true)) {
+            return; // the GUI thread is already told; it takes the whole inbox
+        }
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (!m_eventFrame.isActive()) {
+                m_eventFrame.start();
+            }
+        },
+        Qt::QueuedConnection);
+}
+
+void JobLane::flushEvents() {
+    m_eventFrame.stop();
+    std::vector<ripen::JobEvent> batch;
+    {
+        const std::lock_guard lock(m_inboxMutex);
+        batch.swap(m_inbox);
+        m_inboxPosted = false;
+    }
+    if (batch.empty()) {
+        return;
+    }
+    bool relist = false;
+    bool landed = false;
+    std::vector<ripen::JobId> changed;
+    for (const ripen::JobEvent& event : batch) {
+        applyEvent(event, relist, landed);
+        if (std::ranges::find(changed, event.id) == changed.end()) {
+            changed.push_back(event.id);
+        }
+    }
+    for (const ripen::JobEvent& event : batch) {
+        emit jobEvent(event);
+    }
+    for (const ripen::JobId id : changed) {
+        emit jobUpdated(id);
+    }
+    emit jobsUpdated();
+    // A throttle, not a debounce: results landing without a pause still get listed.
+    if (relist && !m_refreshThrottle.isActive()) {
+        m_refreshThrottle.start();
+    }
+    if (landed) {
+        emit assetsAdded();
+    }
+}
+
+void JobLane::applyEvent(const ripen::JobEvent& event, bool& relist, bool& landed) {
     if (event.progress) {
         m_progress[event.id] = event.progress;
     }
     m_messages[event.id] = QString::fromStdString(event.message);
-    const auto job = std::ranges::find(m_jobs, event.id, &ripen::Job::id);
-    if (job != m_jobs.end()) {
-        job->state = event.state;
+    const auto known = m_jobIndex.find(event.id);
+    if (known != m_jobIndex.end()) {
+        m_jobs[known->second].state = event.state;
     }
-    emit jobEvent(event);
-    emit jobUpdated(event.id);
-    if (job == m_jobs.end() || ripen::isFinal(event.state)) {
-        m_refreshDebounce.start();
+    relist = relist || known == m_jobIndex.end() || ripen::isFinal(event.state);
+    landed = landed || (event.state == ripen::JobState::Succeeded && !event.assets.empty());
+}
+
+void JobLane::indexJobs() {
+    m_jobIndex.clear();
+    m_jobIndex.reserve(m_jobs.size());
+    for (std::size_t i = 0; i < m_jobs.size(); ++i) {
+        m_jobIndex.emplace(m_jobs[i].id, i);
     }
-    if (event.state == ripen::JobState::Succeeded && !event.assets.empty()) {
-        emit assetsAdded();
-    }
+}
+
+const ripen::Job* JobLane::job(ripen::JobId id) const {
+    const auto it = m_jobIndex.find(id);
+    return it == m_jobIndex.end() ? nullptr : &m_jobs[it->second];
 }
 
 int JobLane::queuedCount() const {

@@ -17,9 +17,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ripen::http {
@@ -35,7 +37,9 @@ namespace ripen::ui {
 //     retries, reprioritises and reads the ledger, in order;
 //   - the runner lane (one thread) runs JobRunner::runUntilIdle, which calls providers on
 //     its own worker threads within each provider's limits. It starts when there is work
-//     and stops when none is left; JobEvents come back queued to the GUI thread.
+//     and stops when none is left; JobEvents come back to the GUI thread in batches, at
+//     most one batch per frame (kEventFrameMs), so that 500 jobs reporting progress cost
+//     the GUI thread one update of each view per frame, not one per event.
 // Each run gets a fresh provider registry (from the factory app/ hands in, with the
 // settings' base URLs and limits applied) and the keys current at that moment. A run's
 // first step is core's crash recovery, so a paid request that was in flight when Ripen
@@ -149,8 +153,17 @@ public:
     void stopAndWait();
     // Work still on its way (for tests and the screenshot tool).
     bool isBusy() const {
-        return m_pending > 0 || m_run != nullptr || m_refreshDebounce.isActive();
+        return m_pending > 0 || m_run != nullptr || m_refreshThrottle.isActive() ||
+               m_eventFrame.isActive();
     }
+    // The listed job `id`, or null when the last listing does not hold it.
+    const ripen::Job* job(ripen::JobId id) const;
+
+    // How often a batch of runner events reaches the views at most (about 30 a second).
+    static constexpr int kEventFrameMs = 33;
+    // How often the queue is listed again at most while jobs settle (a listing brings the
+    // settled costs and errors; the events already carry states and progress).
+    static constexpr int kRefreshThrottleMs = 250;
 
 signals:
     void servicesReady();
@@ -159,7 +172,12 @@ signals:
     void providersChanged();
     void servicesFailed(const ripen::Error& error);
     void jobsChanged();
+    // Once per changed job in a batch of runner events (its state, progress or message).
     void jobUpdated(qint64 id);
+    // Once per batch, after its jobEvent and jobUpdated signals: views that show the queue
+    // as a whole update once here instead of once per job.
+    void jobsUpdated();
+    // Every event the runner reported, in order (delivered in per-frame batches).
     void jobEvent(const ripen::JobEvent& event);
     void enqueued(quint64 request, const QList<qint64>& jobs);
     void enqueueFailed(quint64 request, const ripen::Error& error);
@@ -179,7 +197,10 @@ private:
     template <class Work, class Done> void runOnStore(Work work, Done done);
     void storeAction(std::function<ripen::Status(ripen::JobStore&)> action, bool wakeRunner);
     void startRunner();
-    void onEvent(const ripen::JobEvent& event);
+    void postEvent(const ripen::JobEvent& event); // runner threads
+    void flushEvents();                           // GUI thread
+    void applyEvent(const ripen::JobEvent& event, bool& relist, bool& landed);
+    void indexJobs();
     std::unique_ptr<ripen::ProviderRegistry> makeRegistry() const;
 
     std::filesystem::path m_root;
@@ -195,11 +216,17 @@ private:
     std::shared_ptr<const ripen::PriceBook> m_priceBook;
     std::vector<std::shared_ptr<const ripen::PriceBook>> m_retiredPriceBooks;
     std::shared_ptr<const ripen::ModelCatalog> m_models;
-    std::shared_ptr<Run> m_run;     // the runner at work, null when idle
-    std::vector<ripen::Job> m_jobs; // newest first
+    std::shared_ptr<Run> m_run;                               // the runner at work, null when idle
+    std::vector<ripen::Job> m_jobs;                           // newest first
+    std::unordered_map<ripen::JobId, std::size_t> m_jobIndex; // id -> position in m_jobs
     std::map<ripen::JobId, std::optional<double>> m_progress;
     std::map<ripen::JobId, QString> m_messages;
-    QTimer m_refreshDebounce;
+    QTimer m_refreshThrottle;
+    // Runner events waiting for the next frame: filled on runner threads, taken on the GUI.
+    std::mutex m_inboxMutex;
+    std::vector<ripen::JobEvent> m_inbox;
+    bool m_inboxPosted = false; // a wake-up is on its way to the GUI thread
+    QTimer m_eventFrame;
     ripen::Micros m_spentToday = 0;
     RequestId m_nextRequest = 1;
     int m_pending = 0;

@@ -20,7 +20,7 @@ JobStatusWidget::JobStatusWidget(JobLane& lane, QWidget* parent)
     layout->addWidget(m_running);
     layout->addWidget(m_spend);
     connect(&m_lane, &JobLane::jobsChanged, this, &JobStatusWidget::refreshText);
-    connect(&m_lane, &JobLane::jobUpdated, this, &JobStatusWidget::refreshText);
+    connect(&m_lane, &JobLane::jobsUpdated, this, &JobStatusWidget::refreshText);
     connect(&m_lane, &JobLane::spendChanged, this, &JobStatusWidget::refreshText);
     connect(&m_lane, &JobLane::pausedChanged, this, &JobStatusWidget::refreshText);
     refreshText();

@@ -6,7 +6,6 @@
 
 #include <QBrush>
 #include <algorithm>
-#include <unordered_set>
 
 namespace ripen::ui {
 
@@ -19,12 +18,20 @@ bool stoppedWithError(ripen::JobState state) {
            state == ripen::JobState::Canceled;
 }
 
+// Whether a listing changed anything a row shows (the request never changes once queued).
+bool showsTheSame(const ripen::Job& shown, const ripen::Job& listed) {
+    return shown.state == listed.state && shown.priority == listed.priority &&
+           shown.cost == listed.cost && shown.estimate == listed.estimate &&
+           shown.unit == listed.unit && shown.error == listed.error;
+}
+
 } // namespace
 
 JobTableModel::JobTableModel(JobLane& lane, QObject* parent)
     : QAbstractTableModel(parent), m_lane(lane) {
     connect(&m_lane, &JobLane::jobsChanged, this, &JobTableModel::sync);
     connect(&m_lane, &JobLane::jobUpdated, this, &JobTableModel::onJobUpdated);
+    connect(&m_lane, &JobLane::jobsUpdated, this, &JobTableModel::onJobsUpdated);
     sync();
 }
 
@@ -41,8 +48,7 @@ const ripen::Job* JobTableModel::jobAt(int row) const {
 }
 
 int JobTableModel::rowOf(ripen::JobId id) const {
-    const auto it = std::ranges::find(m_rows, id, &ripen::Job::id);
-    return it == m_rows.end() ? -1 : static_cast<int>(it - m_rows.begin());
+    return m_rowById.value(id, -1);
 }
 
 QString JobTableModel::stateText(ripen::JobState state) {
@@ -176,12 +182,8 @@ QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int
 // place. Anything else (a job that disappeared) falls back to a reset.
 void JobTableModel::sync() {
     const auto& fresh = m_lane.jobs();
-    std::unordered_set<ripen::JobId> known;
-    for (const auto& job : m_rows) {
-        known.insert(job.id);
-    }
     std::size_t added = 0;
-    while (added < fresh.size() && !known.contains(fresh[added].id)) {
+    while (added < fresh.size() && !m_rowById.contains(fresh[added].id)) {
         ++added;
     }
     const bool sameTail =
@@ -191,6 +193,7 @@ void JobTableModel::sync() {
     if (!sameTail) {
         beginResetModel();
         m_rows = fresh;
+        indexRows();
         endResetModel();
         return;
     }
@@ -198,27 +201,55 @@ void JobTableModel::sync() {
         beginInsertRows({}, 0, static_cast<int>(added) - 1);
         m_rows.insert(m_rows.begin(), fresh.begin(),
                       fresh.begin() + static_cast<std::ptrdiff_t>(added));
+        indexRows();
         endInsertRows();
     }
+    std::vector<int> changed;
     for (std::size_t i = added; i < fresh.size(); ++i) {
-        m_rows[i] = fresh[i];
+        if (!showsTheSame(m_rows[i], fresh[i])) {
+            m_rows[i] = fresh[i];
+            changed.push_back(static_cast<int>(i));
+        }
     }
-    if (fresh.size() > added) {
-        emit dataChanged(index(static_cast<int>(added), 0),
-                         index(static_cast<int>(fresh.size()) - 1, ColumnCount - 1));
+    emitChangedRows(changed);
+}
+
+void JobTableModel::indexRows() {
+    m_rowById.clear();
+    m_rowById.reserve(static_cast<qsizetype>(m_rows.size()));
+    for (std::size_t row = 0; row < m_rows.size(); ++row) {
+        m_rowById.insert(m_rows[row].id, static_cast<int>(row));
     }
 }
 
+// Progress and messages are read from the lane when painted; the state is kept here.
 void JobTableModel::onJobUpdated(qint64 id) {
     const int row = rowOf(id);
     if (row < 0) {
         return;
     }
-    const auto live = std::ranges::find(m_lane.jobs(), id, &ripen::Job::id);
-    if (live != m_lane.jobs().end()) {
+    if (const ripen::Job* live = m_lane.job(id)) {
         m_rows[static_cast<std::size_t>(row)].state = live->state;
     }
-    emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    m_updatedRows.push_back(row);
+}
+
+void JobTableModel::onJobsUpdated() {
+    emitChangedRows(m_updatedRows);
+}
+
+void JobTableModel::emitChangedRows(std::vector<int>& rows) {
+    std::ranges::sort(rows);
+    const auto end = std::unique(rows.begin(), rows.end());
+    for (auto first = rows.begin(); first != end;) {
+        auto last = first;
+        while (last + 1 != end && *(last + 1) == *last + 1) {
+            ++last;
+        }
+        emit dataChanged(index(*first, 0), index(*last, ColumnCount - 1));
+        first = last + 1;
+    }
+    rows.clear();
 }
 
 } // namespace ripen::ui

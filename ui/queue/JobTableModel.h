@@ -3,6 +3,7 @@
 #include "jobs/Job.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <vector>
 
 namespace ripen::ui {
@@ -12,7 +13,9 @@ class JobLane;
 // The queue as a table, newest job first: job number, provider and model, state, progress,
 // cost (the estimate until the job settles, then the charge) and the error or latest
 // message. It mirrors the JobLane's list: rows update in place when a job changes and new
-// jobs are inserted at the top, so a selection survives the queue's activity.
+// jobs are inserted at the top, so a selection survives the queue's activity. A batch of
+// runner events, or a new listing, changes only the rows whose jobs changed (one
+// dataChanged per run of neighbouring rows), so a busy queue repaints what moved.
 //
 // Thread affinity: GUI thread.
 class JobTableModel final : public QAbstractTableModel {
@@ -50,10 +53,16 @@ public:
 private:
     void sync();
     void onJobUpdated(qint64 id);
+    void onJobsUpdated();
+    void indexRows();
+    // dataChanged for each run of neighbouring rows in `rows` (any order; emptied).
+    void emitChangedRows(std::vector<int>& rows);
     QString costText(const ripen::Job& job) const;
 
     JobLane& m_lane;
     std::vector<ripen::Job> m_rows;
+    QHash<qint64, int> m_rowById;
+    std::vector<int> m_updatedRows; // rows changed by the batch of events being delivered
 };
 
 } // namespace ripen::ui

@@ -96,7 +96,7 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, showTableOrEmpty);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, showTableOrEmpty);
     showTableOrEmpty();
-    connect(&m_lane, &JobLane::jobUpdated, this, &QueueView::updateSummary);
+    connect(&m_lane, &JobLane::jobsUpdated, this, &QueueView::updateSummary);
     const auto showPaused = [this](bool paused) {
         m_pause->setChecked(paused);
         m_pause->setText(paused ? tr("Resume All") : tr("Pause All"));
