@@ -100,6 +100,7 @@ CoreBridge::CoreBridge(std::filesystem::path libraryRoot, QObject* parent)
     qRegisterMetaType<ripen::ui::AssetDetails>();
     qRegisterMetaType<ripen::ui::FilterChoices>();
     qRegisterMetaType<ripen::ui::ExportSummary>();
+    qRegisterMetaType<ripen::ui::CatalogRestoreSummary>();
     m_jobs = std::make_unique<JobLane>(m_root);
     connect(m_jobs.get(), &JobLane::assetsAdded, this, &CoreBridge::libraryChanged);
 }
@@ -170,6 +171,30 @@ void CoreBridge::openLibrary(bool mustExist) {
             m_open = true;
             emit libraryOpened(*result);
             backUpCatalogIfDue();
+        });
+}
+
+void CoreBridge::restoreNewestBackup() {
+    runOnReader(
+        [root = m_root](ReaderState& state) -> Result<CatalogRestoreSummary> {
+            if (state.library) {
+                return fail(ErrorCode::Busy, "the library is open; close it before a restore");
+            }
+            auto restored = ripen::CatalogBackup::restoreNewest(root);
+            if (!restored) {
+                return std::unexpected(restored.error());
+            }
+            return CatalogRestoreSummary{PathText::fromPath(restored->backup.file),
+                                         restored->backup.takenAtMs,
+                                         PathText::fromPath(restored->keptAs)};
+        },
+        [this](Result<CatalogRestoreSummary> result) {
+            if (!result) {
+                emit catalogRestoreFailed(result.error());
+                return;
+            }
+            emit catalogRestored(*result);
+            openLibrary();
         });
 }
 

@@ -2,6 +2,7 @@
 
 #include "AssetDetails.h"
 #include "AssetRecord.h"
+#include "CatalogRestoreSummary.h"
 #include "CurationChange.h"
 #include "ExportSummary.h"
 #include "FilterChoices.h"
@@ -67,6 +68,13 @@ public:
     // With `mustExist` a folder that holds no library yet fails (NotFound) instead, so that
     // File > Open Library… never turns a random folder into one.
     void openLibrary(bool mustExist = false);
+    // After libraryOpenFailed for a damaged catalog: puts the newest verified backup in its
+    // place on the reader lane, through the same core path as `ripen-cli catalog restore`
+    // (the damaged catalog is kept beside it, queued jobs wait as interrupted), then opens
+    // the library again. Answers catalogRestored, then libraryOpened (or libraryOpenFailed);
+    // or catalogRestoreFailed (no backup, a damaged backup). Only while the library is not
+    // open.
+    void restoreNewestBackup();
     // Stops the work in flight (imports, export, move, the job runner), then, on a worker
     // thread, waits for the lanes and closes the library's connection; emits libraryClosed
     // once nothing of the bridge runs any more, so that deleting it then does not block the
@@ -158,6 +166,8 @@ signals:
     void libraryOpened(const ripen::ui::LibraryOverview& overview);
     void libraryOpenFailed(const ripen::Error& error);
     void libraryClosed();
+    void catalogRestored(const ripen::ui::CatalogRestoreSummary& summary);
+    void catalogRestoreFailed(const ripen::Error& error);
     // The daily catalog backup could not be taken (a damaged catalog, a full disk).
     void backupFailed(const ripen::Error& error);
 

@@ -1,5 +1,6 @@
 #include "LibrarySession.h"
 
+#include "CatalogRestoreBox.h"
 #include "CoreBridge.h"
 #include "LibraryOpenError.h"
 #include "MainWindow.h"
@@ -105,8 +106,18 @@ void LibrarySession::onFailed(const Open* which, const ripen::Error& error) {
     }
     const QString folder = which->folder;
     const QString text = LibraryOpenError::message(error, folder);
+    if (first && m_offerRestore && error.code == ErrorCode::Corrupt) {
+        // A restore that succeeds opens the library again: onOpened takes it from there.
+        auto* box =
+            new CatalogRestoreBox(*m_current->bridge, text, tr("Quit"), m_current->window.get());
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(box, &CatalogRestoreBox::givenUp, this,
+                [this, folder, text] { emit openFailed(folder, text, false, true); });
+        box->open();
+        return;
+    }
     if (first) {
-        emit openFailed(folder, text, false);
+        emit openFailed(folder, text, false, false);
         return;
     }
     retire(std::exchange(m_next, nullptr));
@@ -116,7 +127,7 @@ void LibrarySession::onFailed(const Open* which, const ripen::Error& error) {
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
     m_current->window->statusBar()->clearMessage();
-    emit openFailed(folder, text, true);
+    emit openFailed(folder, text, true, true);
 }
 
 void LibrarySession::retire(std::unique_ptr<Open> old) {

@@ -37,6 +37,10 @@ public:
     // The folder of the library that opened last, or empty.
     static QString lastLibrary();
     void setRemembering(bool remember) { m_remember = remember; }
+    // When the first library fails to open with a damaged catalog, show a box that offers to
+    // restore the newest backup (CatalogRestoreBox) before openFailed; off by default (the
+    // screenshot tool must never wait on a box).
+    void setOfferingRestore(bool offer) { m_offerRestore = offer; }
 
     // Makes the first bridge and window (shown by the caller) and opens `folder` (created if
     // missing). Emits opened, or openFailed with keptPrevious false.
@@ -53,7 +57,8 @@ public:
 
 signals:
     void opened(const QString& folder);
-    void openFailed(const QString& folder, const QString& message, bool keptPrevious);
+    // `shown`: the user has already seen `message` (in the restore box) and declined.
+    void openFailed(const QString& folder, const QString& message, bool keptPrevious, bool shown);
 
 private:
     struct Open;
@@ -69,6 +74,7 @@ private:
     std::unique_ptr<Open> m_next;
     std::vector<std::unique_ptr<CoreBridge>> m_closing;
     bool m_remember = false;
+    bool m_offerRestore = false;
 };
 
 } // namespace ripen::ui

@@ -181,6 +181,7 @@ int main(int argc, char** argv) {
             window.setKeyStore(&keys);
         });
     session.setRemembering(!screenshotMode);
+    session.setOfferingRestore(!screenshotMode);
     session.start(options.library);
     // The first library's window and bridge; a switch replaces both.
     ripen::ui::MainWindow& window = session.window();
@@ -190,13 +191,13 @@ int main(int argc, char** argv) {
 
     // The first library failing to open ends the app; a later switch keeps the open one.
     QObject::connect(&session, &ripen::ui::LibrarySession::openFailed, &app,
-                     [&](const QString&, const QString& text, bool keptPrevious) {
+                     [&](const QString&, const QString& text, bool keptPrevious, bool shown) {
                          if (keptPrevious) {
                              return;
                          }
                          if (screenshotMode) {
                              QTextStream(stderr) << text << '\n';
-                         } else {
+                         } else if (!shown) {
                              QMessageBox::critical(&session.window(),
                                                    ripen::ui::LibraryOpenError::title(), text);
                          }

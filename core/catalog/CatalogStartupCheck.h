@@ -46,8 +46,9 @@ public:
     // catalog cannot be read.
     static Status run(const std::filesystem::path& libraryRoot, const Report& planned);
 
-    // Called when a library that passed its check closes: records the catalog's state for
-    // the next start-up, unless another connection still has the catalog open.
+    // Called by the last Library of the process to close on this root, when one of them
+    // passed its check: records the catalog's state for the next start-up, unless another
+    // connection (another process) still has the catalog open.
     static void recordCleanClose(const std::filesystem::path& libraryRoot,
                                  std::int64_t fullCheckAtMs);
 };
