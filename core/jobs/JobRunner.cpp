@@ -687,9 +687,11 @@ void JobRunner::onFailure(JobStore& store, const Job& job, Provider& provider,
         emit({job.id, JobState::Interrupted, failure.message, {}, {}});
         return;
     case Kind::Cancelled: {
-        const std::string note = wasPoll || job.attempts > 0
-                                     ? "canceled; " + who + " may still charge for it"
-                                     : "canceled";
+        // Only a paid request that already left can still be charged; a free engine's
+        // (local, or priced at zero) never can.
+        const bool mayCharge = (wasPoll || job.attempts > 0) && job.estimate > 0;
+        const std::string note =
+            mayCharge ? "canceled; " + who + " may still charge for it" : "canceled";
         (void)store.finishCancel(job.id, note);
         emit({job.id, JobState::Canceled, note, {}, {}});
         return;

@@ -272,6 +272,7 @@ void checkCanceledMidRun(LocalFixture& f, const GenerationRequest& request) {
     const auto job = JobStore(*f.library).job(id);
     REQUIRE(job);
     CHECK(job->state == JobState::Canceled);
+    CHECK(job->error == "canceled"); // a free local engine never "may still charge"
     CHECK(finalState == JobState::Canceled);
     CHECK(job->assets.empty());
     CHECK(job->cost.value_or(0) == 0);
