@@ -87,6 +87,10 @@ Status addDetails(sqlite::Database& db, ClientReport& report) {
 
 } // namespace
 
+Status mapCatalogForCreditReads(sqlite::Database& db) {
+    return db.exec("PRAGMA mmap_size = " + std::to_string(kCreditReadMapBytes));
+}
+
 Micros feeAtMargin(Micros cost, int marginPercent) {
     return mulDivCeil(cost, 100, 100 - marginPercent);
 }
@@ -103,21 +107,24 @@ Result<CreditOverview> buildCreditOverview(sqlite::Database& db,
     SpendQuery spend(db);
     auto series = spend.series(*scope, request.bucket, request.grouping);
     auto forecast = spend.openReservations(*scope, request.grouping);
-    auto totals = spend.totals(*scope, SpendGrouping::Provider);
     auto balances = CreditAccounts(db).balances(request.asOf);
     auto budgets = Ledger(db).budgets();
     auto yield = YieldQuery(db).perProject(*scope);
     for (const Error* e :
          {series ? nullptr : &series.error(), forecast ? nullptr : &forecast.error(),
-          totals ? nullptr : &totals.error(), balances ? nullptr : &balances.error(),
-          budgets ? nullptr : &budgets.error(), yield ? nullptr : &yield.error()}) {
+          balances ? nullptr : &balances.error(), budgets ? nullptr : &budgets.error(),
+          yield ? nullptr : &yield.error()}) {
         if (e) {
             return std::unexpected(*e);
         }
     }
     o.series = std::move(*series);
     o.forecast = std::move(*forecast);
-    o.spentUsd = sum(*totals);
+    // The series covers every charge and adjustment in scope and period, whatever its
+    // grouping: its sum is the spend, without another pass over the roll-up.
+    for (const auto& point : o.series) {
+        o.spentUsd += point.usd;
+    }
     o.reservedUsd = sum(o.forecast);
     o.balances = std::move(*balances);
     o.budgets = std::move(*budgets);

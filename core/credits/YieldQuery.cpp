@@ -74,8 +74,9 @@ Result<std::vector<YieldQuery::Yield>> YieldQuery::grouped(const SpendScope& sco
         m_db.prepare("SELECT d." + col +
                      ", d.job_stage, sum(d.usd_micros), "
                      "sum(d.entries) FROM ledger_daily d WHERE d.kind IN ('charge', "
-                     "'adjust') AND d." +
-                     col + " <> 0" + spendScopeSql(scope, "d.", "day", true) + " GROUP BY 1, 2");
+                     "'adjust') AND +d." + // a scan: the index would add a lookup per row
+                     col +
+                     " <> 0" + spendScopeSql(scope, "d.", "day", true) + " GROUP BY 1, 2");
     auto lineage = m_db.prepare(withPart(
         withPart(withPart(kLineageSql, "{col}", col), "{picks}",
                  spendScopeSql(scope, "a.", "imported_at", false)),

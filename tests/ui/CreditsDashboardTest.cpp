@@ -17,9 +17,11 @@
 #include <QBarCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QHeaderView>
 #include <QImage>
 #include <QPainter>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -179,6 +181,38 @@ int pdfPages(const std::string& bytes) {
                                           std::sregex_iterator()));
 }
 
+// Page `page` (from 1) of a PDF as poppler draws it (pdftoppm, from poppler-utils).
+QImage renderPdfPage(const std::filesystem::path& pdf, int page) {
+    const auto prefix = pdf.parent_path() / (pdf.stem().string() + "-page" + std::to_string(page));
+    const auto run = runProcess({"pdftoppm", "-f", std::to_string(page), "-l", std::to_string(page),
+                                 "-r", "48", "-png", "-singlefile", pdf.string(), prefix.string()});
+    REQUIRE(run.exitCode == 0);
+    return QImage(QString::fromStdString(prefix.string() + ".png"));
+}
+
+// Pixels in a chart's bar colours: saturated, unlike the black text on white and its
+// grey antialiasing.
+int barPixels(const QImage& image) {
+    int count = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x) {
+            count += QColor(image.pixel(x, y)).hsvSaturation() > 100 ? 1 : 0;
+        }
+    }
+    return count;
+}
+
+// Pixels that are not white in the columns from `x` rightwards.
+int inkFrom(const QImage& image, int x) {
+    int count = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int column = x; column < image.width(); ++column) {
+            count += QColor(image.pixel(column, y)).lightness() < 250 ? 1 : 0;
+        }
+    }
+    return count;
+}
+
 } // namespace
 
 TEST_CASE("Every dashboard figure is the one ripen-cli credits report prints", "[ui][credits]") {
@@ -311,6 +345,34 @@ TEST_CASE("The credit dashboard renders its charts with real data", "[ui][credit
     CHECK(image.width() >= 1440);
 }
 
+TEST_CASE("At 1280x800 every column of the price book is readable without scrolling",
+          "[ui][credits][screenshot]") {
+    uiApp();
+    StudioLedger f;
+    CreditsDashboard dashboard;
+    dashboard.resize(1280, 800);
+    dashboard.show();
+    loadDashboard(dashboard, f);
+    dashboard.tables().setCurrentIndex(0);
+    QTest::qWait(200);
+    REQUIRE(ripen::ui::WidgetScreenshot::save(
+        dashboard, screenshotDir() + QStringLiteral("/credits-dashboard-1280x800.png")));
+    QTableView& prices = dashboard.priceBookTable();
+    REQUIRE(prices.isVisible());
+    QHeaderView* header = prices.horizontalHeader();
+    // Source, date (with its age warning) and the shipped price beside an override: every
+    // column at least as wide as its text, and all of them inside the view.
+    for (int column = 0; column < header->count(); ++column) {
+        INFO("column "
+             << prices.model()->headerData(column, Qt::Horizontal).toString().toStdString());
+        CHECK(header->sectionSize(column) >=
+              static_cast<QAbstractItemView&>(prices).sizeHintForColumn(column));
+        CHECK(header->sectionViewportPosition(column) + header->sectionSize(column) <=
+              prices.viewport()->width());
+    }
+    CHECK(header->length() <= prices.viewport()->width());
+}
+
 TEST_CASE("The client report's PDF opens with the pages it states", "[ui][credits][pdf]") {
     uiApp();
     StudioLedger f;
@@ -339,6 +401,23 @@ TEST_CASE("The client report's PDF opens with the pages it states", "[ui][credit
         paintCreditReportPage(painter, *report, 0);
     }
     REQUIRE(preview.save(screenshotDir() + QStringLiteral("/credits-report-page1.png")));
+    // The PDF as a reader shows it: poppler counts the stated pages, and page 1 carries the
+    // charts of spend by stage and by model (a bar per line), page 2 only tables.
+    const auto info = runProcess({"pdfinfo", file.string()});
+    REQUIRE(info.exitCode == 0);
+    CHECK(std::regex_search(info.out, std::regex("Pages: +" + std::to_string(expected) + "\\n")));
+    const QImage page1 = renderPdfPage(file, 1);
+    REQUIRE_FALSE(page1.isNull());
+    REQUIRE(page1.save(screenshotDir() + QStringLiteral("/credits-report-pdf-page1.png")));
+    const std::size_t bars = std::min<std::size_t>(report->byModel.size(), 10) +
+                             std::min<std::size_t>(report->byStage.size(), 10);
+    REQUIRE(bars >= 3);
+    // At 48 dpi a bar is 8 px tall; the largest of each chart spans its full width (173 px).
+    CHECK(barPixels(page1) > 2 * 8 * 150);
+    // Nothing runs into the right margin (48 pt, 32 px at 48 dpi): text drawn at its size.
+    CHECK(page1.width() == 397);
+    CHECK(inkFrom(page1, page1.width() - 20) == 0);
+    CHECK(barPixels(renderPdfPage(file, 2)) == 0);
 
     // ripen-cli built with the UI writes the same report.
     const auto cliFile = f.dir / "cli.pdf";
@@ -347,6 +426,7 @@ TEST_CASE("The client report's PDF opens with the pages it states", "[ui][credit
                     "--as-of", "2026-11-25", "--format", "pdf", "--out", cliFile.string()});
     REQUIRE(run.exitCode == 0);
     CHECK(pdfPages(readBytes(cliFile)) == expected);
+    CHECK(barPixels(renderPdfPage(cliFile, 1)) > 2 * 8 * 150);
     auto noOut =
         runProcess({ripenCli(), "--library", f.root(), "credits", "report", "--format", "pdf"});
     CHECK(noOut.exitCode == 2);

@@ -86,8 +86,29 @@ private:
     double m_y = kMargin;
 };
 
-// Horizontal bars of spend by model, scaled to the largest.
-void drawBars(QPainter& painter, const std::vector<SpendQuery::Line>& lines, double top) {
+// At most this many bars to a chart; the smaller lines beyond share one "others" bar, so
+// a studio with dozens of models still gets a chart that fits its page.
+constexpr std::size_t kChartBars = 10;
+
+std::vector<SpendQuery::Line> chartLines(const std::vector<SpendQuery::Line>& lines) {
+    if (lines.size() <= kChartBars) {
+        return lines;
+    }
+    std::vector<SpendQuery::Line> shown(lines.begin(), lines.begin() + (kChartBars - 1));
+    SpendQuery::Line others;
+    others.group = std::to_string(lines.size() - (kChartBars - 1)) + " others";
+    for (auto it = lines.begin() + (kChartBars - 1); it != lines.end(); ++it) {
+        others.usd += it->usd;
+        others.charges += it->charges;
+    }
+    shown.push_back(others);
+    return shown;
+}
+
+// Horizontal bars of spend (largest first, as the report sorts them), scaled to the
+// largest; returns the y below the last bar.
+double drawBars(QPainter& painter, const std::vector<SpendQuery::Line>& all, double top) {
+    const auto lines = chartLines(all);
     const double labelWidth = 170;
     const double barLeft = kMargin + labelWidth;
     const double barMax = kPageWidth - kMargin - barLeft - 70;
@@ -109,6 +130,11 @@ void drawBars(QPainter& painter, const std::vector<SpendQuery::Line>& lines, dou
                          money(l.usd));
         y += 22;
     }
+    if (lines.empty()) {
+        painter.drawText(QPointF(kMargin, y + 14), QStringLiteral("nothing spent in this period"));
+        y += 22;
+    }
+    return y;
 }
 
 void drawSummary(QPainter& painter, const ClientReport& r) {
@@ -128,6 +154,8 @@ void drawSummary(QPainter& painter, const ClientReport& r) {
     page.row(QStringLiteral("Suggested fee at %1% margin").arg(r.overview.request.marginPercent),
              money(r.suggestedFeeUsd));
     page.row(QStringLiteral("  per deliverable"), optionalMoney(r.suggestedFeePerDeliverableUsd));
+    page.heading(QStringLiteral("Spend by stage"), 13);
+    page.skip(drawBars(painter, r.byStage, page.y() + 8) - page.y());
     page.heading(QStringLiteral("Spend by model"), 13);
     drawBars(painter, r.byModel, page.y() + 8);
 }
@@ -193,20 +221,21 @@ Status writeCreditReportPdf(const ClientReport& report, const std::filesystem::p
     {
         QPdfWriter pdf(&buffer);
         pdf.setPageSize(QPageSize(QPageSize::A4));
-        pdf.setResolution(300);
+        // One device unit per point: the pages are drawn in points, and fonts sized in
+        // points then come out at their size (at 300 dpi with the painter scaled to points,
+        // every font was drawn 300/72 times too large and the text ran over itself).
+        pdf.setResolution(72);
         pdf.setTitle(QString::fromStdString("Credit report: " + clientReportTitle(report)));
         pdf.setCreator(QStringLiteral("Ripen"));
         QPainter painter;
         if (!painter.begin(&pdf)) {
             return fail(ErrorCode::Io, "cannot start a PDF for " + file.string());
         }
-        const double scale = pdf.resolution() / 72.0;
         for (int page = 0; page < creditReportPdfPageCount(report); ++page) {
             if (page > 0) {
                 pdf.newPage();
             }
             painter.save();
-            painter.scale(scale, scale);
             paintCreditReportPage(painter, report, page);
             painter.restore();
         }

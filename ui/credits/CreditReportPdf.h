@@ -10,7 +10,8 @@ class QPainter;
 namespace ripen {
 
 // The client report as an A4 PDF drawn with Qt's QPdfWriter: page 1 holds the summary,
-// the fee line and a bar chart of spend by model; page 2 the spend by stage and by model;
+// the fee line and bar charts of spend by stage and by model (the ten largest models, the
+// rest in one bar); page 2 the spend by stage and by model as tables;
 // then the deliverables, kDeliverablesPerPage to a page. Written through
 // writeFileAtomically, so a reader never sees half a file.
 //

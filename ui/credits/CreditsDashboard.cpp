@@ -20,6 +20,7 @@
 #include <QStackedBarSeries>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
@@ -97,6 +98,22 @@ QString qualifiers(const Price& p) {
     return parts.join(QLatin1Char(' '));
 }
 
+// A price's source as the price book lists it: without the URL's scheme, which every web
+// source shares and which would widen the table past a 1280 px window. The stale-price
+// warning and the price dialog quote it whole.
+QString sourceForDisplay(const std::string& source) {
+    QString text = QString::fromStdString(source);
+    for (const auto scheme : {QLatin1String("https://"), QLatin1String("http://")}) {
+        if (text.startsWith(scheme)) {
+            return text.mid(scheme.size());
+        }
+    }
+    return text;
+}
+
+// From this many bars on, the spend chart's dates are written upright.
+constexpr qsizetype kUprightLabelsFrom = 12;
+
 // How many of the latest buckets the spend chart draws: a month of days, half a year of
 // weeks, two years of months.
 int chartBuckets(SpendBucket bucket) {
@@ -129,6 +146,7 @@ CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
         new CreditsTableModel({tr("Provider"), tr("Model"), tr("Qualifiers"), tr("Per"),
                                tr("Price"), tr("Unit"), tr("As of"), tr("Source"), tr("Shipped")},
                               this);
+    m_priceBook->setTextColumns({1, 2, 7});
 
     auto* title = new QLabel(tr("Credits"));
     title->setObjectName(QStringLiteral("creditsTitle"));
@@ -187,6 +205,10 @@ CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
     layout->addLayout(m_grid, 1);
     arrange(true);
     connectDrillDowns();
+    m_fillTimer = new QTimer(this);
+    m_fillTimer->setSingleShot(true);
+    m_fillTimer->setInterval(0);
+    connect(m_fillTimer, &QTimer::timeout, this, &CreditsDashboard::fillNextPart);
     connect(&m_loader, &CreditsDashboardLoader::loaded, this, &CreditsDashboard::apply);
     connect(&m_loader, &CreditsDashboardLoader::pricesWritten, this,
             &CreditsDashboard::onPricesWritten);
@@ -217,7 +239,7 @@ void CreditsDashboard::setBucket(SpendBucket bucket) {
 }
 
 bool CreditsDashboard::isBusy() const {
-    return m_loader.isBusy();
+    return m_loader.isBusy() || m_fillStep < kFillParts;
 }
 
 void CreditsDashboard::refresh() {
@@ -246,11 +268,28 @@ void CreditsDashboard::apply(std::shared_ptr<const CreditsSnapshot> snapshot) {
     if (!m_priceError.isEmpty()) { // the refresh after a refused price change
         m_status->setText(std::exchange(m_priceError, {}));
     }
-    fillBalances(s);
-    fillSpend(s);
-    fillBudgets(s);
-    fillYield(s);
-    fillPriceBook(s);
+    m_fillStep = 0;
+    fillNextPart();
+}
+
+// One part per turn of the event loop, each laid out and painted before the next is filled:
+// the GUI thread never holds a whole refresh (model resets, chart rebuilds, their layout
+// and paint) in one go. refreshed() follows the last part.
+void CreditsDashboard::fillNextPart() {
+    using Fill = void (CreditsDashboard::*)(const CreditsSnapshot&);
+    static constexpr Fill kParts[kFillParts] = {
+        &CreditsDashboard::fillSpend, &CreditsDashboard::fillBudgets, &CreditsDashboard::fillYield,
+        &CreditsDashboard::fillBalances, &CreditsDashboard::fillPriceBook};
+    if (!m_snapshot || m_fillStep >= kFillParts) {
+        return;
+    }
+    (this->*kParts[m_fillStep++])(*m_snapshot);
+    if (m_fillStep < kFillParts) {
+        // A timer, not a queued call: it fires after the posted (low-priority) repaint.
+        m_fillTimer->start();
+        return;
+    }
+    m_chartsDrawn = true;
     emit refreshed();
 }
 
@@ -296,7 +335,12 @@ void CreditsDashboard::fillSpend(const CreditsSnapshot& s) {
                         tr("Reserved by queued and running jobs: the forecast")});
         groups.push_back(f.group);
     }
-    m_spend->setRows(std::move(rows));
+    // Same rows and bucket, same chart: a refresh that read the same spend redraws nothing.
+    if (!m_spend->setRows(std::move(rows)) && m_chartsDrawn &&
+        m_spendChartBucket == s.overview.request.bucket) {
+        return;
+    }
+    m_spendChartBucket = s.overview.request.bucket;
     std::ranges::sort(buckets);
     buckets.erase(std::unique(buckets.begin(), buckets.end()), buckets.end());
     // The chart draws the latest buckets only: hundreds of bars and axis labels are
@@ -350,6 +394,8 @@ void CreditsDashboard::fillSpend(const CreditsSnapshot& s) {
     chart->addSeries(series);
     auto* x = new QBarCategoryAxis;
     x->append(categories);
+    // A month of days side by side would be cut to "2026-10-..."; upright they stay whole.
+    x->setLabelsAngle(categories.size() > kUprightLabelsFrom ? -90 : 0);
     auto* y = new QValueAxis;
     y->setRange(0, top > 0 ? top * 1.05 : 1);
     y->applyNiceNumbers();
@@ -362,6 +408,23 @@ void CreditsDashboard::fillSpend(const CreditsSnapshot& s) {
 
 void CreditsDashboard::fillBudgets(const CreditsSnapshot& s) {
     QVector<CreditsTableModel::Row> rows;
+    for (const auto& b : s.overview.budgets) {
+        const Micros used = b.spentUsd + b.reservedUsd;
+        const bool alert = b.limitUsd > 0 && used * 100 >= b.limitUsd * b.softPercent;
+        rows.push_back({{QString::fromStdString(b.scope + " " + b.name), dollars(b.limitUsd),
+                         dollars(b.spentUsd), dollars(b.reservedUsd),
+                         b.limitUsd > 0 ? QStringLiteral("%1%").arg(used * 100 / b.limitUsd)
+                                        : QStringLiteral("-"),
+                         QStringLiteral("%1%").arg(b.softPercent)},
+                        alert ? tr("Past the %1% soft alert: %2 of %3 used")
+                                    .arg(b.softPercent)
+                                    .arg(dollars(used), dollars(b.limitUsd))
+                              : QString()});
+    }
+    // The rows carry every figure the chart draws (exact amounts): same rows, same chart.
+    if (!m_budgets->setRows(std::move(rows)) && m_chartsDrawn) {
+        return;
+    }
     QChart* chart = resetChart(m_budgetChart);
     auto* series = new QHorizontalStackedBarSeries;
     connect(series, &QHorizontalStackedBarSeries::clicked, this, [this](int index, QBarSet*) {
@@ -375,27 +438,15 @@ void CreditsDashboard::fillBudgets(const CreditsSnapshot& s) {
     double top = 100;
     int soft = 80;
     for (const auto& b : s.overview.budgets) {
-        const Micros used = b.spentUsd + b.reservedUsd;
-        const bool alert = b.limitUsd > 0 && used * 100 >= b.limitUsd * b.softPercent;
         const double cap = b.limitUsd > 0 ? static_cast<double>(b.limitUsd) : 1.0;
         const double spentPercent = 100.0 * static_cast<double>(b.spentUsd) / cap;
         const double reservedPercent = 100.0 * static_cast<double>(b.reservedUsd) / cap;
-        const QString name = QString::fromStdString(b.scope + " " + b.name);
-        rows.push_back({{name, dollars(b.limitUsd), dollars(b.spentUsd), dollars(b.reservedUsd),
-                         b.limitUsd > 0 ? QStringLiteral("%1%").arg(used * 100 / b.limitUsd)
-                                        : QStringLiteral("-"),
-                         QStringLiteral("%1%").arg(b.softPercent)},
-                        alert ? tr("Past the %1% soft alert: %2 of %3 used")
-                                    .arg(b.softPercent)
-                                    .arg(dollars(used), dollars(b.limitUsd))
-                              : QString()});
-        categories << name;
+        categories << QString::fromStdString(b.scope + " " + b.name);
         *spent << spentPercent;
         *reserved << reservedPercent;
         top = std::max(top, spentPercent + reservedPercent);
         soft = b.softPercent;
     }
-    m_budgets->setRows(std::move(rows));
     series->append(spent);
     series->append(reserved);
     chart->addSeries(series);
@@ -438,6 +489,16 @@ void CreditsDashboard::fillBudgets(const CreditsSnapshot& s) {
 
 void CreditsDashboard::fillYield(const CreditsSnapshot& s) {
     QVector<CreditsTableModel::Row> rows;
+    for (const auto& y : s.overview.yieldByProject) {
+        rows.push_back(
+            {{QString::fromStdString(y.name), QString::number(y.picks), QString::number(y.rejects),
+              dollars(y.discoveryUsd), dollars(y.productionUsd), dollars(y.totalUsd()),
+              optionalDollars(y.costPerPickUsd())},
+             y.picks == 0 && y.totalUsd() > 0 ? tr("Spend without a pick yet") : QString()});
+    }
+    if (!m_yield->setRows(std::move(rows)) && m_chartsDrawn) {
+        return; // the chart draws the rows' picks and spend
+    }
     QChart* chart = resetChart(m_yieldChart);
     auto* series = new QHorizontalStackedBarSeries;
     m_yieldNames.clear();
@@ -452,11 +513,6 @@ void CreditsDashboard::fillYield(const CreditsSnapshot& s) {
     QStringList categories;
     double top = 0;
     for (const auto& y : s.overview.yieldByProject) {
-        rows.push_back(
-            {{QString::fromStdString(y.name), QString::number(y.picks), QString::number(y.rejects),
-              dollars(y.discoveryUsd), dollars(y.productionUsd), dollars(y.totalUsd()),
-              optionalDollars(y.costPerPickUsd())},
-             y.picks == 0 && y.totalUsd() > 0 ? tr("Spend without a pick yet") : QString()});
         if (y.picks == 0) {
             continue;
         }
@@ -468,7 +524,6 @@ void CreditsDashboard::fillYield(const CreditsSnapshot& s) {
         *production << p;
         top = std::max(top, d + p);
     }
-    m_yield->setRows(std::move(rows));
     series->append(discovery);
     series->append(production);
     chart->addSeries(series);
@@ -505,7 +560,7 @@ void CreditsDashboard::fillPriceBook(const CreditsSnapshot& s) {
                          QString::fromStdString(p.unit),
                          (warning.isEmpty() ? QString() : QStringLiteral("⚠ ")) +
                              QString::fromStdString(p.asOf),
-                         QString::fromStdString(p.source), shipped},
+                         sourceForDisplay(p.source), shipped},
                         warning});
     }
     m_priceBook->setRows(std::move(rows));
@@ -554,6 +609,9 @@ QWidget* CreditsDashboard::makePriceBookTab() {
     m_priceTable = makeTable(m_priceBook);
     m_priceTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_priceTable->setToolTip(tr("Double-click a price to change it"));
+    // The shipped price beside the price in force, so an override reads at a glance; the
+    // source last, where the row's remaining width goes.
+    m_priceTable->horizontalHeader()->moveSection(8, 5);
     auto* change = new QPushButton(tr("Change Price…"));
     change->setObjectName(QStringLiteral("changePrice"));
     change->setToolTip(tr("Set your own price for the selected model; the next estimate, "
@@ -733,16 +791,18 @@ void CreditsDashboard::arrange(bool wide) {
         m_grid->setRowMinimumHeight(i, 0);
     }
     if (wide) {
+        // The tables span the width: the price book's source, date and override columns
+        // need all of a 1280 px window.
         m_grid->addWidget(m_balancesTable, 0, 0);
         m_grid->addWidget(m_budgetChart, 0, 1);
-        m_grid->addWidget(m_spendChart, 1, 0, 1, 2);
-        m_grid->addWidget(m_yieldChart, 2, 0);
-        m_grid->addWidget(m_tables, 2, 1);
+        m_grid->addWidget(m_spendChart, 1, 0);
+        m_grid->addWidget(m_yieldChart, 1, 1);
+        m_grid->addWidget(m_tables, 2, 0, 1, 2);
         m_grid->setRowStretch(0, 2);
         m_grid->setRowStretch(1, 3);
-        m_grid->setRowStretch(2, 2);
-        m_grid->setColumnStretch(0, 3);
-        m_grid->setColumnStretch(1, 2);
+        m_grid->setRowStretch(2, 3);
+        m_grid->setColumnStretch(0, 2);
+        m_grid->setColumnStretch(1, 1);
         return;
     }
     for (int row = 0; QWidget * part : parts) {

@@ -15,6 +15,7 @@ class QLabel;
 class QModelIndex;
 class QTableView;
 class QTabWidget;
+class QTimer;
 
 class QChart;
 class QChartView;
@@ -90,6 +91,8 @@ public:
     QChartView& spendChart() { return *m_spendChart; }
 
 signals:
+    // A refresh has landed: every table and chart shows the new snapshot (they are filled
+    // one per turn of the event loop after it arrives; isBusy() until then).
     void refreshed();
     void assetsRequested(const ripen::ui::AssetsBehind& assets);
     void jobsRequested();
@@ -102,7 +105,10 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
+    static constexpr int kFillParts = 5; // spend, budgets, yield, balances, price book
+
     void apply(std::shared_ptr<const CreditsSnapshot> snapshot);
+    void fillNextPart();
     void fillBalances(const CreditsSnapshot& s);
     void fillSpend(const CreditsSnapshot& s);
     void fillBudgets(const CreditsSnapshot& s);
@@ -119,6 +125,10 @@ private:
     std::filesystem::path m_root;
     std::optional<CalendarDay> m_asOf;
     std::shared_ptr<const CreditsSnapshot> m_snapshot;
+    QTimer* m_fillTimer = nullptr;
+    int m_fillStep = kFillParts; // the next part apply() fills; kFillParts: none pending
+    bool m_chartsDrawn = false;  // unchanged rows may then keep their charts
+    SpendBucket m_spendChartBucket = SpendBucket::Week;
     QComboBox* m_bucketBox = nullptr;
     QComboBox* m_groupBox = nullptr;
     QLabel* m_status = nullptr;

@@ -52,6 +52,8 @@ std::shared_ptr<const CreditsSnapshot> readSnapshot(const std::filesystem::path&
         snapshot->priceError =
             written ? QString() : QString::fromStdString(written.error().message);
     }
+    // Only a speed-up: without the map the same figures come through read().
+    (void)mapCatalogForCreditReads((*library)->catalog().database());
     auto overview = buildCreditOverview((*library)->catalog().database(), request);
     if (!overview) {
         snapshot->error = QString::fromStdString(overview.error().message);

@@ -7,15 +7,19 @@ namespace ripen::ui {
 CreditsTableModel::CreditsTableModel(QStringList headers, QObject* parent)
     : QAbstractTableModel(parent), m_headers(std::move(headers)) {}
 
-void CreditsTableModel::setRows(QVector<Row> rows) {
-    beginResetModel();
-    m_rows = std::move(rows);
-    for (auto& row : m_rows) {
+bool CreditsTableModel::setRows(QVector<Row> rows) {
+    for (auto& row : rows) {
         while (row.cells.size() < m_headers.size()) {
             row.cells.append(QString());
         }
     }
+    if (rows == m_rows) {
+        return false;
+    }
+    beginResetModel();
+    m_rows = std::move(rows);
     endResetModel();
+    return true;
 }
 
 int CreditsTableModel::rowCount(const QModelIndex& parent) const {
@@ -39,8 +43,9 @@ QVariant CreditsTableModel::data(const QModelIndex& index, int role) const {
     case Qt::ForegroundRole:
         return row.warning.isEmpty() ? QVariant() : QVariant(QColor(0xf2, 0xa3, 0x3a));
     case Qt::TextAlignmentRole:
-        return index.column() == 0 ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
-                                   : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
+        return index.column() == 0 || m_textColumns.contains(index.column())
+                   ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
+                   : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
     default:
         return {};
     }

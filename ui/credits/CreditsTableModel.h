@@ -9,7 +9,8 @@ namespace ripen::ui {
 
 // A read-only table of figures for the credit dashboard: display texts (money already
 // formatted exactly from micro-units), with optional per-row warnings shown in the
-// warning colour and as a tooltip. Rows are replaced as a whole when a refresh lands.
+// warning colour and as a tooltip. Rows are replaced as a whole when a refresh lands, and
+// only when they differ: a refresh that read the same figures resets nothing.
 //
 // Thread affinity: GUI thread.
 class CreditsTableModel final : public QAbstractTableModel {
@@ -18,11 +19,16 @@ public:
     struct Row {
         QStringList cells;
         QString warning; // empty: none
+        bool operator==(const Row&) const = default;
     };
 
     explicit CreditsTableModel(QStringList headers, QObject* parent = nullptr);
 
-    void setRows(QVector<Row> rows);
+    // Replaces the rows (one model reset) unless they equal the current ones; whether it did.
+    bool setRows(QVector<Row> rows);
+    // Columns of words (names, sources) read from the left; the first column and these are
+    // left-aligned, figures right-aligned.
+    void setTextColumns(QList<int> columns) { m_textColumns = std::move(columns); }
     const QVector<Row>& rows() const { return m_rows; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -34,6 +40,7 @@ public:
 private:
     QStringList m_headers;
     QVector<Row> m_rows;
+    QList<int> m_textColumns;
 };
 
 } // namespace ripen::ui
