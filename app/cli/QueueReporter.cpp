@@ -40,7 +40,10 @@ Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId
             std::cout << "canceled " << event.id << ": " << event.message << "\n";
             break;
         case JobState::Storing:
-            if (event.message.empty()) {
+        case JobState::Queued:
+            // A queued job is reported only when the runner has paused (a request held back
+            // because a full disk could not record it); ordinary retries stay quiet.
+            if (event.message.empty() || (event.state == JobState::Queued && !runner.paused())) {
                 return;
             }
             std::cout << "waiting " << event.id << ": " << event.message << "\n";
