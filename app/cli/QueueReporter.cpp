@@ -25,8 +25,12 @@ Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId
             progress->update(event.id, *event.progress, event.message);
             return;
         }
+        // A queued job is reported only when the runner has paused (a request held back
+        // because a full disk could not record it); ordinary retries stay quiet.
         const bool prints = isFinal(event.state) || event.state == JobState::Interrupted ||
-                            (event.state == JobState::Storing && !event.message.empty());
+                            (event.state == JobState::Storing && !event.message.empty()) ||
+                            (event.state == JobState::Queued && !event.message.empty() &&
+                             runner.paused());
         if (!prints) {
             return;
         }
@@ -53,6 +57,7 @@ Result<RunSummary> runQueueAndReport(CliServices& services, const std::set<JobId
             std::cout << "canceled " << event.id << ": " << event.message << "\n";
             break;
         case JobState::Storing:
+        case JobState::Queued:
             std::cout << "waiting " << event.id << ": " << event.message << "\n";
             break;
         default:

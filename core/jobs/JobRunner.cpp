@@ -424,11 +424,15 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
             // Nothing left: the job goes back to the queue as if it had not been claimed.
             // A full disk also stops the requests after it.
             const Error& why = *gate.refusal();
+            std::string message = "not sent: " + why.message;
             if (why.code == ErrorCode::DiskFull) {
                 pause();
+                message = "disk full: " + why.message +
+                          "; the request was not sent and waits in the queue (no new requests "
+                          "are sent meanwhile)";
             }
             (void)store.unclaim(job.id, unixMillis() + 1'000);
-            emit({job.id, JobState::Queued, "not sent: " + why.message, {}, {}});
+            emit({job.id, JobState::Queued, message, {}, {}});
             return;
         }
         onResult(store, **library, job, *provider, outcome, false);
