@@ -158,7 +158,7 @@ private:
 
 // What the callbacks of one hop share with perform(); lives on perform's stack.
 struct Transfer {
-    enum class Abort { None, TooLarge, Cancelled, LocalIo, Unrecorded };
+    enum class Abort { None, TooLarge, Cancelled, LocalIo };
 
     const Request* request = nullptr;
     std::stop_token stop;
@@ -175,7 +175,6 @@ struct Transfer {
     bool requestSent = false;
     Abort abort = Abort::None;
     int localErrno = 0;
-    std::string unrecorded; // why the SendGate kept the request back
 
     std::uint64_t cap() const {
         if (download != nullptr && !toFile) {
@@ -293,17 +292,6 @@ int onDebug(CURL*, curl_infotype type, char*, size_t, void* user) {
     return 0;
 }
 
-// Connected, not one byte of the request written yet: the SendGate's last chance to record
-// that the request leaves, or to keep it back.
-int onBeforeRequest(void* user, char*, char*, int, int) {
-    auto& t = *static_cast<Transfer*>(user);
-    if (SendGate::admit(t.unrecorded)) {
-        return CURL_PREREQFUNC_OK;
-    }
-    t.abort = Transfer::Abort::Unrecorded;
-    return CURL_PREREQFUNC_ABORT;
-}
-
 Failure::Kind kindFor(CURLcode code, bool connected) {
     switch (code) {
     case CURLE_UNSUPPORTED_PROTOCOL:
@@ -404,10 +392,6 @@ std::expected<HopResult, std::string> runHop(const Request& request, const Hop& 
     set(CURLOPT_DEBUGFUNCTION, &onDebug);
     set(CURLOPT_DEBUGDATA, &t);
     set(CURLOPT_VERBOSE, 1L); // only feeds onDebug; curl prints nothing itself
-    if (SendGate::openOnThisThread()) {
-        set(CURLOPT_PREREQFUNCTION, &onBeforeRequest);
-        set(CURLOPT_PREREQDATA, &t);
-    }
 
     CurlSlist headerList;
     auto appendHeader = [&headerList](const std::string& line) {
@@ -703,6 +687,9 @@ std::expected<Response, Failure> HttpClient::perform(const Request& request,
         t.stop = stop;
         t.followRedirects = request.followRedirects;
         t.download = download ? &*download : nullptr;
+        if (std::string unrecorded; !SendGate::admit(unrecorded)) {
+            return failure(Failure::Kind::LocalIo, hop.url, unrecorded);
+        }
         auto ran = runHop(request, hop, t, request.deadline - elapsed);
         anySent = anySent || t.requestSent;
         if (!ran) {
@@ -723,8 +710,6 @@ std::expected<Response, Failure> HttpClient::perform(const Request& request,
             return failure(Failure::Kind::LocalIo, hop.url,
                            std::string("cannot write the download file: ") +
                                std::strerror(t.localErrno));
-        case Transfer::Abort::Unrecorded:
-            return failure(Failure::Kind::LocalIo, hop.url, t.unrecorded);
         case Transfer::Abort::None:
             break;
         }

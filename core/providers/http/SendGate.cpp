@@ -18,10 +18,6 @@ SendGate::~SendGate() {
     }
 }
 
-bool SendGate::openOnThisThread() {
-    return t_gate != nullptr;
-}
-
 bool SendGate::admit(std::string& why) {
     SendGate* gate = t_gate;
     if (gate == nullptr || gate->m_passed) {

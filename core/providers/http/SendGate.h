@@ -7,17 +7,18 @@
 
 namespace ripen::http {
 
-// Lets the queue record durably that a paid request is leaving, at the last moment before
-// it does. While a SendGate is open on a thread, the first request that thread sends
-// through HttpClient::perform calls `beforeFirstSend` once its connection is up (TLS
-// included) and before one byte of the request is written (libcurl's
-// CURLOPT_PREREQFUNCTION). When the hook fails, that request and every later one on the
-// thread are abandoned unsent (Failure::Kind::LocalIo, requestSent false).
+// Lets the queue record durably that a paid request is leaving, just before it does. While a
+// SendGate is open on a thread, the first request that thread sends through
+// HttpClient::perform calls `beforeFirstSend` before its transfer starts. Not later, once
+// connected (libcurl's CURLOPT_PREREQFUNCTION would allow it): a durable catalog write can
+// take seconds on a busy machine, and a connection held idle that long runs into the
+// server's header timeout and our own deadline and low-speed limits, which made requests
+// fail after the mark said "sent". A kill while connecting therefore leaves the job in
+// doubt, which is the safe side. When the hook fails, that request and every later one on
+// the thread are abandoned unsent (Failure::Kind::LocalIo, requestSent false).
 //
-// A request that never got a connection (refused, DNS) never calls the hook: the caller
-// may treat the work as not sent. Providers perform their requests on the calling thread
-// (ProviderContext), so a gate opened around Provider::submit sees all of them.
-// Gates do not nest; one per thread at a time.
+// Providers perform their requests on the calling thread (ProviderContext), so a gate
+// opened around Provider::submit sees all of them. Gates do not nest; one per thread.
 class SendGate {
 public:
     explicit SendGate(std::function<Status()> beforeFirstSend);
@@ -33,8 +34,6 @@ public:
     // For HttpClient, on the thread about to send: true when there is no gate or the
     // request may leave; false (with `why` filled) when it must not.
     static bool admit(std::string& why);
-    // Whether a gate is open on this thread (HttpClient installs its callback only then).
-    static bool openOnThisThread();
 
 private:
     std::function<Status()> m_beforeFirstSend;
