@@ -240,6 +240,10 @@ TEST_CASE("Collections are made in the sidebar, filled by dropping gallery asset
     REQUIRE(photo != nullptr);
     CHECK(photo->actions().contains(&actions.addToCollectionAction()));
     CHECK(photo->actions().contains(&actions.removeFromCollectionAction()));
+    photo->popup(QPoint(0, 0));
+    REQUIRE(waitUntil([&] { return photo->isVisible(); }, 3000));
+    CHECK(photo->grab().save(ripen::test::screenshotDir() + QStringLiteral("/photo-menu.png")));
+    photo->close();
     QMenu* submenu = actions.addToCollectionAction().menu();
     REQUIRE(submenu != nullptr);
     QAction* toPortfolio = nullptr;

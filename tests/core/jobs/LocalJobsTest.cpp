@@ -69,18 +69,23 @@ struct LocalFixture {
     }
 };
 
-} // namespace
-
-TEST_CASE("A local upscale is a free job whose asset has the new size", "[jobs][local]") {
-    LocalFixture f;
-    writeTestImage(f.dir / "in.png", makeTestImage(64, 48, 2));
+// The classic (non-neural) local upscale of `image` by 4.
+GenerationRequest classicUpscaleX4(const std::filesystem::path& image) {
     GenerationRequest r;
     r.kind = JobKind::Upscale;
     r.provider = "local";
     r.model = "classic-upscale";
     r.upscaleFactor = 4;
-    r.images = {f.dir / "in.png"};
-    const Job job = f.runOne(r);
+    r.images = {image};
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("A local upscale is a free job whose asset has the new size", "[jobs][local]") {
+    LocalFixture f;
+    writeTestImage(f.dir / "in.png", makeTestImage(64, 48, 2));
+    const Job job = f.runOne(classicUpscaleX4(f.dir / "in.png"));
     CHECK(job.state == JobState::Succeeded);
     CHECK(job.cost == 0);
     const cv::Mat out = f.assetPixels(job);
@@ -307,11 +312,5 @@ TEST_CASE("Canceling a classic upscale to 8K stops inside its steps with no outp
     // 1920x1080 x4 = 7680x4320: each whole-image step would take seconds here; the
     // engine works in bands and checks the token between them.
     writeTestImage(f.dir / "in.png", makeTestImage(1920, 1080, 4));
-    GenerationRequest r;
-    r.kind = JobKind::Upscale;
-    r.provider = "local";
-    r.model = "classic-upscale";
-    r.upscaleFactor = 4;
-    r.images = {f.dir / "in.png"};
-    checkCanceledMidRun(f, r);
+    checkCanceledMidRun(f, classicUpscaleX4(f.dir / "in.png"));
 }
