@@ -12,6 +12,7 @@
 #include "gallery/CullingController.h"
 #include "gallery/GalleryModel.h"
 #include "gallery/GalleryView.h"
+#include "gallery/ThumbnailCache.h"
 #include "inspector/AssetInspector.h"
 #include "loupe/CompareView.h"
 #include "loupe/CurationViews.h"
@@ -286,6 +287,43 @@ TEST_CASE("The thumbnail size follows the slider and is remembered", "[ui][filte
     CHECK(f.grid().gridSize().width() > smallWidth);
     CHECK(QSettings().value(ripen::ui::GalleryView::kThumbnailSizeSetting).toInt() == 240);
     slider.setValue(160);
+}
+
+TEST_CASE("Thumbnails one screen past the view are loaded before the user scrolls there",
+          "[ui][gallery]") {
+    CurationFixture f(180);
+    f.gallery().setThumbnailSize(ripen::ui::GalleryView::kSmallestThumbnail);
+    f.settle();
+    using State = ripen::ui::ThumbnailCache::State;
+    const auto state = [&](int row) {
+        return static_cast<State>(
+            f.model().index(row).data(GalleryModel::ThumbnailStateRole).toInt());
+    };
+    const QRect view = f.grid().viewport()->rect();
+    const int firstRow = f.grid().indexAt(view.topLeft() + QPoint(1, 1)).row();
+    int lastRow = -1;
+    for (int row = 0; row < f.model().rowCount(); ++row) {
+        if (f.grid().visualRect(f.model().index(row)).intersects(view)) {
+            lastRow = row;
+        }
+    }
+    REQUIRE(firstRow == 0);
+    REQUIRE(lastRow > 0);
+    const int screen = lastRow + 1;
+    REQUIRE(3 * screen < f.model().rowCount()); // rows beyond the prefetched screen exist
+
+    // Nothing scrolled: the next screen down gets its pictures anyway, and no further.
+    INFO("first screen: rows 0-" << lastRow);
+    REQUIRE(waitUntil([&] { return state(lastRow + screen / 2) == State::Ready; }, 20000));
+    f.settle();
+    CHECK(state(lastRow + 1) == State::Ready);
+    CHECK(state(3 * screen) == State::Loading); // never asked for
+
+    // Scrolled to the end: the screen above the new view is ready too.
+    f.grid().scrollToBottom();
+    const int newFirst = f.grid().indexAt(view.topLeft() + QPoint(1, 1)).row();
+    REQUIRE(newFirst > screen);
+    REQUIRE(waitUntil([&] { return state(newFirst - 1) == State::Ready; }, 20000));
 }
 
 TEST_CASE("The inspector shows how an asset was made, its lineage, and saves notes",

@@ -184,6 +184,15 @@ const AssetRecord* GalleryModel::recordAt(int row) const {
     return &m_records[static_cast<std::size_t>(row)];
 }
 
+void GalleryModel::prefetchThumbnails(const QList<int>& rows) {
+    for (const int row : rows) {
+        if (const AssetRecord* record = recordAt(row)) {
+            m_thumbnails.prefetch(QString::fromStdString(record->asset.sha256),
+                                  record->thumbnailFile, record->blobFile);
+        }
+    }
+}
+
 int GalleryModel::rowOf(ripen::AssetId id) const {
     return m_rowById.value(id, -1);
 }

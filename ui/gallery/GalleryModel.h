@@ -63,6 +63,9 @@ public:
     const AssetRecord* recordAt(int row) const;
     // The row showing asset `id`, or -1 when it is not loaded.
     int rowOf(ripen::AssetId id) const;
+    // Starts loading the thumbnails of `rows` (nearest first) behind any a paint asked for,
+    // so they are ready when the user scrolls there. Rows not loaded are skipped.
+    void prefetchThumbnails(const QList<int>& rows);
 
     // Sends a culling change to the catalog. The rows change when the bridge confirms the
     // write (dataChanged for each); a failed write leaves them and emits curationFailed.

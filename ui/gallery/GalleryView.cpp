@@ -17,6 +17,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QLocale>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSlider>
 #include <QStackedWidget>
@@ -127,6 +128,15 @@ GalleryView::GalleryView(CoreBridge& bridge, QWidget* parent)
     connect(m_search, &QLineEdit::textChanged, &m_searchDebounce, qOverload<>(&QTimer::start));
     connect(&m_searchDebounce, &QTimer::timeout, this, &GalleryView::applyQuery);
 
+    // Waits for scrolling to rest, so a fast scroll does not queue loads it flies past.
+    m_prefetch.setSingleShot(true);
+    m_prefetch.setInterval(kPrefetchDelayMs);
+    connect(&m_prefetch, &QTimer::timeout, this, &GalleryView::prefetchNeighbours);
+    connect(m_grid->verticalScrollBar(), &QScrollBar::valueChanged, &m_prefetch,
+            qOverload<>(&QTimer::start));
+    connect(m_model, &GalleryModel::rowsInserted, &m_prefetch, qOverload<>(&QTimer::start));
+    connect(m_model, &GalleryModel::modelReset, &m_prefetch, qOverload<>(&QTimer::start));
+
     connect(m_model, &GalleryModel::loadingChanged, this, &GalleryView::updateState);
     connect(m_model, &GalleryModel::totalCountChanged, this, &GalleryView::updateState);
     connect(m_model, &GalleryModel::modelReset, this, &GalleryView::updateState);
@@ -215,6 +225,7 @@ GalleryView::~GalleryView() {
 bool GalleryView::eventFilter(QObject* watched, QEvent* event) {
     if (watched == m_grid->viewport() && event->type() == QEvent::Resize) {
         updateGridSize();
+        m_prefetch.start();
     }
     if (watched == m_grid && event->type() == QEvent::KeyPress &&
         static_cast<QKeyEvent*>(event)->key() == Qt::Key_C &&
@@ -239,6 +250,32 @@ void GalleryView::updateGridSize() {
         m_delegate->setCellSize(grid);
         m_grid->setGridSize(grid);
     }
+}
+
+void GalleryView::prefetchNeighbours() {
+    const QRect view = m_grid->viewport()->rect();
+    const QModelIndex first = m_grid->indexAt(view.topLeft() + QPoint(1, 1));
+    if (!first.isValid()) {
+        return;
+    }
+    // The bottom row may be partial or below the last asset: find the lowest row that has a
+    // first cell, then count that row as full.
+    QModelIndex lastRowStart;
+    for (int y = view.bottom() - 1; !lastRowStart.isValid() && y > view.top();
+         y -= m_grid->gridSize().height() / 2 + 1) {
+        lastRowStart = m_grid->indexAt(QPoint(1, y));
+    }
+    const int columns = std::max(1, view.width() / std::max(1, m_grid->gridSize().width()));
+    const int lastRow = std::max(first.row(), lastRowStart.row() + columns - 1);
+    const int screen = lastRow - first.row() + 1;
+    QList<int> rows;
+    for (int row = lastRow + 1; row <= lastRow + screen; ++row) {
+        rows << row; // below first: most scrolling goes down
+    }
+    for (int row = first.row() - 1; row >= std::max(0, first.row() - screen); --row) {
+        rows << row;
+    }
+    m_model->prefetchThumbnails(rows);
 }
 
 void GalleryView::setLibraryReady(bool ready) {

@@ -33,6 +33,9 @@ public:
     static constexpr int kSearchDebounceMs = 250;
     static constexpr const char* kThumbnailSizeSetting = "gallery/thumbnailSize";
     static constexpr int kSmallestThumbnail = 96; // px, the slider's range
+    // After scrolling rests this long, the thumbnails of one screen above and one below
+    // the view are loaded, so the next page shows pictures instead of placeholders.
+    static constexpr int kPrefetchDelayMs = 120;
 
     explicit GalleryView(CoreBridge& bridge, QWidget* parent = nullptr);
     ~GalleryView() override;
@@ -84,6 +87,7 @@ private:
     void updateGridSize();
     void updateState();
     void showCurationError(const QString& message);
+    void prefetchNeighbours();
 
     CoreBridge& m_bridge;
     ThumbnailCache* m_thumbnails;
@@ -99,6 +103,7 @@ private:
     EmptyStateWidget* m_empty;
     GalleryDelegate* m_delegate;
     QTimer m_searchDebounce;
+    QTimer m_prefetch;
     ripen::AssetQuery m_scope;
     bool m_ready = false;
 };

@@ -66,6 +66,18 @@ QPixmap ThumbnailCache::thumbnail(const QString& key, const QString& thumbnailFi
     return {};
 }
 
+void ThumbnailCache::prefetch(const QString& key, const QString& thumbnailFile,
+                              const QString& sourceFile) {
+    // contains(), unlike object(), leaves the LRU order alone: a prefetch is not a use.
+    if (m_cache.contains(key) || m_failed.contains(key) || m_wanted.contains(key) ||
+        m_queue.size() >= kMaxBacklog) {
+        return;
+    }
+    m_wanted.insert(key);
+    m_queue.prepend(Request{key, thumbnailFile, sourceFile}); // served from the back: last
+    QMetaObject::invokeMethod(this, &ThumbnailCache::pump, Qt::QueuedConnection);
+}
+
 ThumbnailCache::State ThumbnailCache::state(const QString& key) const {
     if (m_cache.contains(key)) {
         return State::Ready;

@@ -38,6 +38,10 @@ public:
     // The cached pixmap for `key` (e.g. the asset's SHA-256), or a null pixmap after
     // scheduling a load from `thumbnailFile`, falling back to `sourceFile`.
     QPixmap thumbnail(const QString& key, const QString& thumbnailFile, const QString& sourceFile);
+    // Loads `key` ahead of need (rows just outside the view), behind every request a paint
+    // made, so it never delays a visible thumbnail. Does nothing when the thumbnail is
+    // cached, failed or already wanted, or when the backlog is full.
+    void prefetch(const QString& key, const QString& thumbnailFile, const QString& sourceFile);
     State state(const QString& key) const;
 
     // Bytes of pixmap data kept in memory (least recently used evicted first).
