@@ -265,6 +265,17 @@ std::string refusal(const std::filesystem::path& path) {
     return read.error().message;
 }
 
+// Runs the network read from disk and the reference over the same random image: the largest
+// difference between the two.
+double differenceFromReference(const SrNetwork& network, const SrNetwork& expected) {
+    auto engine = SrEngine::create(network);
+    REQUIRE(engine);
+    const cv::Mat image = randomImage(11, 7, 9);
+    auto out = engine->run(image);
+    REQUIRE(out);
+    return maxDifference(*out, referenceRun(expected, image));
+}
+
 std::vector<float> weightsOf(const SrNetwork& network, const std::string& layer) {
     for (const SrLayer& candidate : network.layers) {
         if (candidate.name == layer) {
@@ -293,12 +304,7 @@ TEST_CASE("a TF.js layers model is read with its weights and runs as its Keras g
     REQUIRE(network);
     CHECK(network->scale == (rdn ? 3 : 2));
     CHECK(network->inputScale == (rdn ? 255.0F : 1.0F));
-    auto engine = SrEngine::create(*network);
-    REQUIRE(engine);
-    const cv::Mat image = randomImage(11, 7, 9);
-    auto out = engine->run(image);
-    REQUIRE(out);
-    CHECK(maxDifference(*out, referenceRun(model.expected(), image)) < 1e-3 * 255);
+    CHECK(differenceFromReference(*network, model.expected()) < 1e-3 * 255);
 
     auto topology = TfjsModelReader::readTopology(path);
     REQUIRE(topology);
@@ -370,14 +376,9 @@ TEST_CASE("quantized TF.js weights are read as the values they stand for", "[ups
     const auto path = model.write(dir / "model", "SR");
     auto network = TfjsModelReader::read(path);
     REQUIRE(network);
-    auto engine = SrEngine::create(*network);
-    REQUIRE(engine);
-    const cv::Mat image = randomImage(11, 7, 9);
-    auto out = engine->run(image);
-    REQUIRE(out);
     // The expected network holds the values on the stored grid; a reader that mixed up one
     // weight's min and scale with another's, or the byte width, lands far from it.
-    CHECK(maxDifference(*out, referenceRun(model.expected(), image)) < 1e-3 * 255);
+    CHECK(differenceFromReference(*network, model.expected()) < 1e-3 * 255);
     // Exactly the stored values (the same double arithmetic as TF.js), and not the float32
     // weights they were quantized from.
     const TfjsModelWriter unquantized = rdn ? rdnModel() : rrdnModel();
