@@ -2,9 +2,8 @@
 
 #include "common/BoundedJson.h"
 #include "common/FileIo.h"
+#include "imaging/upscale/internal/TfjsWeightDecoder.h"
 
-#include <bit>
-#include <cstring>
 #include <map>
 #include <regex>
 
@@ -245,7 +244,6 @@ Result<std::string> readShards(const json& group, const std::filesystem::path& f
 }
 
 Result<WeightMap> readWeights(const json& manifest, const std::filesystem::path& folder) {
-    static_assert(std::endian::native == std::endian::little, "TF.js shards are little-endian");
     WeightMap weights;
     std::uint64_t total = 0;
     for (const json& group : manifest) {
@@ -255,34 +253,12 @@ Result<WeightMap> readWeights(const json& manifest, const std::filesystem::path&
         }
         std::uint64_t offset = 0;
         for (const json& spec : group.at("weights")) {
-            const std::string name = spec.at("name").get<std::string>();
-            if (spec.value("dtype", "float32") != "float32" || spec.contains("quantization")) {
-                return fail(ErrorCode::Unsupported,
-                            "weight '" + name + "': only unquantized float32 is read");
+            auto weight = TfjsWeightDecoder::decode(spec, *bytes, offset);
+            if (!weight) {
+                return std::unexpected(weight.error());
             }
-            std::vector<int> shape;
-            std::uint64_t count = 1;
-            for (const json& dim : spec.at("shape")) {
-                const auto value = dim.get<std::int64_t>();
-                if (value < 1 || value > 65536) {
-                    return corrupt("weight '" + name + "': shape " + spec.at("shape").dump());
-                }
-                count *= static_cast<std::uint64_t>(value);
-                if (count > kMaxWeightsBytes / 4) {
-                    return corrupt("weight '" + name + "': shape " + spec.at("shape").dump() +
-                                   " is absurdly large");
-                }
-                shape.push_back(static_cast<int>(value));
-            }
-            if (offset + count * 4 > bytes->size()) {
-                return corrupt("weight '" + name + "' needs bytes " + std::to_string(offset) +
-                               ".." + std::to_string(offset + count * 4) + " but the shards hold " +
-                               std::to_string(bytes->size()) + " (truncated download?)");
-            }
-            std::vector<float> values(count);
-            std::memcpy(values.data(), bytes->data() + offset, count * 4);
-            offset += count * 4;
-            weights[name] = {std::move(shape), std::move(values)};
+            weights[spec.at("name").get<std::string>()] = {std::move(weight->shape),
+                                                           std::move(weight->values)};
         }
         if (offset != bytes->size()) {
             return corrupt("the weight shards hold " + std::to_string(bytes->size()) +

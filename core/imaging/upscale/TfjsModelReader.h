@@ -15,6 +15,9 @@ namespace ripen {
 // Value range, by UpscalerJS convention: its RRDN models (the ones with MultiplyBeta or
 // PixelShuffle layers) see pixels in 0..1, its RDN models in 0..255.
 //
+// Weights: float32, or quantized by the TF.js converter to uint8/uint16 (min + q * scale)
+// or float16 (see TfjsWeightDecoder), as @upscalerjs/esrgan-legacy ships them.
+//
 // Untrusted: model.json is read up to 16 MiB, each shard up to 1 GiB, and the shards must
 // hold exactly the bytes the manifest lists. Errors name the file and the layer, weight or
 // field at fault: Corrupt (truncated shard, mismatched weight shape, bad JSON), Unsupported
