@@ -67,11 +67,11 @@ Result<DailyRollup> DailyRollup::read(sqlite::Database& db) {
             return rollup;
         }
         rollup.m_rows.push_back(Row{.day = stmt->int64(0),
-                                    .kind = kindOf(stmt->textView(1)),
-                                    .provider = rollup.intern(stmt->textView(2)),
-                                    .model = rollup.intern(stmt->textView(3)),
-                                    .unit = rollup.intern(stmt->textView(4)),
-                                    .jobStage = rollup.intern(stmt->textView(7)),
+                                    .kind = kindOf(stmt->text(1)),
+                                    .provider = rollup.intern(stmt->text(2)),
+                                    .model = rollup.intern(stmt->text(3)),
+                                    .unit = rollup.intern(stmt->text(4)),
+                                    .jobStage = rollup.intern(stmt->text(7)),
                                     .projectId = stmt->int64(5),
                                     .clientId = stmt->int64(6),
                                     .usd = stmt->int64(8),

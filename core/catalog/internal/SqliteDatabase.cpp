@@ -100,15 +100,9 @@ std::int64_t Statement::int64(int column) const {
 double Statement::real(int column) const { return sqlite3_column_double(m_stmt.get(), column); }
 
 std::string Statement::text(int column) const {
-    return std::string(textView(column));
-}
-
-std::string_view Statement::textView(int column) const {
     const auto* data = sqlite3_column_text(m_stmt.get(), column);
     const int size = sqlite3_column_bytes(m_stmt.get(), column);
-    return data != nullptr
-               ? std::string_view(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size))
-               : std::string_view();
+    return data != nullptr ? std::string(reinterpret_cast<const char*>(data), size) : std::string();
 }
 
 std::optional<std::int64_t> Statement::optionalInt64(int column) const {

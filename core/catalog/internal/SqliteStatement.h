@@ -54,8 +54,6 @@ public:
     std::int64_t int64(int column) const;
     double real(int column) const;
     std::string text(int column) const;
-    // The column's text without a copy: valid until the next step() or reset().
-    std::string_view textView(int column) const;
     std::optional<std::int64_t> optionalInt64(int column) const;
 
 private:
