@@ -174,8 +174,7 @@ TEST_CASE("A version 8 catalog with flagged assets gains their index with its da
     REQUIRE((*catalog)->verifyIntegrity());
     CHECK(*db.queryInt64("SELECT count(*) FROM assets") == 2);
     CHECK(*db.queryInt64("SELECT count(*) FROM asset_parents WHERE child_id = 2") == 1);
-    CHECK(*db.queryInt64("SELECT count(*) FROM assets_fts WHERE assets_fts MATCH 'lavender'") ==
-          1);
+    CHECK(*db.queryInt64("SELECT count(*) FROM assets_fts WHERE assets_fts MATCH 'lavender'") == 1);
     // The picks and rejects of a project, read from the new index alone, as the yield does.
     const std::string flagged = "FROM assets INDEXED BY assets_flagged WHERE flag IN ('pick', "
                                 "'reject') AND project_id = 1";
