@@ -365,16 +365,21 @@ void checkPriceColumnsFit(QTableView& prices, int shortened = -1) {
     CHECK_FALSE(prices.horizontalScrollBar()->isVisible());
 }
 
+// The dashboard at `size` with the price book tab in front, loaded and painted.
+void showPriceBook(CreditsDashboard& dashboard, const StudioLedger& f, QSize size) {
+    dashboard.resize(size);
+    dashboard.show();
+    loadDashboard(dashboard, f);
+    dashboard.tables().setCurrentIndex(0);
+    QTest::qWait(200);
+}
+
 TEST_CASE("At 1280x800 every column of the price book is readable without scrolling",
           "[ui][credits][screenshot]") {
     uiApp();
     StudioLedger f;
     CreditsDashboard dashboard;
-    dashboard.resize(1280, 800);
-    dashboard.show();
-    loadDashboard(dashboard, f);
-    dashboard.tables().setCurrentIndex(0);
-    QTest::qWait(200);
+    showPriceBook(dashboard, f, QSize(1280, 800));
     REQUIRE(ripen::ui::WidgetScreenshot::save(
         dashboard, screenshotDir() + QStringLiteral("/credits-dashboard-1280x800.png")));
     // Source, date (with its age warning) and the shipped price beside an override.
@@ -386,11 +391,7 @@ TEST_CASE("In one column at 1000 px the price book fits its width, the source sh
     uiApp();
     StudioLedger f;
     CreditsDashboard dashboard;
-    dashboard.resize(1000, 900);
-    dashboard.show();
-    loadDashboard(dashboard, f);
-    dashboard.tables().setCurrentIndex(0);
-    QTest::qWait(200);
+    showPriceBook(dashboard, f, QSize(1000, 900));
     REQUIRE_FALSE(dashboard.isTwoColumn());
     REQUIRE(ripen::ui::WidgetScreenshot::save(
         dashboard.tables(), screenshotDir() + QStringLiteral("/credits-price-book-1000.png")));
