@@ -9,6 +9,7 @@
 #include "ResultTable.h"
 #include "catalog/Library.h"
 #include "credits/CreditReport.h"
+#include "credits/DailyRollup.h"
 
 #include <iostream>
 #include <time.h>
@@ -105,6 +106,32 @@ int main(int argc, char** argv) {
             medianOf(runs, [&] { orThrow(ripen::buildCreditOverview(db, dashboard), "overview"); });
         const Timing refreshDailyMapped =
             medianOf(runs, [&] { orThrow(ripen::buildCreditOverview(db, daily), "overview"); });
+        // Where a mapped refresh goes, part by part (the same calls buildCreditOverview makes).
+        auto rollup = orThrow(ripen::DailyRollup::read(db), "rollup");
+        const ripen::SpendScope everything;
+        const ripen::SpendQuery spend(rollup);
+        const std::vector<std::pair<const char*, Timing>> parts = {
+            {"part: read the daily roll-up",
+             medianOf(runs, [&] { orThrow(ripen::DailyRollup::read(db), "rollup"); })},
+            {"part: spend series + forecast (in memory)",
+             medianOf(runs,
+                      [&] {
+                          (void)spend.series(everything, daily.bucket, daily.grouping);
+                          (void)spend.openReservations(everything, daily.grouping);
+                      })},
+            {"part: balances",
+             medianOf(runs,
+                      [&] {
+                          orThrow(ripen::CreditAccounts(db).balances(dashboard.asOf, rollup),
+                                  "balances");
+                      })},
+            {"part: budgets",
+             medianOf(runs, [&] { orThrow(ripen::Ledger(db).budgets(rollup), "budgets"); })},
+            {"part: yield per project",
+             medianOf(
+                 runs,
+                 [&] { orThrow(ripen::YieldQuery(db, rollup).perProject(everything), "yield"); })},
+        };
         rb::ResultTable table({"figure (time, lower is better)", "median wall", "median CPU"});
         const auto row = [&table](const char* what, const Timing& t) {
             table.addRow({what, rb::formatDuration(t.wall), rb::formatDuration(t.cpu)});
@@ -114,6 +141,9 @@ int main(int argc, char** argv) {
         row("dashboard refresh (week x provider), 64 MiB page cache", refreshBigCache);
         row("dashboard refresh (week x provider), read through mmap", refreshMapped);
         row("dashboard refresh (day x model), read through mmap", refreshDailyMapped);
+        for (const auto& [what, timing] : parts) {
+            row(what, timing);
+        }
         row("client report, one project, all time", projectReport);
         row("client report, one client, 7 months", clientPeriod);
         row("anchor: one GROUP BY over the raw ledger", rawGroupBy);

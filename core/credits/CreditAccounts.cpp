@@ -5,6 +5,34 @@
 #include <map>
 
 namespace ripen {
+namespace {
+
+// A roll-up row's money in the balance of the account it was kept in.
+void addMoney(CreditAccounts::Balance& b, const DailyRollup::Row& row) {
+    using Kind = DailyRollup::Kind;
+    switch (row.kind) {
+    case Kind::Charge:
+        b.charged += row.amount;
+        b.chargedUsd += row.usd;
+        break;
+    case Kind::Reserve:
+        b.reserved += row.amount;
+        break;
+    case Kind::Release:
+        b.reserved -= row.amount;
+        break;
+    case Kind::Grant:
+        b.granted += row.amount;
+        break;
+    case Kind::Adjust:
+        b.adjusted += row.amount;
+        break;
+    case Kind::Other:
+        break;
+    }
+}
+
+} // namespace
 
 CreditAccounts::CreditAccounts(sqlite::Database& db) : m_db(db) {}
 
@@ -138,6 +166,15 @@ void CreditAccounts::addSubscription(Balance& b, const Subscription& s, Calendar
 }
 
 Result<std::vector<CreditAccounts::Balance>> CreditAccounts::balances(CalendarDay asOf) {
+    auto rollup = DailyRollup::read(m_db);
+    if (!rollup) {
+        return std::unexpected(rollup.error());
+    }
+    return balances(asOf, *rollup);
+}
+
+Result<std::vector<CreditAccounts::Balance>> CreditAccounts::balances(CalendarDay asOf,
+                                                                      const DailyRollup& rollup) {
     auto list = accounts();
     auto subs = subscriptions();
     if (!list || !subs) {
@@ -151,41 +188,25 @@ Result<std::vector<CreditAccounts::Balance>> CreditAccounts::balances(CalendarDa
         byProviderUnit[{a.provider, a.currency == "USD"}] = result.size();
         result.push_back(Balance{.account = a});
     }
-    auto money = m_db.prepare("SELECT provider, unit = 'USD', kind, sum(amount_micros), "
-                              "sum(usd_micros) FROM ledger_daily WHERE day <= ? "
-                              "GROUP BY 1, 2, 3");
     auto grants = m_db.prepare("SELECT account_id, sum(amount_micros) FROM grants "
                                "WHERE granted_on <= ? GROUP BY 1");
-    if (!money || !grants) {
-        return std::unexpected(!money ? money.error() : grants.error());
+    if (!grants) {
+        return std::unexpected(grants.error());
     }
-    money->bind(1, asOf);
-    while (true) {
-        auto row = money->step();
-        if (!row) {
-            return std::unexpected(row.error());
-        }
-        if (!*row) {
-            break;
-        }
-        const auto it = byProviderUnit.find({money->text(0), money->int64(1) != 0});
-        if (it == byProviderUnit.end()) {
+    // The account each (provider, unit) of the roll-up is kept in, found once per pair.
+    std::map<std::pair<DailyRollup::TextId, DailyRollup::TextId>, Balance*> accountOf;
+    for (const auto& row : rollup.rows()) {
+        if (row.day > asOf) {
             continue;
         }
-        Balance& b = result[it->second];
-        const std::string kind = money->text(2);
-        const Micros amount = money->int64(3);
-        if (kind == "charge") {
-            b.charged += amount;
-            b.chargedUsd += money->int64(4);
-        } else if (kind == "reserve") {
-            b.reserved += amount;
-        } else if (kind == "release") {
-            b.reserved -= amount;
-        } else if (kind == "grant") {
-            b.granted += amount;
-        } else if (kind == "adjust") {
-            b.adjusted += amount;
+        auto [at, added] = accountOf.try_emplace({row.provider, row.unit}, nullptr);
+        if (added) {
+            const auto it =
+                byProviderUnit.find({rollup.text(row.provider), rollup.text(row.unit) == "USD"});
+            at->second = it == byProviderUnit.end() ? nullptr : &result[it->second];
+        }
+        if (at->second != nullptr) {
+            addMoney(*at->second, row);
         }
     }
     grants->bind(1, formatCalendarDay(asOf));

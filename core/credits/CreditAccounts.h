@@ -3,6 +3,7 @@
 #include "catalog/internal/SqliteDatabase.h"
 #include "common/Error.h"
 #include "credits/CalendarDay.h"
+#include "credits/DailyRollup.h"
 #include "credits/Money.h"
 
 #include <cstdint>
@@ -71,6 +72,8 @@ public:
 
     Result<std::vector<Account>> accounts();
     Result<std::vector<Balance>> balances(CalendarDay asOf);
+    // The same, with the ledger's money summed from `rollup` (read from this catalog).
+    Result<std::vector<Balance>> balances(CalendarDay asOf, const DailyRollup& rollup);
 
 private:
     Result<Account> account(const std::string& provider);

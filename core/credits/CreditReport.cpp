@@ -95,8 +95,10 @@ Micros feeAtMargin(Micros cost, int marginPercent) {
     return mulDivCeil(cost, 100, 100 - marginPercent);
 }
 
-Result<CreditOverview> buildCreditOverview(sqlite::Database& db,
-                                           const CreditReportRequest& request) {
+namespace {
+
+Result<CreditOverview> overviewFrom(sqlite::Database& db, const DailyRollup& rollup,
+                                    const CreditReportRequest& request) {
     auto scope = resolveScope(db, request);
     if (!scope) {
         return std::unexpected(scope.error());
@@ -104,24 +106,21 @@ Result<CreditOverview> buildCreditOverview(sqlite::Database& db,
     CreditOverview o;
     o.request = request;
     o.scope = *scope;
-    SpendQuery spend(db);
-    auto series = spend.series(*scope, request.bucket, request.grouping);
-    auto forecast = spend.openReservations(*scope, request.grouping);
-    auto balances = CreditAccounts(db).balances(request.asOf);
-    auto budgets = Ledger(db).budgets();
-    auto yield = YieldQuery(db).perProject(*scope);
+    const SpendQuery spend(rollup);
+    o.series = spend.series(*scope, request.bucket, request.grouping);
+    o.forecast = spend.openReservations(*scope, request.grouping);
+    auto balances = CreditAccounts(db).balances(request.asOf, rollup);
+    auto budgets = Ledger(db).budgets(rollup);
+    auto yield = YieldQuery(db, rollup).perProject(*scope);
     for (const Error* e :
-         {series ? nullptr : &series.error(), forecast ? nullptr : &forecast.error(),
-          balances ? nullptr : &balances.error(), budgets ? nullptr : &budgets.error(),
+         {balances ? nullptr : &balances.error(), budgets ? nullptr : &budgets.error(),
           yield ? nullptr : &yield.error()}) {
         if (e) {
             return std::unexpected(*e);
         }
     }
-    o.series = std::move(*series);
-    o.forecast = std::move(*forecast);
     // The series covers every charge and adjustment in scope and period, whatever its
-    // grouping: its sum is the spend, without another pass over the roll-up.
+    // grouping: its sum is the spend.
     for (const auto& point : o.series) {
         o.spentUsd += point.usd;
     }
@@ -132,32 +131,39 @@ Result<CreditOverview> buildCreditOverview(sqlite::Database& db,
     return o;
 }
 
+} // namespace
+
+Result<CreditOverview> buildCreditOverview(sqlite::Database& db,
+                                           const CreditReportRequest& request) {
+    auto rollup = DailyRollup::read(db);
+    if (!rollup) {
+        return std::unexpected(rollup.error());
+    }
+    return overviewFrom(db, *rollup, request);
+}
+
 Result<ClientReport> buildClientReport(sqlite::Database& db, const CreditReportRequest& request) {
-    auto overview = buildCreditOverview(db, request);
+    auto rollup = DailyRollup::read(db);
+    if (!rollup) {
+        return std::unexpected(rollup.error());
+    }
+    auto overview = overviewFrom(db, *rollup, request);
     if (!overview) {
         return std::unexpected(overview.error());
     }
     ClientReport report;
     report.overview = std::move(*overview);
     const SpendScope& scope = report.overview.scope;
-    SpendQuery spend(db);
-    auto byStage = spend.totals(scope, SpendGrouping::Stage);
-    auto byModel = spend.totals(scope, SpendGrouping::Model);
-    auto byProvider = spend.totals(scope, SpendGrouping::Provider);
-    if (!byStage || !byModel || !byProvider) {
-        return std::unexpected(!byStage   ? byStage.error()
-                               : !byModel ? byModel.error()
-                                          : byProvider.error());
-    }
-    report.byStage = std::move(*byStage);
-    report.byModel = std::move(*byModel);
+    const SpendQuery spend(*rollup);
+    report.byStage = spend.totals(scope, SpendGrouping::Stage);
+    report.byModel = spend.totals(scope, SpendGrouping::Model);
     std::set<std::string> subscribed;
     for (const auto& b : report.overview.balances) {
         if (b.subscriptionPaidUsd > 0) {
             subscribed.insert(b.account.provider);
         }
     }
-    for (const auto& line : *byProvider) {
+    for (const auto& line : spend.totals(scope, SpendGrouping::Provider)) {
         report.subscriptionUsd += subscribed.contains(line.group) ? line.usd : 0;
     }
     if (auto details = addDetails(db, report); !details) {
@@ -165,7 +171,7 @@ Result<ClientReport> buildClientReport(sqlite::Database& db, const CreditReportR
     }
     report.costBehindDeliverablesUsd = report.overview.spentUsd;
     if (scope.projectId || scope.clientId) {
-        auto yield = YieldQuery(db).forScope(scope);
+        auto yield = YieldQuery(db, *rollup).forScope(scope);
         if (!yield) {
             return std::unexpected(yield.error());
         }

@@ -3,21 +3,26 @@
 #include "common/Clock.h"
 
 #include <chrono>
+#include <map>
 
 namespace ripen {
 namespace {
 
 const char* kindName(Ledger::Kind kind) {
     switch (kind) {
-    case Ledger::Kind::Reserve: return "reserve";
-    case Ledger::Kind::Release: return "release";
-    case Ledger::Kind::Charge: return "charge";
-    case Ledger::Kind::Grant: return "grant";
-    case Ledger::Kind::Adjust: return "adjust";
+    case Ledger::Kind::Reserve:
+        return "reserve";
+    case Ledger::Kind::Release:
+        return "release";
+    case Ledger::Kind::Charge:
+        return "charge";
+    case Ledger::Kind::Grant:
+        return "grant";
+    case Ledger::Kind::Adjust:
+        return "adjust";
     }
     return "adjust";
 }
-
 
 // Spent and reserved for one scope column (project_id or client_id), summed from the
 // ledger's daily roll-up (kept by a trigger in the same transaction as each ledger row), so
@@ -109,11 +114,49 @@ Result<std::optional<Ledger::BudgetStatus>> Ledger::budget(const std::string& sc
 }
 
 Result<std::vector<Ledger::BudgetStatus>> Ledger::budgets() {
-    auto stmt = m_db.prepare(std::string(kBudgetSelect) + " ORDER BY b.scope, 2");
+    auto rollup = DailyRollup::read(m_db);
+    if (!rollup) {
+        return std::unexpected(rollup.error());
+    }
+    return budgets(*rollup);
+}
+
+Result<std::vector<Ledger::BudgetStatus>> Ledger::budgets(const DailyRollup& rollup) {
+    auto stmt = m_db.prepare("SELECT b.scope, coalesce(p.name, c.name, ''), b.limit_usd_micros, "
+                             "b.soft_percent, b.scope_id FROM budgets b "
+                             "LEFT JOIN projects p ON b.scope = 'project' AND p.id = b.scope_id "
+                             "LEFT JOIN clients c ON b.scope = 'client' AND c.id = b.scope_id "
+                             "ORDER BY b.scope, 2");
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
-    return readBudgets(*stmt);
+    using Key = std::pair<bool, std::int64_t>; // (a project's, id)
+    std::map<Key, std::size_t> byScope;
+    auto list = stmt->collect<BudgetStatus>([&byScope](const sqlite::Statement& r) {
+        const std::size_t index = byScope.size();
+        byScope[{r.text(0) == "project", r.int64(4)}] = index;
+        return BudgetStatus{r.text(0), r.text(1), r.int64(2), 0, 0, static_cast<int>(r.int64(3))};
+    });
+    if (!list || byScope.empty()) {
+        return list;
+    }
+    // One pass over the roll-up for every budget, as kBudgetSelect sums it for one.
+    using RollupKind = DailyRollup::Kind;
+    for (const auto& row : rollup.rows()) {
+        for (const Key& key : {Key{true, row.projectId}, Key{false, row.clientId}}) {
+            const auto it = byScope.find(key);
+            if (it == byScope.end()) {
+                continue;
+            }
+            BudgetStatus& b = (*list)[it->second];
+            if (row.kind == RollupKind::Charge || row.kind == RollupKind::Adjust) {
+                b.spentUsd += row.usd;
+            } else if (row.kind == RollupKind::Reserve || row.kind == RollupKind::Release) {
+                b.reservedUsd += row.kind == RollupKind::Reserve ? row.usd : -row.usd;
+            }
+        }
+    }
+    return list;
 }
 
 Status Ledger::setBudget(const std::string& scope, std::int64_t scopeId,
@@ -138,8 +181,9 @@ Result<Micros> Ledger::totalChargedUsd() {
 }
 
 Result<Micros> Ledger::totalReservedUsd() {
-    return m_db.queryInt64("SELECT coalesce(sum(CASE kind WHEN 'reserve' THEN usd_micros ELSE "
-                           "-usd_micros END), 0) FROM ledger_daily WHERE kind IN ('reserve', 'release')");
+    return m_db.queryInt64(
+        "SELECT coalesce(sum(CASE kind WHEN 'reserve' THEN usd_micros ELSE "
+        "-usd_micros END), 0) FROM ledger_daily WHERE kind IN ('reserve', 'release')");
 }
 
 Result<Micros> Ledger::chargedUsdSince(std::int64_t sinceMs) {
@@ -168,9 +212,11 @@ Result<std::vector<Ledger::SpendLine>> Ledger::spendBy(const std::string& dimens
         key = "coalesce((SELECT name FROM clients WHERE id = l.client_id), '(none)')";
     } else {
         return fail(ErrorCode::InvalidArgument, "spend can be grouped by provider, model, "
-                                                "project or client, not " + dimension);
+                                                "project or client, not " +
+                                                    dimension);
     }
-    auto stmt = m_db.prepare("SELECT " + key + ", sum(l.usd_micros), sum(l.amount_micros), "
+    auto stmt = m_db.prepare("SELECT " + key +
+                             ", sum(l.usd_micros), sum(l.amount_micros), "
                              "min(l.unit), count(DISTINCT l.job_id) FROM ledger l WHERE "
                              "l.kind = 'charge' GROUP BY 1 ORDER BY 2 DESC");
     if (!stmt) {

@@ -2,6 +2,7 @@
 
 #include "catalog/internal/SqliteDatabase.h"
 #include "common/Error.h"
+#include "credits/DailyRollup.h"
 #include "credits/Money.h"
 
 #include <cstdint>
@@ -26,7 +27,7 @@ public:
         std::optional<std::int64_t> jobId;
         Micros amount = 0; // in `unit`
         std::string unit = "USD";
-        Micros usd = 0;    // the same amount in USD micro-units
+        Micros usd = 0; // the same amount in USD micro-units
         std::string provider;
         std::string model;
         std::optional<std::int64_t> projectId;
@@ -44,7 +45,7 @@ public:
     };
 
     struct SpendLine {
-        std::string key;  // provider, "provider model", project or client name
+        std::string key; // provider, "provider model", project or client name
         Micros usd = 0;
         Micros amount = 0;
         std::string unit;
@@ -59,8 +60,11 @@ public:
 
     Result<std::optional<BudgetStatus>> budget(const std::string& scope, std::int64_t scopeId);
     Result<std::vector<BudgetStatus>> budgets();
+    // The same, summed from `rollup` (read from this catalog) in one pass for every budget.
+    Result<std::vector<BudgetStatus>> budgets(const DailyRollup& rollup);
     // Sets (or with nullopt removes) a hard cap; takes effect for the next queued job.
-    Status setBudget(const std::string& scope, std::int64_t scopeId, std::optional<Micros> limitUsd);
+    Status setBudget(const std::string& scope, std::int64_t scopeId,
+                     std::optional<Micros> limitUsd);
 
     Result<Micros> totalChargedUsd();
     Result<Micros> totalReservedUsd();

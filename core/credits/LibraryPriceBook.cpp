@@ -13,20 +13,27 @@ std::filesystem::path priceBookFileFor(const std::filesystem::path& libraryRoot)
 }
 
 Result<PriceBook> loadLibraryPriceBook(Library& library, CalendarDay asOf) {
+    auto balances = CreditAccounts(library.catalog().database()).balances(asOf);
+    if (!balances) {
+        return std::unexpected(balances.error());
+    }
+    return loadLibraryPriceBook(library, *balances);
+}
+
+Result<PriceBook> loadLibraryPriceBook(Library& library,
+                                       const std::vector<CreditAccounts::Balance>& balances) {
     auto book = PriceBook::load(priceBookFileFor(library.root()));
     if (!book) {
         return book;
     }
-    auto& db = library.catalog().database();
-    auto overrides = PriceOverrides(db).list();
-    auto balances = CreditAccounts(db).balances(asOf);
-    if (!overrides || !balances) {
-        return std::unexpected(!overrides ? overrides.error() : balances.error());
+    auto overrides = PriceOverrides(library.catalog().database()).list();
+    if (!overrides) {
+        return std::unexpected(overrides.error());
     }
     for (auto& price : *overrides) {
         book->applyOverride(std::move(price));
     }
-    for (const auto& b : *balances) {
+    for (const auto& b : balances) {
         if (b.account.currency != "USD" && b.effectiveUsdPerCredit) {
             book->setCreditRate({b.account.provider, b.account.currency, *b.effectiveUsdPerCredit});
         }

@@ -3,6 +3,7 @@
 #include "catalog/Library.h"
 #include "common/Error.h"
 #include "credits/CalendarDay.h"
+#include "credits/CreditAccounts.h"
 #include "credits/PriceBook.h"
 
 #include <filesystem>
@@ -21,5 +22,8 @@ std::filesystem::path priceBookFileFor(const std::filesystem::path& libraryRoot)
 // the credits really cost. An account without a subscription keeps its own list price, and
 // a provider without an account the book's rate.
 Result<PriceBook> loadLibraryPriceBook(Library& library, CalendarDay asOf);
+// The same with the accounts' balances as of that day already read (the dashboard has them).
+Result<PriceBook> loadLibraryPriceBook(Library& library,
+                                       const std::vector<CreditAccounts::Balance>& balances);
 
 } // namespace ripen

@@ -1,42 +1,112 @@
 #include "credits/SpendQuery.h"
 
+#include <algorithm>
 #include <map>
+#include <tuple>
+#include <unordered_map>
 
 namespace ripen {
 namespace {
 
-constexpr const char* kStageGroupSql =
-    "CASE WHEN d.job_stage IN ('concept', 'none') THEN 'concept' WHEN d.job_stage = '' "
-    "THEN '(no job)' ELSE 'production' END";
+using Row = DailyRollup::Row;
+using Kind = DailyRollup::Kind;
 
-std::string groupSql(SpendGrouping grouping) {
-    switch (grouping) {
-    case SpendGrouping::Provider:
-        return "d.provider";
-    case SpendGrouping::Model:
-        return "d.provider || ' ' || d.model";
-    case SpendGrouping::Project:
-        return "coalesce((SELECT name FROM projects WHERE id = d.project_id), '(none)')";
-    case SpendGrouping::Client:
-        return "coalesce((SELECT name FROM clients WHERE id = d.client_id), '(none)')";
-    case SpendGrouping::Stage:
-        return kStageGroupSql;
+// The group a roll-up row falls in, named as the dashboard shows it. Rows sharing the
+// source of their name (a provider, a model, a project id...) share its index, found once.
+class GroupNames {
+public:
+    GroupNames(const DailyRollup& rollup, SpendGrouping grouping)
+        : m_rollup(rollup), m_grouping(grouping) {}
+
+    int of(const Row& row) {
+        const std::int64_t key = keyOf(row);
+        if (const auto it = m_byKey.find(key); it != m_byKey.end()) {
+            return it->second;
+        }
+        std::string name = nameOf(row);
+        auto [it, added] = m_byName.emplace(name, static_cast<int>(m_names.size()));
+        if (added) {
+            m_names.push_back(std::move(name));
+        }
+        m_byKey.emplace(key, it->second);
+        return it->second;
     }
-    return "d.provider";
+    const std::string& name(int index) const { return m_names[static_cast<std::size_t>(index)]; }
+
+private:
+    std::int64_t keyOf(const Row& row) const {
+        switch (m_grouping) {
+        case SpendGrouping::Provider:
+            return row.provider;
+        case SpendGrouping::Model:
+            return (static_cast<std::int64_t>(row.provider) << 32) | row.model;
+        case SpendGrouping::Project:
+            return row.projectId;
+        case SpendGrouping::Client:
+            return row.clientId;
+        case SpendGrouping::Stage:
+            return row.jobStage;
+        }
+        return row.provider;
+    }
+    std::string nameOf(const Row& row) const {
+        switch (m_grouping) {
+        case SpendGrouping::Provider:
+            return m_rollup.text(row.provider);
+        case SpendGrouping::Model:
+            return m_rollup.text(row.provider) + " " + m_rollup.text(row.model);
+        case SpendGrouping::Project:
+            return m_rollup.projectName(row.projectId);
+        case SpendGrouping::Client:
+            return m_rollup.clientName(row.clientId);
+        case SpendGrouping::Stage:
+            return stageGroup(m_rollup.text(row.jobStage));
+        }
+        return m_rollup.text(row.provider);
+    }
+
+    const DailyRollup& m_rollup;
+    SpendGrouping m_grouping;
+    std::unordered_map<std::int64_t, int> m_byKey;
+    std::unordered_map<std::string, int> m_byName;
+    std::vector<std::string> m_names;
+};
+
+// Money of one group: USD, and the amount in the unit when every row shares it.
+struct Sum {
+    Micros usd = 0;
+    Micros amount = 0;
+    std::int64_t entries = 0;
+    DailyRollup::TextId unit = -1;
+    bool mixedUnits = false;
+
+    void add(const Row& row, int sign, int entrySign) {
+        usd += sign * row.usd;
+        amount += sign * row.amount;
+        entries += entrySign * row.entries;
+        mixedUnits = mixedUnits || (unit >= 0 && unit != row.unit);
+        unit = row.unit;
+    }
+    Micros shownAmount() const { return mixedUnits ? usd : amount; }
+    std::string shownUnit(const DailyRollup& rollup) const {
+        return mixedUnits ? std::string("USD") : rollup.text(unit);
+    }
+};
+
+bool isSpend(Kind kind) {
+    return kind == Kind::Charge || kind == Kind::Adjust;
 }
 
-std::string bucketSql(SpendBucket bucket) {
+CalendarDay bucketOf(SpendBucket bucket, CalendarDay day) {
     switch (bucket) {
     case SpendBucket::Day:
-        return "d.day";
-    // 1970-01-01 was a Thursday: (day + 3) % 7 counts days since Monday.
+        return day;
     case SpendBucket::Week:
-        return "d.day - (d.day + 3) % 7";
+        return weekStart(day);
     case SpendBucket::Month:
-        return "CAST(strftime('%s', d.day * 86400, 'unixepoch', 'start of month') AS INTEGER) "
-               "/ 86400";
+        return monthStart(day);
     }
-    return "d.day";
+    return day;
 }
 
 } // namespace
@@ -59,6 +129,12 @@ std::string spendScopeSql(const SpendScope& s, const std::string& alias,
                " <= " + std::to_string(perDay ? *s.to : (*s.to + 1) * kMillisPerDay - 1);
     }
     return sql;
+}
+
+bool spendScopeHolds(const SpendScope& s, const DailyRollup::Row& row) {
+    return (!s.projectId || row.projectId == *s.projectId) &&
+           (!s.clientId || row.clientId == *s.clientId) && (!s.from || row.day >= *s.from) &&
+           (!s.to || row.day <= *s.to);
 }
 
 Result<SpendGrouping> spendGroupingFromString(const std::string& text) {
@@ -118,66 +194,73 @@ std::string stageGroup(const std::string& jobStage) {
     return jobStage == "concept" || jobStage == "none" ? "concept" : "production";
 }
 
-SpendQuery::SpendQuery(sqlite::Database& db) : m_db(db) {}
+SpendQuery::SpendQuery(const DailyRollup& rollup) : m_rollup(rollup) {}
 
-Result<std::vector<SpendQuery::Point>>
-SpendQuery::series(const SpendScope& scope, SpendBucket bucket, SpendGrouping grouping) {
-    const std::string where = spendScopeSql(scope, "d.", "day", true);
-    // Group by the roll-up's own columns first, so names are looked up once per group.
-    auto stmt = m_db.prepare("SELECT " + bucketSql(bucket) + ", " + groupSql(grouping) +
-                             ", sum(d.usd_micros), sum(d.entries), sum(d.amount_micros), "
-                             "min(d.unit), max(d.unit) FROM ledger_daily d "
-                             "WHERE d.kind IN ('charge', 'adjust')" +
-                             where + " GROUP BY 1, 2 ORDER BY 1, 2");
-    if (!stmt) {
-        return std::unexpected(stmt.error());
+std::vector<SpendQuery::Point> SpendQuery::series(const SpendScope& scope, SpendBucket bucket,
+                                                  SpendGrouping grouping) const {
+    GroupNames groups(m_rollup, grouping);
+    std::map<std::pair<CalendarDay, int>, Sum> sums;
+    CalendarDay lastDay = 0;
+    CalendarDay lastBucket = bucketOf(bucket, lastDay);
+    for (const Row& row : m_rollup.rows()) {
+        if (!isSpend(row.kind) || !spendScopeHolds(scope, row)) {
+            continue;
+        }
+        if (row.day != lastDay) { // rows come by day: one calendar sum per day
+            lastDay = row.day;
+            lastBucket = bucketOf(bucket, lastDay);
+        }
+        sums[{lastBucket, groups.of(row)}].add(row, 1, 1);
     }
-    return stmt->collect<Point>([](const sqlite::Statement& s) {
-        const bool oneUnit = s.text(5) == s.text(6);
-        return Point{s.int64(0),
-                     s.text(1),
-                     s.int64(2),
-                     s.int64(3),
-                     oneUnit ? s.int64(4) : s.int64(2),
-                     oneUnit ? s.text(5) : "USD"};
+    std::vector<Point> points;
+    points.reserve(sums.size());
+    for (const auto& [key, sum] : sums) {
+        points.push_back(Point{key.first, groups.name(key.second), sum.usd, sum.entries,
+                               sum.shownAmount(), sum.shownUnit(m_rollup)});
+    }
+    std::ranges::sort(points, [](const Point& a, const Point& b) {
+        return std::tie(a.bucket, a.group) < std::tie(b.bucket, b.group);
     });
+    return points;
 }
 
-Result<std::vector<SpendQuery::Line>> SpendQuery::lines(const SpendScope& scope,
-                                                        SpendGrouping grouping, bool reservations) {
+std::vector<SpendQuery::Line> SpendQuery::lines(const SpendScope& scope, SpendGrouping grouping,
+                                                bool reservations) const {
     // An open reservation counts whenever it was made.
-    const std::string where = spendScopeSql(
-        reservations ? SpendScope{.projectId = scope.projectId, .clientId = scope.clientId} : scope,
-        "d.", "day", true);
-    const std::string sign = reservations ? "CASE d.kind WHEN 'reserve' THEN 1 ELSE -1 END * " : "";
-    auto stmt = m_db.prepare(
-        "SELECT " + groupSql(grouping) + ", sum(" + sign + "d.usd_micros), sum(" + sign +
-        "d.amount_micros), min(d.unit), max(d.unit), sum(" +
-        (reservations ? sign + "d.entries" : std::string("d.entries")) +
-        ") FROM ledger_daily d WHERE " +
-        (reservations ? "d.kind IN ('reserve', 'release')" : "d.kind IN ('charge', 'adjust')") +
-        where + " GROUP BY 1 ORDER BY 2 DESC, 1");
-    if (!stmt) {
-        return std::unexpected(stmt.error());
+    const SpendScope within =
+        reservations ? SpendScope{.projectId = scope.projectId, .clientId = scope.clientId} : scope;
+    GroupNames groups(m_rollup, grouping);
+    std::map<int, Sum> sums;
+    for (const Row& row : m_rollup.rows()) {
+        const bool counts = reservations ? row.kind == Kind::Reserve || row.kind == Kind::Release
+                                         : isSpend(row.kind);
+        if (!counts || !spendScopeHolds(within, row)) {
+            continue;
+        }
+        const int sign = row.kind == Kind::Release ? -1 : 1;
+        sums[groups.of(row)].add(row, sign, reservations ? sign : 1);
     }
-    auto all = stmt->collect<Line>([](const sqlite::Statement& s) {
-        const bool oneUnit = s.text(3) == s.text(4);
-        return Line{s.text(0), s.int64(1), oneUnit ? s.int64(2) : s.int64(1),
-                    oneUnit ? s.text(3) : "USD", s.int64(5)};
+    std::vector<Line> all;
+    for (const auto& [group, sum] : sums) {
+        if (reservations && sum.usd == 0 && sum.shownAmount() == 0) {
+            continue; // every reservation of the group was released
+        }
+        all.push_back(Line{groups.name(group), sum.usd, sum.shownAmount(), sum.shownUnit(m_rollup),
+                           sum.entries});
+    }
+    std::ranges::sort(all, [](const Line& a, const Line& b) {
+        return a.usd != b.usd ? a.usd > b.usd : a.group < b.group;
     });
-    if (all && reservations) {
-        std::erase_if(*all, [](const Line& l) { return l.usd == 0 && l.amount == 0; });
-    }
     return all;
 }
 
-Result<std::vector<SpendQuery::Line>> SpendQuery::totals(const SpendScope& scope,
-                                                         SpendGrouping grouping) {
+std::vector<SpendQuery::Line> SpendQuery::totals(const SpendScope& scope,
+                                                 SpendGrouping grouping) const {
     return lines(scope, grouping, false);
 }
 
-Result<std::vector<SpendQuery::Line>> SpendQuery::openReservations(const SpendScope& scope,
-                                                                   SpendGrouping grouping) {
+std::vector<SpendQuery::Line> SpendQuery::openReservations(const SpendScope& scope,
+                                                           SpendGrouping grouping) const {
     return lines(scope, grouping, true);
 }
 

@@ -3,6 +3,7 @@
 #include "catalog/internal/SqliteDatabase.h"
 #include "common/Error.h"
 #include "credits/CalendarDay.h"
+#include "credits/DailyRollup.h"
 #include "credits/Money.h"
 
 #include <cstdint>
@@ -26,6 +27,8 @@ struct SpendScope {
 // (`perDay`) or unix ms. Ids and bounds are typed integers, written into the SQL directly.
 std::string spendScopeSql(const SpendScope& scope, const std::string& alias,
                           const std::string& timeColumn, bool perDay);
+// Whether a row of the daily roll-up lies in `scope` (the same test as spendScopeSql).
+bool spendScopeHolds(const SpendScope& scope, const DailyRollup::Row& row);
 
 enum class SpendGrouping { Provider, Model, Project, Client, Stage };
 enum class SpendBucket { Day, Week, Month };
@@ -40,8 +43,8 @@ std::string toString(SpendBucket bucket);
 // are discovery, every later stage (master, inpainted, upscaled, final, clip) production.
 std::string stageGroup(const std::string& jobStage);
 
-// Spend read from the ledger's daily roll-up (ledger_daily, kept by a trigger), never by
-// scanning the ledger: a query touches one row per day and combination of provider,
+// Spend summed from the ledger's daily roll-up (ledger_daily, kept by a trigger), never by
+// scanning the ledger: a figure touches one row per day and combination of provider,
 // model, project, client and job stage. Spend is settled charges plus adjustments (a
 // refund is a negative adjustment), in USD micro-units as the ledger valued them; failed
 // jobs that were not charged and released reservations cost nothing.
@@ -63,20 +66,22 @@ public:
         std::int64_t charges = 0;
     };
 
-    explicit SpendQuery(sqlite::Database& db);
+    explicit SpendQuery(const DailyRollup& rollup);
 
-    Result<std::vector<Point>> series(const SpendScope& scope, SpendBucket bucket,
-                                      SpendGrouping grouping);
-    Result<std::vector<Line>> totals(const SpendScope& scope, SpendGrouping grouping);
+    // By bucket, then group (both ascending).
+    std::vector<Point> series(const SpendScope& scope, SpendBucket bucket,
+                              SpendGrouping grouping) const;
+    // By spend, largest first, then group.
+    std::vector<Line> totals(const SpendScope& scope, SpendGrouping grouping) const;
     // What queued and running jobs hold (reserves less releases) by group: the forecast of
     // spend still to come. Not limited by the scope's period: a reservation is open now.
-    Result<std::vector<Line>> openReservations(const SpendScope& scope, SpendGrouping grouping);
+    std::vector<Line> openReservations(const SpendScope& scope, SpendGrouping grouping) const;
 
 private:
-    Result<std::vector<Line>> lines(const SpendScope& scope, SpendGrouping grouping,
-                                    bool reservations);
+    std::vector<Line> lines(const SpendScope& scope, SpendGrouping grouping,
+                            bool reservations) const;
 
-    sqlite::Database& m_db;
+    const DailyRollup& m_rollup;
 };
 
 } // namespace ripen

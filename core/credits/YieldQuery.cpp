@@ -36,6 +36,14 @@ std::string withPart(std::string sql, const std::string& key, const std::string&
     return sql;
 }
 
+// Adds `usd` of `entries` charges of a job stage to `y`.
+void addStage(YieldQuery::Yield& y, const std::string& jobStage, Micros usd, std::int64_t entries,
+              bool outsideScope) {
+    (stageGroup(jobStage) == "production" ? y.productionUsd : y.discoveryUsd) += usd;
+    y.lineageUsd += outsideScope ? usd : 0;
+    y.charges += entries;
+}
+
 // Adds rows of (scope, job stage, USD, entries) to the yields they belong to.
 Status addStageRows(sqlite::Statement& stmt, std::map<std::int64_t, YieldQuery::Yield>& yields,
                     bool outsideScope) {
@@ -47,11 +55,21 @@ Status addStageRows(sqlite::Statement& stmt, std::map<std::int64_t, YieldQuery::
         if (!*row) {
             return {};
         }
-        auto& y = yields[stmt.int64(0)];
-        const Micros usd = stmt.int64(2);
-        (stageGroup(stmt.text(1)) == "production" ? y.productionUsd : y.discoveryUsd) += usd;
-        y.lineageUsd += outsideScope ? usd : 0;
-        y.charges += stmt.int64(3);
+        addStage(yields[stmt.int64(0)], stmt.text(1), stmt.int64(2), stmt.int64(3), outsideScope);
+    }
+}
+
+// Adds the charges and adjustments in `scope` to the yield of the project (client) they
+// were made for.
+void addInsideScope(const DailyRollup& rollup, const SpendScope& scope, bool byProject,
+                    std::map<std::int64_t, YieldQuery::Yield>& yields) {
+    using Kind = DailyRollup::Kind;
+    for (const auto& row : rollup.rows()) {
+        const std::int64_t id = byProject ? row.projectId : row.clientId;
+        if ((row.kind == Kind::Charge || row.kind == Kind::Adjust) && id != 0 &&
+            spendScopeHolds(scope, row)) {
+            addStage(yields[id], rollup.text(row.jobStage), row.usd, row.entries, false);
+        }
     }
 }
 
@@ -64,40 +82,34 @@ std::optional<Micros> YieldQuery::Yield::costPerPickUsd() const {
     return mulDivCeil(totalUsd(), 1, picks);
 }
 
-YieldQuery::YieldQuery(sqlite::Database& db) : m_db(db) {}
+YieldQuery::YieldQuery(sqlite::Database& db, const DailyRollup& rollup)
+    : m_db(db), m_rollup(rollup) {}
 
 Result<std::vector<YieldQuery::Yield>> YieldQuery::grouped(const SpendScope& scope,
                                                            bool byProject) {
     const std::string col = byProject ? "project_id" : "client_id";
     std::map<std::int64_t, Yield> yields;
-    auto inside =
-        m_db.prepare("SELECT d." + col +
-                     ", d.job_stage, sum(d.usd_micros), "
-                     "sum(d.entries) FROM ledger_daily d WHERE d.kind IN ('charge', "
-                     "'adjust') AND +d." + // a scan: the index would add a lookup per row
-                     col +
-                     " <> 0" + spendScopeSql(scope, "d.", "day", true) + " GROUP BY 1, 2");
     auto lineage = m_db.prepare(withPart(
         withPart(withPart(kLineageSql, "{col}", col), "{picks}",
                  spendScopeSql(scope, "a.", "imported_at", false)),
         "{charges}", spendScopeSql({.from = scope.from, .to = scope.to}, "l.", "at", false)));
+    // The flag term is the one of the covering index assets_flagged (schema 9), and the
+    // "+" keeps the planner off assets_by_project, which reads every asset's row.
     auto flags = m_db.prepare("SELECT a." + col +
                               ", sum(a.flag = 'pick'), sum(a.flag = 'reject') "
-                              "FROM assets a WHERE a.flag IN ('pick', 'reject') AND a." +
+                              "FROM assets a WHERE a.flag IN ('pick', 'reject') AND +a." +
                               col + " IS NOT NULL" +
                               spendScopeSql(scope, "a.", "imported_at", false) + " GROUP BY 1");
     auto names = m_db.prepare(byProject ? "SELECT id, name FROM projects ORDER BY id"
                                         : "SELECT id, name FROM clients ORDER BY id");
-    for (const auto* stmt : {&inside, &lineage, &flags, &names}) {
+    for (const auto* stmt : {&lineage, &flags, &names}) {
         if (!*stmt) {
             return std::unexpected(stmt->error());
         }
     }
-    for (const Status& done :
-         {addStageRows(*inside, yields, false), addStageRows(*lineage, yields, true)}) {
-        if (!done) {
-            return std::unexpected(done.error());
-        }
+    addInsideScope(m_rollup, scope, byProject, yields);
+    if (auto done = addStageRows(*lineage, yields, true); !done) {
+        return std::unexpected(done.error());
     }
     auto counted = flags->collect<std::tuple<std::int64_t, std::int64_t, std::int64_t>>(
         [](const sqlite::Statement& s) {

@@ -2,6 +2,7 @@
 
 #include "catalog/internal/SqliteDatabase.h"
 #include "common/Error.h"
+#include "credits/DailyRollup.h"
 #include "credits/Money.h"
 #include "credits/SpendQuery.h"
 
@@ -40,7 +41,9 @@ public:
         std::optional<Micros> costPerPickUsd() const;
     };
 
-    explicit YieldQuery(sqlite::Database& db);
+    // The spend inside each scope comes from `rollup` (read from `db`); picks, rejects and
+    // the lineage outside it from `db`.
+    YieldQuery(sqlite::Database& db, const DailyRollup& rollup);
 
     // The yield of the scope's project, else of its client.
     Result<Yield> forScope(const SpendScope& scope);
@@ -48,11 +51,13 @@ public:
     Result<std::vector<Yield>> perProject(const SpendScope& scope);
 
 private:
-    // Yields of every project (or client) that `scope` lets through, from three grouped
-    // queries whatever the number of projects: the dashboard refresh stays flat.
+    // Yields of every project (or client) that `scope` lets through, from one pass over
+    // the roll-up and two grouped queries whatever the number of projects: the dashboard
+    // refresh stays flat.
     Result<std::vector<Yield>> grouped(const SpendScope& scope, bool byProject);
 
     sqlite::Database& m_db;
+    const DailyRollup& m_rollup;
 };
 
 } // namespace ripen

@@ -20,6 +20,7 @@
 #include <QHeaderView>
 #include <QImage>
 #include <QPainter>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -345,32 +346,66 @@ TEST_CASE("The credit dashboard renders its charts with real data", "[ui][credit
     CHECK(image.width() >= 1440);
 }
 
+// Every column of the shown price book as wide as its text (but `shortened`, which may give
+// way), and all of them inside the view: nothing to scroll sideways for.
+void checkPriceColumnsFit(QTableView& prices, int shortened = -1) {
+    REQUIRE(prices.isVisible());
+    QHeaderView* header = prices.horizontalHeader();
+    for (int column = 0; column < header->count(); ++column) {
+        INFO("column "
+             << prices.model()->headerData(column, Qt::Horizontal).toString().toStdString());
+        if (column != shortened) {
+            CHECK(header->sectionSize(column) >=
+                  static_cast<QAbstractItemView&>(prices).sizeHintForColumn(column));
+        }
+        CHECK(header->sectionViewportPosition(column) + header->sectionSize(column) <=
+              prices.viewport()->width());
+    }
+    CHECK(header->length() <= prices.viewport()->width());
+    CHECK_FALSE(prices.horizontalScrollBar()->isVisible());
+}
+
+// The dashboard at `size` with the price book tab in front, loaded and painted.
+void showPriceBook(CreditsDashboard& dashboard, const StudioLedger& f, QSize size) {
+    dashboard.resize(size);
+    dashboard.show();
+    loadDashboard(dashboard, f);
+    dashboard.tables().setCurrentIndex(0);
+    QTest::qWait(200);
+}
+
 TEST_CASE("At 1280x800 every column of the price book is readable without scrolling",
           "[ui][credits][screenshot]") {
     uiApp();
     StudioLedger f;
     CreditsDashboard dashboard;
-    dashboard.resize(1280, 800);
-    dashboard.show();
-    loadDashboard(dashboard, f);
-    dashboard.tables().setCurrentIndex(0);
-    QTest::qWait(200);
+    showPriceBook(dashboard, f, QSize(1280, 800));
     REQUIRE(ripen::ui::WidgetScreenshot::save(
         dashboard, screenshotDir() + QStringLiteral("/credits-dashboard-1280x800.png")));
+    // Source, date (with its age warning) and the shipped price beside an override.
+    checkPriceColumnsFit(dashboard.priceBookTable());
+}
+
+TEST_CASE("In one column at 1000 px the price book fits its width, the source shortened",
+          "[ui][credits][screenshot]") {
+    uiApp();
+    StudioLedger f;
+    CreditsDashboard dashboard;
+    showPriceBook(dashboard, f, QSize(1000, 900));
+    REQUIRE_FALSE(dashboard.isTwoColumn());
+    REQUIRE(ripen::ui::WidgetScreenshot::save(
+        dashboard.tables(), screenshotDir() + QStringLiteral("/credits-price-book-1000.png")));
     QTableView& prices = dashboard.priceBookTable();
-    REQUIRE(prices.isVisible());
-    QHeaderView* header = prices.horizontalHeader();
-    // Source, date (with its age warning) and the shipped price beside an override: every
-    // column at least as wide as its text, and all of them inside the view.
-    for (int column = 0; column < header->count(); ++column) {
-        INFO("column "
-             << prices.model()->headerData(column, Qt::Horizontal).toString().toStdString());
-        CHECK(header->sectionSize(column) >=
-              static_cast<QAbstractItemView&>(prices).sizeHintForColumn(column));
-        CHECK(header->sectionViewportPosition(column) + header->sectionSize(column) <=
-              prices.viewport()->width());
+    constexpr int source = CreditsDashboard::kPriceSourceColumn;
+    checkPriceColumnsFit(prices, source);
+    // The source keeps a readable width, and its whole text is a hover away.
+    CHECK(prices.horizontalHeader()->sectionSize(source) >=
+          prices.fontMetrics().horizontalAdvance(QStringLiteral("openai.com/api/…")));
+    auto& model = dashboard.priceBookModel();
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QString tip = model.data(model.index(row, source), Qt::ToolTipRole).toString();
+        CHECK(tip.contains(model.rows()[row].cells[source]));
     }
-    CHECK(header->length() <= prices.viewport()->width());
 }
 
 TEST_CASE("The client report's PDF opens with the pages it states", "[ui][credits][pdf]") {

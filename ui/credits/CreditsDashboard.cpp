@@ -146,7 +146,8 @@ CreditsDashboard::CreditsDashboard(QWidget* parent) : QWidget(parent) {
         new CreditsTableModel({tr("Provider"), tr("Model"), tr("Qualifiers"), tr("Per"),
                                tr("Price"), tr("Unit"), tr("As of"), tr("Source"), tr("Shipped")},
                               this);
-    m_priceBook->setTextColumns({1, 2, 7});
+    m_priceBook->setTextColumns({1, 2, kPriceSourceColumn});
+    m_priceBook->setShortenedColumns({kPriceSourceColumn});
 
     auto* title = new QLabel(tr("Credits"));
     title->setObjectName(QStringLiteral("creditsTitle"));
@@ -278,7 +279,8 @@ void CreditsDashboard::apply(std::shared_ptr<const CreditsSnapshot> snapshot) {
 void CreditsDashboard::fillNextPart() {
     using Fill = void (CreditsDashboard::*)(const CreditsSnapshot&);
     static constexpr Fill kParts[kFillParts] = {
-        &CreditsDashboard::fillSpend, &CreditsDashboard::fillBudgets, &CreditsDashboard::fillYield,
+        &CreditsDashboard::fillSpend,    &CreditsDashboard::fillSpendChart,
+        &CreditsDashboard::fillBudgets,  &CreditsDashboard::fillYield,
         &CreditsDashboard::fillBalances, &CreditsDashboard::fillPriceBook};
     if (!m_snapshot || m_fillStep >= kFillParts) {
         return;
@@ -316,31 +318,44 @@ void CreditsDashboard::fillBalances(const CreditsSnapshot& s) {
 
 void CreditsDashboard::fillSpend(const CreditsSnapshot& s) {
     QVector<CreditsTableModel::Row> rows;
-    std::vector<CalendarDay> buckets;
-    std::vector<std::string> groups;
-    std::map<std::pair<CalendarDay, std::string>, Micros> values;
+    rows.reserve(static_cast<qsizetype>(s.overview.series.size() + s.overview.forecast.size()));
     for (const auto& p : s.overview.series) {
         rows.push_back({{QString::fromStdString(formatCalendarDay(p.bucket)),
                          QString::fromStdString(p.group), money(p.usd), QString::number(p.charges),
                          money(p.amount) + QLatin1Char(' ') + QString::fromStdString(p.unit)},
                         {}});
-        buckets.push_back(p.bucket);
-        groups.push_back(p.group);
-        values[{p.bucket, p.group}] += p.usd;
     }
     for (const auto& f : s.overview.forecast) {
         rows.push_back({{tr("queued"), QString::fromStdString(f.group), money(f.usd),
                          QString::number(f.charges),
                          money(f.amount) + QLatin1Char(' ') + QString::fromStdString(f.unit)},
                         tr("Reserved by queued and running jobs: the forecast")});
-        groups.push_back(f.group);
     }
     // Same rows and bucket, same chart: a refresh that read the same spend redraws nothing.
-    if (!m_spend->setRows(std::move(rows)) && m_chartsDrawn &&
-        m_spendChartBucket == s.overview.request.bucket) {
+    // (Stale stays set until the chart is drawn, should a refresh land in between.)
+    const bool changed = m_spend->setRows(std::move(rows));
+    m_spendChartStale = m_spendChartStale || changed || !m_chartsDrawn ||
+                        m_spendChartBucket != s.overview.request.bucket;
+}
+
+// The spend chart, in the turn after the table: a new grouping or bucket rebuilds both, and
+// each is a GUI-thread beat of its own.
+void CreditsDashboard::fillSpendChart(const CreditsSnapshot& s) {
+    if (!std::exchange(m_spendChartStale, false)) {
         return;
     }
     m_spendChartBucket = s.overview.request.bucket;
+    std::vector<CalendarDay> buckets;
+    std::vector<std::string> groups;
+    std::map<std::pair<CalendarDay, std::string>, Micros> values;
+    for (const auto& p : s.overview.series) {
+        buckets.push_back(p.bucket);
+        groups.push_back(p.group);
+        values[{p.bucket, p.group}] += p.usd;
+    }
+    for (const auto& f : s.overview.forecast) {
+        groups.push_back(f.group);
+    }
     std::ranges::sort(buckets);
     buckets.erase(std::unique(buckets.begin(), buckets.end()), buckets.end());
     // The chart draws the latest buckets only: hundreds of bars and axis labels are
@@ -610,8 +625,12 @@ QWidget* CreditsDashboard::makePriceBookTab() {
     m_priceTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_priceTable->setToolTip(tr("Double-click a price to change it"));
     // The shipped price beside the price in force, so an override reads at a glance; the
-    // source last, where the row's remaining width goes.
+    // source last, where the row's remaining width goes: in a narrow view it is shortened
+    // (its whole text in the tooltip) instead of pushing the table into sideways scrolling.
     m_priceTable->horizontalHeader()->moveSection(8, 5);
+    m_priceTable->horizontalHeader()->setSectionResizeMode(kPriceSourceColumn,
+                                                           QHeaderView::Stretch);
+    m_priceTable->setTextElideMode(Qt::ElideMiddle);
     auto* change = new QPushButton(tr("Change Price…"));
     change->setObjectName(QStringLiteral("changePrice"));
     change->setToolTip(tr("Set your own price for the selected model; the next estimate, "

@@ -51,6 +51,8 @@ public:
     // Narrower than this, the figures stack in one column.
     static constexpr int kTwoColumnWidth = 1100;
     static constexpr int kNarrowRowHeight = 260;
+    // The price book's source column: the one that gives way when the view is narrow.
+    static constexpr int kPriceSourceColumn = 7;
 
     explicit CreditsDashboard(QWidget* parent = nullptr);
     ~CreditsDashboard() override;
@@ -105,12 +107,14 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
-    static constexpr int kFillParts = 5; // spend, budgets, yield, balances, price book
+    // spend table, spend chart, budgets, yield, balances, price book
+    static constexpr int kFillParts = 6;
 
     void apply(std::shared_ptr<const CreditsSnapshot> snapshot);
     void fillNextPart();
     void fillBalances(const CreditsSnapshot& s);
     void fillSpend(const CreditsSnapshot& s);
+    void fillSpendChart(const CreditsSnapshot& s);
     void fillBudgets(const CreditsSnapshot& s);
     void fillYield(const CreditsSnapshot& s);
     void fillPriceBook(const CreditsSnapshot& s);
@@ -129,6 +133,7 @@ private:
     int m_fillStep = kFillParts; // the next part apply() fills; kFillParts: none pending
     bool m_chartsDrawn = false;  // unchanged rows may then keep their charts
     SpendBucket m_spendChartBucket = SpendBucket::Week;
+    bool m_spendChartStale = false; // the spend table changed: its chart is drawn next
     QComboBox* m_bucketBox = nullptr;
     QComboBox* m_groupBox = nullptr;
     QLabel* m_status = nullptr;

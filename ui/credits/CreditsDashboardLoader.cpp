@@ -60,8 +60,8 @@ std::shared_ptr<const CreditsSnapshot> readSnapshot(const std::filesystem::path&
         return snapshot;
     }
     snapshot->overview = std::move(*overview);
-    // The prices the queue estimates with, as of the dashboard's day.
-    auto prices = loadLibraryPriceBook(**library, request.asOf);
+    // The prices the queue estimates with, as of the dashboard's day (that of the balances).
+    auto prices = loadLibraryPriceBook(**library, snapshot->overview.balances);
     if (prices) {
         snapshot->prices = prices->prices();
     } else {

@@ -39,6 +39,9 @@ QVariant CreditsTableModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
         return row.cells.value(index.column());
     case Qt::ToolTipRole:
+        if (row.warning.isEmpty() && m_shortenedColumns.contains(index.column())) {
+            return row.cells.value(index.column());
+        }
         return row.warning.isEmpty() ? QVariant() : QVariant(row.warning);
     case Qt::ForegroundRole:
         return row.warning.isEmpty() ? QVariant() : QVariant(QColor(0xf2, 0xa3, 0x3a));

@@ -29,6 +29,8 @@ public:
     // Columns of words (names, sources) read from the left; the first column and these are
     // left-aligned, figures right-aligned.
     void setTextColumns(QList<int> columns) { m_textColumns = std::move(columns); }
+    // Columns a narrow view may shorten: without a warning, a cell's tooltip is its text.
+    void setShortenedColumns(QList<int> columns) { m_shortenedColumns = std::move(columns); }
     const QVector<Row>& rows() const { return m_rows; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -41,6 +43,7 @@ private:
     QStringList m_headers;
     QVector<Row> m_rows;
     QList<int> m_textColumns;
+    QList<int> m_shortenedColumns;
 };
 
 } // namespace ripen::ui

@@ -351,8 +351,17 @@ ALTER TABLE jobs ADD COLUMN sent_at INTEGER;
 UPDATE jobs SET sent_at = updated_at WHERE state = 'submitting';
 )sql";
 
+// Version 9: the picks and rejects of each project or client (and period) counted from an
+// index instead of every asset's row: the credit dashboard's yield reads it at each
+// refresh. Partial, so only flagged assets pay for it on import.
+constexpr const char* kVersion9 = R"sql(
+CREATE INDEX assets_flagged ON assets(flag, project_id, client_id, imported_at)
+    WHERE flag IN ('pick', 'reject');
+)sql";
+
 constexpr std::array<const char*, CatalogMigrations::kLatestVersion> kSteps{
-    kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6, kVersion7, kVersion8};
+    kVersion1, kVersion2, kVersion3, kVersion4, kVersion5,
+    kVersion6, kVersion7, kVersion8, kVersion9};
 
 } // namespace
 

@@ -156,3 +156,31 @@ TEST_CASE("A version 3 catalog with jobs and a ledger gains accounts and a ledge
     CHECK_FALSE(db.exec("INSERT INTO accounts(provider, currency, created_at) "
                         "VALUES ('x', 'EUR', 1)"));
 }
+
+TEST_CASE("A version 8 catalog with flagged assets gains their index with its data intact",
+          "[catalog][migration][credits]") {
+    TempDir dir;
+    {
+        auto db = openRaw(dir / "catalog.sqlite");
+        REQUIRE(CatalogMigrations::migrate(db, 8));
+        fillVersion1(db);
+        REQUIRE(db.exec("UPDATE assets SET flag = 'pick' WHERE id = 1; "
+                        "UPDATE assets SET flag = 'reject', project_id = 1 WHERE id = 2"));
+    }
+    auto catalog = Catalog::open(dir / "catalog.sqlite");
+    REQUIRE(catalog);
+    auto& db = (*catalog)->database();
+    CHECK((*catalog)->schemaVersion() == 9);
+    REQUIRE((*catalog)->verifyIntegrity());
+    CHECK(*db.queryInt64("SELECT count(*) FROM assets") == 2);
+    CHECK(*db.queryInt64("SELECT count(*) FROM asset_parents WHERE child_id = 2") == 1);
+    CHECK(*db.queryInt64("SELECT count(*) FROM assets_fts WHERE assets_fts MATCH 'lavender'") == 1);
+    // The picks and rejects of a project, read from the new index alone, as the yield does.
+    const std::string flagged = "FROM assets INDEXED BY assets_flagged WHERE flag IN ('pick', "
+                                "'reject') AND project_id = 1";
+    CHECK(*db.queryInt64("SELECT sum(flag = 'pick') " + flagged) == 1);
+    CHECK(*db.queryInt64("SELECT sum(flag = 'reject') " + flagged) == 1);
+    // Assets flagged later are in it too.
+    REQUIRE(db.exec("UPDATE assets SET flag = 'pick' WHERE id = 2"));
+    CHECK(*db.queryInt64("SELECT sum(flag = 'pick') " + flagged) == 2);
+}

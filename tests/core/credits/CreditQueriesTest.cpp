@@ -142,66 +142,61 @@ TEST_CASE("A new subscription replaces the old one from its start", "[credits][a
 TEST_CASE("Spend is charges and refunds by group and period; failed jobs cost nothing",
           "[credits][spend]") {
     SpringLedger f;
-    SpendQuery spend(f.db());
-    auto byProvider = spend.totals({}, SpendGrouping::Provider);
-    REQUIRE(byProvider);
-    REQUIRE(byProvider->size() == 2);
-    CHECK(byProvider->at(0).group == "kling");
-    CHECK(byProvider->at(0).usd == 168'000);
-    CHECK(byProvider->at(0).amount == 12'000'000); // in credits
-    CHECK(byProvider->at(0).unit == "credits");
-    CHECK(byProvider->at(1).group == "openai");
-    CHECK(byProvider->at(1).usd == 42'000); // 0.042 + 0.04 - 0.04 refunded
+    const auto rollup = DailyRollup::read(f.db());
+    REQUIRE(rollup);
+    const SpendQuery spend(*rollup);
+    const auto byProvider = spend.totals({}, SpendGrouping::Provider);
+    REQUIRE(byProvider.size() == 2);
+    CHECK(byProvider.at(0).group == "kling");
+    CHECK(byProvider.at(0).usd == 168'000);
+    CHECK(byProvider.at(0).amount == 12'000'000); // in credits
+    CHECK(byProvider.at(0).unit == "credits");
+    CHECK(byProvider.at(1).group == "openai");
+    CHECK(byProvider.at(1).usd == 42'000); // 0.042 + 0.04 - 0.04 refunded
 
-    auto byProject = spend.totals({}, SpendGrouping::Project);
-    REQUIRE(byProject);
-    CHECK(byProject->at(0).group == "Spring");
-    CHECK(byProject->at(0).usd == 210'000);
-    CHECK(byProject->at(1).group == "Fall");
-    CHECK(byProject->at(1).usd == 0);
+    const auto byProject = spend.totals({}, SpendGrouping::Project);
+    CHECK(byProject.at(0).group == "Spring");
+    CHECK(byProject.at(0).usd == 210'000);
+    CHECK(byProject.at(1).group == "Fall");
+    CHECK(byProject.at(1).usd == 0);
 
-    auto byStage = spend.totals({.clientId = f.acme}, SpendGrouping::Stage);
-    REQUIRE(byStage);
-    REQUIRE(byStage->size() == 2);
-    CHECK(byStage->at(0).group == "production");
-    CHECK(byStage->at(0).usd == 168'000);
-    CHECK(byStage->at(1).group == "concept");
-    CHECK(byStage->at(1).usd == 42'000);
+    const auto byStage = spend.totals({.clientId = f.acme}, SpendGrouping::Stage);
+    REQUIRE(byStage.size() == 2);
+    CHECK(byStage.at(0).group == "production");
+    CHECK(byStage.at(0).usd == 168'000);
+    CHECK(byStage.at(1).group == "concept");
+    CHECK(byStage.at(1).usd == 42'000);
 
     // Weeks start on Monday: 11-02..11-08 and 11-09..11-15.
-    auto weekly = spend.series({}, SpendBucket::Week, SpendGrouping::Provider);
-    REQUIRE(weekly);
-    REQUIRE(weekly->size() == 3);
-    CHECK(formatCalendarDay(weekly->at(0).bucket) == "2026-11-02");
-    CHECK(weekly->at(0).group == "kling");
-    CHECK(weekly->at(1).group == "openai");
-    CHECK(weekly->at(1).usd == 42'000);
-    CHECK(formatCalendarDay(weekly->at(2).bucket) == "2026-11-09");
-    CHECK(weekly->at(2).usd == 0);
-    CHECK(weekly->at(2).charges == 2);
-    auto daily = spend.series(
+    const auto weekly = spend.series({}, SpendBucket::Week, SpendGrouping::Provider);
+    REQUIRE(weekly.size() == 3);
+    CHECK(formatCalendarDay(weekly.at(0).bucket) == "2026-11-02");
+    CHECK(weekly.at(0).group == "kling");
+    CHECK(weekly.at(1).group == "openai");
+    CHECK(weekly.at(1).usd == 42'000);
+    CHECK(formatCalendarDay(weekly.at(2).bucket) == "2026-11-09");
+    CHECK(weekly.at(2).usd == 0);
+    CHECK(weekly.at(2).charges == 2);
+    const auto daily = spend.series(
         {.from = SyntheticLedger::day("2026-11-03"), .to = SyntheticLedger::day("2026-11-10")},
         SpendBucket::Day, SpendGrouping::Model);
-    REQUIRE(daily);
-    REQUIRE(daily->size() == 2);
-    CHECK(daily->at(0).group == "kling kling-v2");
-    CHECK(formatCalendarDay(daily->at(1).bucket) == "2026-11-10");
-    CHECK(daily->at(1).usd == 40'000);
-    auto monthly = spend.series({}, SpendBucket::Month, SpendGrouping::Client);
-    REQUIRE(monthly);
-    REQUIRE(monthly->size() == 2);
-    CHECK(formatCalendarDay(monthly->at(0).bucket) == "2026-11-01");
-    CHECK(monthly->at(0).group == "(none)");
-    CHECK(monthly->at(1).group == "Acme");
-    CHECK(monthly->at(1).usd == 210'000);
+    REQUIRE(daily.size() == 2);
+    CHECK(daily.at(0).group == "kling kling-v2");
+    CHECK(formatCalendarDay(daily.at(1).bucket) == "2026-11-10");
+    CHECK(daily.at(1).usd == 40'000);
+    const auto monthly = spend.series({}, SpendBucket::Month, SpendGrouping::Client);
+    REQUIRE(monthly.size() == 2);
+    CHECK(formatCalendarDay(monthly.at(0).bucket) == "2026-11-01");
+    CHECK(monthly.at(0).group == "(none)");
+    CHECK(monthly.at(1).group == "Acme");
+    CHECK(monthly.at(1).usd == 210'000);
 
     // The forecast is what queued jobs still hold.
-    auto forecast = spend.openReservations({}, SpendGrouping::Stage);
-    REQUIRE(forecast);
-    REQUIRE(forecast->size() == 1);
-    CHECK(forecast->at(0).group == "production");
-    CHECK(forecast->at(0).usd == 80'000);
-    CHECK(forecast->at(0).charges == 1);
+    const auto forecast = spend.openReservations({}, SpendGrouping::Stage);
+    REQUIRE(forecast.size() == 1);
+    CHECK(forecast.at(0).group == "production");
+    CHECK(forecast.at(0).usd == 80'000);
+    CHECK(forecast.at(0).charges == 1);
     CHECK(*Ledger(f.db()).totalReservedUsd() == 80'000);
 }
 

@@ -95,8 +95,13 @@ struct PosterLedger : SyntheticLedger {
                .stage = "master",
                .madeBy = 14,
                .importedAt = t2});
-        job({.id = 15, .batch = "p1", .provider = "fal", .model = "flux-schnell", .projectId = poster,
-             .clientId = lumen, .createdAt = t2});
+        job({.id = 15,
+             .batch = "p1",
+             .provider = "fal",
+             .model = "flux-schnell",
+             .projectId = poster,
+             .clientId = lumen,
+             .createdAt = t2});
         settled(t2, 15, 3000, 3000);
         asset({.id = 8, .projectId = poster, .flag = "reject", .madeBy = 15, .importedAt = t2});
         job({.id = 16, .batch = "o1", .projectId = other, .createdAt = t2});
@@ -112,7 +117,9 @@ struct PosterLedger : SyntheticLedger {
 TEST_CASE("Yield counts every attempt and reject behind the picks, through their lineage",
           "[credits][yield]") {
     PosterLedger f;
-    YieldQuery yield(f.db());
+    const auto rollup = DailyRollup::read(f.db());
+    REQUIRE(rollup);
+    YieldQuery yield(f.db(), *rollup);
     auto y = yield.forScope({.projectId = f.poster});
     REQUIRE(y);
     CHECK(y->name == "Poster");
