@@ -1,9 +1,9 @@
 #include "gallery/GalleryModel.h"
 
 #include "CoreBridge.h"
-#include "catalog/AssetIngest.h"
 #include "DemoLibrary.h"
 #include "UiTestSupport.h"
+#include "catalog/AssetIngest.h"
 #include "gallery/ThumbnailCache.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
