@@ -12,6 +12,8 @@
 // else running) for the peak memory of a burst of results.
 // Targets (issue 10): p99 under 16 ms, max under 50 ms, nothing over 100 ms; peak memory
 // under 2 GB when 500 results land within 10 s. Medians over --runs; not assertions.
+// --trace-ms N lists, after each scenario, the GUI-thread events that took N ms of CPU time
+// or more (receiver, event type), to find what makes a beat late.
 
 #include "BenchCommon.h"
 #include "CommandLine.h"
@@ -19,6 +21,7 @@
 #include "GuiBenchSupport.h"
 #include "MainWindow.h"
 #include "ResultTable.h"
+#include "TimedApplication.h"
 #include "TimedImageReplies.h"
 #include "gallery/GalleryView.h"
 #include "providers/openai/OpenAiImagesProvider.h"
@@ -89,7 +92,7 @@ std::vector<std::filesystem::path> ensureLargeImages(int count, int side) {
 
 RunResult runOnce(const Scenario& scenario, const std::filesystem::path& seedLibrary,
                   const std::vector<std::filesystem::path>& largeImages,
-                  const std::string& serverUrl) {
+                  const std::string& serverUrl, TimedApplication& app, double traceMs) {
     const auto scratch = makeScratchDir("ripen-bench-load");
     const auto root = scratch / "library";
     std::filesystem::copy(seedLibrary, root, std::filesystem::copy_options::recursive);
@@ -139,6 +142,7 @@ RunResult runOnce(const Scenario& scenario, const std::filesystem::path& seedLib
         FrameScroller scroll(window.gallery().grid());
         resetPeakRss();
         beat.start();
+        app.traceSlowerThan(traceMs);
         if (scenario.scroll) {
             scroll.start();
         }
@@ -157,6 +161,7 @@ RunResult runOnce(const Scenario& scenario, const std::filesystem::path& seedLib
             [&] { return settled >= scenario.jobs && importsDone >= scenario.imports; }, 900);
         scroll.stop();
         beat.stop();
+        app.traceSlowerThan(0);
         result.peakRssKiB = peakRssKiB();
         if (!done || succeeded != scenario.jobs) {
             throw std::runtime_error(scenario.name + ": " + std::to_string(succeeded) + " of " +
@@ -228,7 +233,7 @@ int main(int argc, char** argv) {
     try {
         const CommandLine args(argc, argv,
                                {"--assets", "--runs", "--jobs", "--imports", "--import-side",
-                                "--latency-ms", "--concurrency", "--scenario"},
+                                "--latency-ms", "--concurrency", "--scenario", "--trace-ms"},
                                {"--quick"});
         const bool quick = args.has("--quick");
         const int assets = static_cast<int>(args.number("--assets", quick ? 2000 : 10000));
@@ -240,6 +245,7 @@ int main(int argc, char** argv) {
         const int concurrency = static_cast<int>(args.number("--concurrency", 8));
         // "load", "burst" or "both": one scenario alone, e.g. under a profiler.
         const std::string only = args.text("--scenario", "both");
+        const auto traceMs = static_cast<double>(args.number("--trace-ms", 0));
         if (only != "load" && only != "burst" && only != "both") {
             throw std::runtime_error("--scenario must be load, burst or both");
         }
@@ -249,7 +255,7 @@ int main(int argc, char** argv) {
         int qtArgc = 1;
         char name[] = "bench_load";
         char* qtArgv[] = {name, nullptr};
-        QApplication app(qtArgc, qtArgv);
+        TimedApplication app(qtArgc, qtArgv);
         ripen::ui::Theme::apply(ripen::ui::ThemeMode::Dark);
         const auto library = ensureGalleryLibrary(assets);
         const auto largeImages = ensureLargeImages(imports, importSide);
@@ -269,9 +275,15 @@ int main(int argc, char** argv) {
             TimedImageReplies replies(server, 1024, scenario.latency);
             std::vector<RunResult> results;
             for (int run = 0; run < runs; ++run) {
-                results.push_back(runOnce(scenario, library, largeImages, server.baseUrl()));
+                results.push_back(
+                    runOnce(scenario, library, largeImages, server.baseUrl(), app, traceMs));
             }
             report(scenario, results);
+            if (traceMs > 0) {
+                std::cout << "GUI-thread events of " << traceMs
+                          << " ms of CPU time or more, all runs:\n\n"
+                          << app.takeReport().toStdString() << "\n";
+            }
         }
         std::cout << "jobs: OpenAiImagesProvider over libcurl to a loopback fake ("
                   << latency.count()

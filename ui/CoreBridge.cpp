@@ -103,6 +103,7 @@ CoreBridge::CoreBridge(std::filesystem::path libraryRoot, QObject* parent)
     qRegisterMetaType<ripen::ui::CatalogRestoreSummary>();
     m_jobs = std::make_unique<JobLane>(m_root);
     connect(m_jobs.get(), &JobLane::assetsAdded, this, &CoreBridge::libraryChanged);
+    connect(m_jobs.get(), &JobLane::assetsAdded, this, &CoreBridge::assetsAdded);
 }
 
 CoreBridge::~CoreBridge() {
@@ -349,6 +350,7 @@ void CoreBridge::importPaths(const QStringList& paths, const ripen::ImportOption
                     std::erase(m_importCancels, cancel);
                     emit importFinished(summary);
                     if (summary.imported > 0) {
+                        emit assetsAdded();
                         emit libraryChanged();
                     }
                 },

@@ -183,6 +183,9 @@ signals:
 
     // The catalog changed under the current views (an import added assets).
     void libraryChanged();
+    // Emitted beside libraryChanged when that change only added assets (results landed,
+    // files imported), so that a view can fetch just the new rows.
+    void assetsAdded();
 
     void curationApplied(quint64 request, const ripen::ui::CurationChange& change);
     void assetDetailsReady(quint64 request, const ripen::ui::AssetDetails& details);

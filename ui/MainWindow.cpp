@@ -153,14 +153,23 @@ MainWindow::MainWindow(CoreBridge& bridge, QWidget* parent)
     m_libraryReload = new QTimer(this);
     m_libraryReload->setSingleShot(true);
     m_libraryReload->setInterval(kLibraryReloadMs);
+    connect(&m_bridge, &CoreBridge::assetsAdded, this, [this] { ++m_pendingAdditions; });
     connect(&m_bridge, &CoreBridge::libraryChanged, this, [this] {
+        ++m_pendingChanges;
         if (!m_libraryReload->isActive()) {
             m_libraryReload->start();
         }
     });
     connect(m_libraryReload, &QTimer::timeout, this, [this] {
+        const bool onlyAdded = m_pendingAdditions >= m_pendingChanges;
+        m_pendingChanges = 0;
+        m_pendingAdditions = 0;
         m_bridge.loadOverview();
-        m_gallery->reload();
+        if (onlyAdded) {
+            m_gallery->showArrivals();
+        } else {
+            m_gallery->reload();
+        }
         if (m_views->currentWidget() == m_creditsScroll) {
             m_credits->refresh();
         }

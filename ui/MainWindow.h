@@ -167,6 +167,10 @@ private:
     RecipesView* m_recipes = nullptr;
     CollectionActions* m_collections = nullptr;
     QTimer* m_libraryReload = nullptr; // coalesces libraryChanged (a burst of job results)
+    // libraryChanged and assetsAdded since the last reload: equal counts mean that only
+    // assets were added, and the gallery fetches just those.
+    int m_pendingChanges = 0;
+    int m_pendingAdditions = 0;
 };
 
 } // namespace ripen::ui

@@ -25,6 +25,17 @@ std::int64_t modificationTimeMs(int fd) {
     return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
 }
 
+// The pixels for the thumbnail. A full decode already done on these very bytes (same
+// hash) proved them whole; any other bytes are proved here (decodeImage checks the
+// container's end; the reduced decode is for speed, not a weaker check).
+Result<cv::Mat> decodedPixels(std::string_view bytes, const std::string& sha256,
+                              const DecodedImage* decoded) {
+    if (decoded != nullptr && decoded->sha256 == sha256 && !decoded->pixels.empty()) {
+        return decoded->pixels;
+    }
+    return decodeImage(bytes, DecodeOptions{.reducedForThumbnailSide = 256});
+}
+
 } // namespace
 
 AssetIngest::AssetIngest(Library& library) : m_library(library) {}
@@ -46,7 +57,7 @@ Status AssetIngest::refuseDuplicate(const std::string& sha256) {
 }
 
 Result<Asset> AssetIngest::prepare(const std::filesystem::path& file, Asset base,
-                                   ProgressSink& progress) {
+                                   ProgressSink& progress, const DecodedImage* decoded) {
     if (!isValidUtf8(file.native())) {
         return fail(ErrorCode::Unsupported,
                     "the file name is not valid UTF-8; rename the file to import it");
@@ -70,10 +81,11 @@ Result<Asset> AssetIngest::prepare(const std::filesystem::path& file, Asset base
     base.format = catalogFormatName(format);
     base.createdAtMs = base.createdAtMs != 0 ? base.createdAtMs : modificationTimeMs(fd->get());
     return isVideo(format) ? prepareVideo(fd->get(), file, format, std::move(base), progress)
-                           : prepareImage(file, std::move(base));
+                           : prepareImage(file, std::move(base), decoded);
 }
 
-Result<Asset> AssetIngest::prepareImage(const std::filesystem::path& file, Asset asset) {
+Result<Asset> AssetIngest::prepareImage(const std::filesystem::path& file, Asset asset,
+                                        const DecodedImage* decoded) {
     auto bytes = readFileBounded(file, kMaxImageFileBytes);
     if (!bytes) {
         return std::unexpected(bytes.error());
@@ -85,11 +97,11 @@ Result<Asset> AssetIngest::prepareImage(const std::filesystem::path& file, Asset
     if (auto within = checkImageLimits(*header); !within) {
         return std::unexpected(within.error());
     }
-    if (auto dup = refuseDuplicate(Sha256::ofBytes(*bytes)); !dup) {
+    const std::string sha256 = Sha256::ofBytes(*bytes);
+    if (auto dup = refuseDuplicate(sha256); !dup) {
         return std::unexpected(dup.error());
     }
-    // A full decode proves the file is whole; the reduced one feeds the thumbnail.
-    auto image = decodeImage(*bytes, DecodeOptions{.reducedForThumbnailSide = 256});
+    auto image = decodedPixels(*bytes, sha256, decoded);
     if (!image) {
         return std::unexpected(image.error());
     }

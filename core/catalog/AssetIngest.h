@@ -4,6 +4,7 @@
 #include "catalog/Library.h"
 #include "common/Error.h"
 #include "common/ProgressSink.h"
+#include "imaging/DecodedImage.h"
 #include "imaging/MediaFormat.h"
 
 #include <filesystem>
@@ -26,13 +27,18 @@ public:
     // kind, format, size, hash and blob path. Embedded generation metadata (A1111,
     // ComfyUI) fills base.generation only when the caller gave none.
     // ErrorCode::Duplicate when the same content is already an asset (the message names it).
-    Result<Asset> prepare(const std::filesystem::path& file, Asset base, ProgressSink& progress);
+    // `decoded`, when given, is a full decode of some bytes (a provider's verified result):
+    // its pixels make the thumbnail only if the file read now holds exactly those bytes
+    // (same SHA-256); any other file is decoded in full here as usual.
+    Result<Asset> prepare(const std::filesystem::path& file, Asset base, ProgressSink& progress,
+                          const DecodedImage* decoded = nullptr);
 
     // The asset id holding these bytes, if any.
     Result<std::optional<AssetId>> existing(const std::string& sha256);
 
 private:
-    Result<Asset> prepareImage(const std::filesystem::path& file, Asset asset);
+    Result<Asset> prepareImage(const std::filesystem::path& file, Asset asset,
+                               const DecodedImage* decoded);
     Result<Asset> prepareVideo(int fd, const std::filesystem::path& file, MediaFormat format,
                                Asset asset, ProgressSink& progress);
     Status writeThumbnail(const std::string& sha256, const std::string& jpeg);

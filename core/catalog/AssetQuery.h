@@ -25,6 +25,9 @@ struct AssetQuery {
     std::optional<std::int64_t> collection; // a collection's id (Collections::list)
     std::optional<std::int64_t> importedAfterMs;
     std::optional<std::int64_t> importedBeforeMs;
+    // Only assets added after the one with this id (each new row gets a higher id than
+    // every row present), e.g. what landed since a list was fetched.
+    std::optional<std::int64_t> idAbove;
 
     enum class Order { NewestFirst, OldestFirst };
     Order order = Order::NewestFirst;

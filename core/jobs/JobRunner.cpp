@@ -50,6 +50,17 @@ ProviderUsage usageFromJson(const nlohmann::json& result) {
     return usage;
 }
 
+// The decode the provider made of `file` to verify it, when that output is still in memory.
+const DecodedImage* verifiedDecode(const std::vector<GeneratedFile>& received,
+                                   const std::filesystem::path& file) {
+    for (const GeneratedFile& output : received) {
+        if (output.file == file) {
+            return output.decoded.get();
+        }
+    }
+    return nullptr;
+}
+
 // The fraction last recorded for a job (0 when none).
 double progressOf(const nlohmann::json& result) {
     if (!result.is_object()) {
@@ -483,7 +494,7 @@ void JobRunner::onResult(JobStore& store, Library& library, const Job& job, Prov
     }
     Job storing = job;
     storing.result = result;
-    storeResults(store, library, storing);
+    storeResults(store, library, storing, outcome->outputs);
 }
 
 void JobRunner::advanceChain(JobStore& store, const Job& job, const UpscaleChain& chain,
@@ -545,7 +556,8 @@ void JobRunner::waitToSave(JobStore& store, const Job& job, const Error& error) 
     emit({job.id, JobState::Storing, message, {}, {}});
 }
 
-void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) {
+void JobRunner::storeResults(JobStore& store, Library& library, const Job& job,
+                             const std::vector<GeneratedFile>& received) {
     std::vector<Asset> assets;
     AssetIngest ingest(library);
     NullProgress progress;
@@ -595,7 +607,7 @@ void JobRunner::storeResults(JobStore& store, Library& library, const Job& job) 
                 prepared = std::unexpected(finished.error());
             }
         } else {
-            prepared = ingest.prepare(path, base, progress);
+            prepared = ingest.prepare(path, base, progress, verifiedDecode(received, path));
         }
         if (prepared) {
             assets.push_back(std::move(*prepared));

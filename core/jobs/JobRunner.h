@@ -67,7 +67,10 @@ public:
 private:
     void work(const ClaimedJob& claimed, const std::string& endpoint, std::stop_token stop,
               const std::function<void()>& providerAnswered);
-    void storeResults(JobStore& store, Library& library, const Job& job);
+    // `received`: the provider's outputs when they are still in memory (not after a
+    // restart), so that an image decoded to verify it is not decoded again to store it.
+    void storeResults(JobStore& store, Library& library, const Job& job,
+                      const std::vector<GeneratedFile>& received = {});
     // The result could not be saved (`error`); the job keeps it and the save is retried.
     void waitToSave(JobStore& store, const Job& job, const Error& error);
     // What the user is told about a failed save; a full disk also pauses submissions.

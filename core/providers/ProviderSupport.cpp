@@ -469,7 +469,7 @@ Result<GeneratedFile> saveGeneratedImage(const std::filesystem::path& workDir,
     if (auto written = writeFileAtomically(target, bytes); !written) {
         return std::unexpected(written.error());
     }
-    return GeneratedFile{target, mimeType(format), std::nullopt};
+    return GeneratedFile{target, mimeType(format), std::nullopt, {}};
 }
 
 ProviderFailure failureOf(ProviderFailure::Kind kind, std::string message) {
@@ -516,7 +516,7 @@ Result<GeneratedFile> adoptDownloadedFile(const std::filesystem::path& file) {
     }
     // The file keeps its name: callers remove the path they passed when they reject the
     // result, and the blob store names files by content and mimeType anyway.
-    return GeneratedFile{file, mimeType(format), std::nullopt};
+    return GeneratedFile{file, mimeType(format), std::nullopt, {}};
 }
 
 } // namespace ripen::providers

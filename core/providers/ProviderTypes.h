@@ -6,11 +6,14 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace ripen {
+
+struct DecodedImage;
 
 // One file a provider produced, already downloaded into the job's work folder, complete
 // and checked (decoded size or Content-Length). The queue moves it into the blob store.
@@ -18,6 +21,9 @@ struct GeneratedFile {
     std::filesystem::path file;
     std::string mimeType; // "image/png", "video/mp4", ...
     std::optional<std::int64_t> seed;
+    // The image as it was decoded in full to verify it (saveVerifiedImage), so that storing
+    // it needs no second decode; empty when nothing was decoded. Held in memory only.
+    std::shared_ptr<const DecodedImage> decoded;
 };
 
 // What a provider said it charged. When costMicros is empty the ledger settles from the

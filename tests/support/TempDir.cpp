@@ -29,4 +29,14 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(m_path, ignored);
 }
 
+std::size_t countFilesUnder(const std::filesystem::path& folder) {
+    std::size_t count = 0;
+    std::error_code ignored;
+    for (auto it = std::filesystem::recursive_directory_iterator(folder, ignored);
+         it != std::filesystem::recursive_directory_iterator(); it.increment(ignored)) {
+        count += it->is_regular_file(ignored) ? 1 : 0;
+    }
+    return count;
+}
+
 } // namespace ripen::test

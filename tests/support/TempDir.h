@@ -19,4 +19,7 @@ private:
     std::filesystem::path m_path;
 };
 
+// The regular files anywhere under `folder` (0 when it does not exist).
+std::size_t countFilesUnder(const std::filesystem::path& folder);
+
 } // namespace ripen::test

@@ -3,6 +3,7 @@
 #include "CoreBridge.h"
 #include "DemoLibrary.h"
 #include "UiTestSupport.h"
+#include "catalog/AssetIngest.h"
 #include "gallery/ThumbnailCache.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
@@ -216,6 +217,83 @@ TEST_CASE("GalleryModel refresh merges landed assets without resetting the rows"
         CHECK(f.model->rowOf(id) >= 0);
     }
     // The user's selection still names the same asset, wherever the new rows went.
+    const auto selected = selection.selectedIndexes();
+    REQUIRE(selected.size() == 1);
+    CHECK(selected.front().data(GalleryModel::AssetIdRole).toLongLong() == pickedId);
+    CHECK(selected.front().row() == f.model->rowOf(pickedId));
+}
+
+namespace {
+
+// Assets stored as results and imports are: stamped with the time they were added.
+std::vector<ripen::AssetId> landNow(const std::filesystem::path& root, int count, int seed) {
+    auto library = ripen::Library::open(root);
+    REQUIRE(library);
+    std::vector<ripen::AssetId> ids;
+    for (int i = 0; i < count; ++i) {
+        const auto file = root.parent_path() / ("landed-" + std::to_string(seed + i) + ".png");
+        ripen::test::writeTestImage(file, ripen::test::makeTestImage(32, 24, seed + i));
+        ripen::NullProgress progress;
+        auto prepared = ripen::AssetIngest(**library).prepare(file, ripen::Asset{}, progress);
+        REQUIRE(prepared);
+        auto id = (*library)->catalog().addAsset(*prepared);
+        REQUIRE(id);
+        ids.push_back(*id);
+    }
+    return ids;
+}
+
+} // namespace
+
+TEST_CASE("GalleryModel puts arrivals on top without fetching or re-announcing loaded rows",
+          "[ui][gallery]") {
+    Fixture f(6);
+    f.load();
+    REQUIRE(f.model->rowCount() == 6);
+    QItemSelectionModel selection(f.model.get());
+    const qint64 pickedId = f.model->index(2).data(GalleryModel::AssetIdRole).toLongLong();
+    selection.select(f.model->index(2), QItemSelectionModel::Select);
+    QSignalSpy resets(f.model.get(), &GalleryModel::modelAboutToBeReset);
+    QSignalSpy inserted(f.model.get(), &GalleryModel::rowsInserted);
+    QSignalSpy changed(f.model.get(), &GalleryModel::dataChanged);
+
+    SECTION("results stamped now go on top, newest first") {
+        const auto landed = landNow(f.dir / "library", 2, 40);
+        f.model->fetchArrivals();
+        REQUIRE(waitUntil([&] { return !f.model->isLoading(); }));
+        CHECK(f.model->rowCount() == 8);
+        CHECK(f.model->totalCount() == 8);
+        CHECK(f.model->rowOf(landed[1]) == 0);
+        CHECK(f.model->rowOf(landed[0]) == 1);
+        REQUIRE(inserted.size() == 1);
+        CHECK(inserted.front().at(1).toInt() == 0);
+        CHECK(inserted.front().at(2).toInt() == 1);
+        // Only thumbnails that finished loading repaint a row; no row is re-announced.
+        for (const auto& signal : changed) {
+            CHECK_FALSE(signal.at(2).value<QList<int>>().isEmpty());
+        }
+        // Nothing new: nothing moves.
+        f.model->fetchArrivals();
+        REQUIRE(waitUntil([&] { return !f.model->isLoading(); }));
+        CHECK(f.model->rowCount() == 8);
+        CHECK(inserted.size() == 1);
+    }
+    SECTION("arrivals that sort below the first row are merged where they belong") {
+        // Dated before the loaded rows (a clock set back, say).
+        std::vector<ripen::AssetId> landed;
+        {
+            auto library = ripen::Library::open(f.dir / "library");
+            REQUIRE(library);
+            landed = ripen::test::addGeneratedAssets(**library, 2, false, 26);
+        }
+        f.model->fetchArrivals();
+        REQUIRE(waitUntil([&] { return !f.model->isLoading(); }));
+        CHECK(f.model->rowCount() == 8);
+        for (const ripen::AssetId id : landed) {
+            CHECK(f.model->rowOf(id) > 0);
+        }
+    }
+    CHECK(resets.isEmpty()); // the view keeps its scroll position
     const auto selected = selection.selectedIndexes();
     REQUIRE(selected.size() == 1);
     CHECK(selected.front().data(GalleryModel::AssetIdRole).toLongLong() == pickedId);

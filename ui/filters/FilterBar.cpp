@@ -10,6 +10,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QSet>
+#include <algorithm>
 #include <utility>
 
 namespace ripen::ui {
@@ -160,6 +161,16 @@ void FilterBar::refreshChoices() {
 }
 
 void FilterBar::setChoices(const FilterChoices& choices) {
+    // Results landing rarely bring a new provider or model: unchanged choices leave the
+    // boxes (and the layout their sizes drive) alone.
+    const auto sameSource = [](const ripen::GenerationSource& a, const ripen::GenerationSource& b) {
+        return a.provider == b.provider && a.modelId == b.modelId;
+    };
+    if (m_shownChoices &&
+        std::ranges::equal(m_shownChoices->sources, choices.sources, sameSource)) {
+        return;
+    }
+    m_shownChoices = choices;
     const QString provider = m_provider->currentData().toString();
     const QString model = m_model->currentData().toString();
     const bool wasQuiet = std::exchange(m_quiet, true);

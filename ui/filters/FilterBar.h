@@ -5,6 +5,7 @@
 #include "filters/SmartFilter.h"
 
 #include <QWidget>
+#include <optional>
 
 class QComboBox;
 class QPushButton;
@@ -79,6 +80,7 @@ private:
     QDate m_customTo;
     int m_dateIndex = 0; // the date box's choice before "Custom range…" was picked
     quint64 m_choicesRequest = 0;
+    std::optional<FilterChoices> m_shownChoices; // what the provider and model boxes offer
     bool m_quiet = false; // while clear() resets several boxes
 };
 

@@ -10,6 +10,7 @@
 #include <QPixmap>
 #include <QtMath>
 #include <algorithm>
+#include <memory>
 
 namespace ripen::ui {
 
@@ -107,6 +108,24 @@ void GalleryDelegate::setCellSize(QSize size) {
     m_cellSize = size;
 }
 
+QPixmap GalleryDelegate::scaled(const QPixmap& pixmap, QSize size, qreal ratio) const {
+    if (pixmap.size() == size && pixmap.devicePixelRatio() == ratio) {
+        return pixmap;
+    }
+    const QPair<qint64, qint64> key(pixmap.cacheKey(),
+                                    (qint64(size.width()) << 32) | qint64(size.height()));
+    if (const QPixmap* hit = m_scaled.object(key)) {
+        return *hit;
+    }
+    auto copy = std::make_unique<QPixmap>(
+        pixmap.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+    copy->setDevicePixelRatio(ratio);
+    const QPixmap result = *copy;
+    const qint64 kib = std::max<qint64>(1, qint64(size.width()) * size.height() * 4 / 1024);
+    m_scaled.insert(key, copy.release(), kib);
+    return result;
+}
+
 QSize GalleryDelegate::sizeHint(const QStyleOptionViewItem&, const QModelIndex&) const {
     return m_cellSize;
 }
@@ -152,13 +171,17 @@ void GalleryDelegate::paint(QPainter* painter, const QStyleOptionViewItem& optio
     QRectF imageRect = box;
     if (state == ThumbnailCache::State::Ready) {
         const QPixmap pixmap = decoration.value<QPixmap>();
-        const QSizeF fitted = QSizeF(pixmap.size()).scaled(QSizeF(box.size()), Qt::KeepAspectRatio);
-        imageRect = QRectF(QPointF(0, 0), fitted);
-        imageRect.moveCenter(QRectF(box).center());
+        // Whole device pixels at a whole-pixel position: the cached copy is then copied
+        // as it is, with no filtering at paint time.
+        const qreal ratio = painter->device()->devicePixelRatioF();
+        const QSize fitted = pixmap.size().scaled(box.size(), Qt::KeepAspectRatio);
+        QRect target(QPoint(0, 0), fitted);
+        target.moveCenter(box.center());
+        imageRect = target;
         if (flag == ripen::Flag::Reject) {
             painter->setOpacity(0.35);
         }
-        painter->drawPixmap(imageRect, pixmap, QRectF(pixmap.rect()));
+        painter->drawPixmap(target.topLeft(), scaled(pixmap, fitted * ratio, ratio));
         painter->setOpacity(1.0);
         if (kind == ripen::AssetKind::Video) {
             drawPlayBadge(painter, imageRect);

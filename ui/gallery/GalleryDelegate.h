@@ -1,5 +1,8 @@
 #pragma once
 
+#include <QCache>
+#include <QPair>
+#include <QPixmap>
 #include <QSize>
 #include <QStyledItemDelegate>
 
@@ -8,7 +11,8 @@ namespace ripen::ui {
 // Paints one gallery cell from GalleryModel's roles: the thumbnail fitted into a square,
 // a pick/reject badge over it (rejects are dimmed, as in Lightroom), the file name, the
 // star rating and the colour-label swatch. Colours come from the palette so the dark and
-// light themes both work; the only saturated colours are the labels'.
+// light themes both work; the only saturated colours are the labels'. Each thumbnail is
+// scaled to its cell once and kept (a bounded cache), so a repaint only copies pixels.
 //
 // Thread affinity: GUI thread.
 class GalleryDelegate final : public QStyledItemDelegate {
@@ -32,8 +36,18 @@ public:
                const QModelIndex& index) const override;
     QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
 
+    // The most scaled thumbnails kept, in KiB of pixels (about 300 cells at 256 px).
+    static constexpr int kScaledCacheKiB = 80 * 1024;
+
 private:
+    // `pixmap` smoothly scaled to `size` device pixels (for a device of pixel ratio
+    // `ratio`), from the cache when it was scaled so before.
+    QPixmap scaled(const QPixmap& pixmap, QSize size, qreal ratio) const;
+
     QSize m_cellSize = cellSizeFor(kMinThumbnail);
+    // (QPixmap::cacheKey, width << 32 | height) -> the scaled copy; a thumbnail that is
+    // loaded again gets a new cache key, so a stale copy is never shown.
+    mutable QCache<QPair<qint64, qint64>, QPixmap> m_scaled{kScaledCacheKiB};
 };
 
 } // namespace ripen::ui

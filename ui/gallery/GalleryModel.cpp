@@ -8,6 +8,8 @@
 #include <QLocale>
 #include <QMimeData>
 #include <QSize>
+#include <algorithm>
+#include <utility>
 
 namespace ripen::ui {
 
@@ -71,7 +73,7 @@ void GalleryModel::setQuery(const ripen::AssetQuery& query) {
     m_rowByKey.clear();
     m_rowById.clear();
     m_pageRequest = 0; // answers to older requests are ignored from now on
-    m_refreshing = false;
+    m_pageKind = PageKind::Next;
     m_countRequest = 0;
     m_totalCount = -1;
     m_exhausted = false;
@@ -92,15 +94,83 @@ void GalleryModel::refresh() {
         return;
     }
     const bool wasLoading = isLoading();
+    requestLoadedRows();
+    setLoading(wasLoading);
+}
+
+void GalleryModel::requestLoadedRows() {
     ripen::AssetQuery loaded = m_query;
     loaded.offset = 0;
     // Room for what landed since, so the rows already shown are not pushed out.
     loaded.limit = static_cast<std::int64_t>(m_records.size()) + kPageSize;
     m_pageRequested = static_cast<int>(loaded.limit);
-    m_refreshing = true;
+    m_pageKind = PageKind::Refresh;
     m_pageRequest = m_bridge.queryAssets(loaded);
     m_countRequest = m_bridge.countAssets(m_query);
+}
+
+void GalleryModel::fetchArrivals() {
+    if (!m_loaded || m_pageRequest != 0 || m_records.empty() ||
+        m_query.order != ripen::AssetQuery::Order::NewestFirst) {
+        refresh();
+        return;
+    }
+    const bool wasLoading = isLoading();
+    // A new row gets a higher id than any present, so what arrived is above the highest
+    // loaded id (rows not loaded yet may be there too: insertArrivals sorts that out).
+    ripen::AssetQuery since = m_query;
+    ripen::AssetId highest = 0;
+    for (const AssetRecord& record : m_records) {
+        highest = std::max(highest, record.asset.id);
+    }
+    since.idAbove = highest;
+    since.offset = 0;
+    since.limit = kPageSize;
+    m_pageRequested = kPageSize;
+    m_pageKind = PageKind::Arrivals;
+    m_pageRequest = m_bridge.queryAssets(since);
+    m_countRequest = m_bridge.countAssets(m_query);
     setLoading(wasLoading);
+}
+
+bool GalleryModel::insertArrivals(const AssetRecords& arrivals) {
+    if (m_records.empty() || static_cast<int>(arrivals.size()) >= kPageSize) {
+        return false; // nothing to place them by, or more than one page: re-list instead
+    }
+    // The order is (imported_at, id) descending. Arrivals go on top only when they all
+    // sort above the first row, as results and imports stamped "now" do; one that belongs
+    // further down (a clock set back, rows not loaded yet) needs the full merge.
+    const ripen::Asset& first = m_records.front().asset;
+    AssetRecords fresh;
+    for (const AssetRecord& record : arrivals) {
+        if (m_rowById.contains(record.asset.id)) {
+            continue;
+        }
+        if (std::pair(record.asset.importedAtMs, record.asset.id) <
+            std::pair(first.importedAtMs, first.id)) {
+            return false;
+        }
+        fresh.push_back(record);
+    }
+    if (fresh.empty()) {
+        return true;
+    }
+    const int added = static_cast<int>(fresh.size());
+    beginInsertRows({}, 0, added - 1);
+    m_records.insert(m_records.begin(), fresh.begin(), fresh.end());
+    for (auto it = m_rowByKey.begin(); it != m_rowByKey.end(); ++it) {
+        *it += added;
+    }
+    for (auto it = m_rowById.begin(); it != m_rowById.end(); ++it) {
+        *it += added;
+    }
+    for (int row = 0; row < added; ++row) {
+        const ripen::Asset& asset = m_records[static_cast<std::size_t>(row)].asset;
+        m_rowByKey.insert(QString::fromStdString(asset.sha256), row);
+        m_rowById.insert(asset.id, row);
+    }
+    endInsertRows();
+    return true;
 }
 
 void GalleryModel::mergeRows(const AssetRecords& fresh) {
@@ -336,8 +406,17 @@ void GalleryModel::onAssetsReady(quint64 request, const AssetRecords& records) {
     const bool wasLoading = isLoading();
     // m_pageRequest stays set while rows go in, so that a view or tester reacting to the
     // insertion cannot start a second fetch from a stale offset.
-    if (m_refreshing) {
-        m_refreshing = false;
+    const PageKind kind = std::exchange(m_pageKind, PageKind::Next);
+    if (kind == PageKind::Arrivals) {
+        const bool inserted = insertArrivals(records);
+        m_pageRequest = 0;
+        if (!inserted) {
+            requestLoadedRows();
+        }
+        setLoading(wasLoading);
+        return;
+    }
+    if (kind == PageKind::Refresh) {
         mergeRows(records);
     } else if (!records.empty()) {
         const int first = static_cast<int>(m_records.size());
@@ -379,7 +458,7 @@ void GalleryModel::onRequestFailed(quint64 request, const ripen::Error& error) {
     const bool wasLoading = isLoading();
     if (request == m_pageRequest) {
         m_pageRequest = 0;
-        m_refreshing = false;
+        m_pageKind = PageKind::Next;
         m_loaded = true;
         m_exhausted = true; // do not retry in a loop; reload() tries again
     } else {

@@ -54,6 +54,14 @@ public:
     // keeps its selection and scroll position while results land. A changed order falls
     // back to a reload.
     void refresh();
+    // Fetches only the assets added since the loaded rows were (results landing, imports)
+    // and puts them on top; the loaded rows are neither fetched again nor touched, so the
+    // view keeps its selection and scroll position and a burst of results costs the GUI
+    // thread only the new rows. Assets that changed or left are not noticed: that takes
+    // refresh(), which this falls back to where the arrivals do not simply go on top
+    // (oldest-first order, nothing loaded yet, a page in flight, a whole page arrived, an
+    // arrival that sorts below the first row).
+    void fetchArrivals();
 
     // Rows matching the query in the catalog; -1 until the count has arrived.
     qint64 totalCount() const { return m_totalCount; }
@@ -99,7 +107,10 @@ private:
     void onThumbnailChanged(const QString& key);
     void onCurationApplied(quint64 request, const ripen::ui::CurationChange& change);
     void setLoading(bool wasLoading);
+    void requestLoadedRows();
     void mergeRows(const ripen::ui::AssetRecords& fresh);
+    // False when `arrivals` cannot all go on top (the caller refreshes instead).
+    bool insertArrivals(const ripen::ui::AssetRecords& arrivals);
     void resetRows(const ripen::ui::AssetRecords& fresh);
     void rebuildRowMaps();
 
@@ -112,7 +123,10 @@ private:
     QSet<quint64> m_curationRequests; // writes in flight
     quint64 m_pageRequest = 0;        // in flight, 0 when none
     int m_pageRequested = 0;
-    bool m_refreshing = false; // the page in flight replaces the loaded rows (refresh())
+    // What the page in flight is for: the next rows, all loaded rows again (refresh()), or
+    // the rows that arrived since the newest one (fetchArrivals()).
+    enum class PageKind { Next, Refresh, Arrivals };
+    PageKind m_pageKind = PageKind::Next;
     quint64 m_countRequest = 0;
     qint64 m_totalCount = -1;
     bool m_exhausted = false;

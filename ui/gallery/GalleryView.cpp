@@ -304,6 +304,13 @@ void GalleryView::reload() {
     }
 }
 
+void GalleryView::showArrivals() {
+    if (m_ready) {
+        m_filters->refreshChoices();
+        m_model->fetchArrivals();
+    }
+}
+
 bool GalleryView::isShowingEmptyState() const {
     return m_stack->currentWidget() == m_empty;
 }

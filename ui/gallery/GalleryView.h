@@ -48,6 +48,9 @@ public:
     const ripen::AssetQuery& scope() const { return m_scope; }
     // Fetches the rows again (after an import, say), keeping selection and scroll position.
     void reload();
+    // Shows the assets that arrived (results, imports) on top without fetching the loaded
+    // rows again; GalleryModel::fetchArrivals says when it re-lists instead.
+    void showArrivals();
 
     GalleryModel& model() { return *m_model; }
     QListView& grid() { return *m_grid; }

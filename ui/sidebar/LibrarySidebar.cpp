@@ -14,6 +14,8 @@
 #include <QTreeWidget>
 #include <QTreeWidgetItemIterator>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <optional>
 
 namespace ripen::ui {
 
@@ -29,6 +31,28 @@ void makeItalic(QTreeWidgetItem* item) {
     QFont font = item->font(0);
     font.setItalic(true);
     item->setFont(0, font);
+}
+
+// Whether two overviews list the same entries (projects, clients, collections, in order),
+// whatever their counts.
+bool sameEntries(const LibraryOverview& a, const LibraryOverview& b) {
+    return std::ranges::equal(a.projects, b.projects,
+                              [](const auto& x, const auto& y) {
+                                  return x.name == y.name && x.client == y.client;
+                              }) &&
+           std::ranges::equal(a.clients, b.clients,
+                              [](const auto& x, const auto& y) { return x.name == y.name; }) &&
+           std::ranges::equal(a.collections, b.collections, [](const auto& x, const auto& y) {
+               return x.id == y.id && x.name == y.name;
+           });
+}
+
+// The count of the entry named `name` in `entries` (projects or clients).
+template <class Entries>
+std::optional<std::int64_t> countNamed(const Entries& entries, const QString& name) {
+    const std::string wanted = name.toStdString();
+    const auto it = std::ranges::find_if(entries, [&](const auto& e) { return e.name == wanted; });
+    return it != entries.end() ? std::optional(it->assetCount) : std::nullopt;
 }
 
 } // namespace
@@ -98,8 +122,47 @@ QTreeWidgetItem* LibrarySidebar::addEntry(QTreeWidgetItem* parent, EntryKind kin
 }
 
 void LibrarySidebar::setOverview(const LibraryOverview& overview) {
+    // Results landing change counts, not entries: then the tree keeps its items (no
+    // rebuild, relayout or re-selection while a burst lands).
+    const bool sameTree = m_tree->topLevelItemCount() > 0 && sameEntries(m_overview, overview);
     m_overview = overview;
-    rebuild();
+    if (sameTree) {
+        showCounts();
+    } else {
+        rebuild();
+    }
+}
+
+void LibrarySidebar::showCounts() {
+    for (QTreeWidgetItemIterator it(m_tree); *it != nullptr; ++it) {
+        QTreeWidgetItem* item = *it;
+        const QString name = item->data(0, kNameRole).toString();
+        std::optional<std::int64_t> count;
+        switch (static_cast<EntryKind>(item->data(0, kKindRole).toInt())) {
+        case EntryKind::All:
+            count = m_overview.assetCount;
+            break;
+        case EntryKind::Project:
+            count = countNamed(m_overview.projects, name);
+            break;
+        case EntryKind::Client:
+            count = countNamed(m_overview.clients, name);
+            break;
+        case EntryKind::Collection: {
+            const qint64 id = item->data(0, kCollectionRole).toLongLong();
+            for (const auto& collection : m_overview.collections) {
+                count = collection.id == id ? std::optional(collection.assetCount) : count;
+            }
+            break;
+        }
+        default:
+            break;
+        }
+        const QString text = count ? QLocale().toString(static_cast<qlonglong>(*count)) : QString();
+        if (count && item->data(0, SidebarItemDelegate::kCountRole).toString() != text) {
+            item->setData(0, SidebarItemDelegate::kCountRole, text);
+        }
+    }
 }
 
 void LibrarySidebar::rebuild() {

@@ -84,6 +84,8 @@ private:
     void onCurrentChanged();
     void addSmartFilters(const QString& keep, QTreeWidgetItem*& select);
     void rebuild();
+    // Updates the count beside each entry of the tree as it stands.
+    void showCounts();
     std::optional<SmartFilter> chosenFilter() const;
     void showContextMenu(const QPoint& at);
     void addCollections(std::optional<std::int64_t> keep, QTreeWidgetItem*& select);

@@ -53,6 +53,9 @@ AssetQuerySql::AssetQuerySql(const AssetQuery& q) {
     if (q.importedBeforeMs) {
         add("a.imported_at < ?", *q.importedBeforeMs);
     }
+    if (q.idAbove) {
+        add("a.id > ?", *q.idAbove);
+    }
 }
 
 std::string AssetQuerySql::joins() const {

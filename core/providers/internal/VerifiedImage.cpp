@@ -1,5 +1,7 @@
 #include "providers/internal/VerifiedImage.h"
 
+#include "common/Sha256.h"
+#include "imaging/DecodedImage.h"
 #include "imaging/ImageDecoder.h"
 #include "providers/ProviderSupport.h"
 
@@ -7,10 +9,16 @@ namespace ripen::providers {
 
 Result<GeneratedFile> saveVerifiedImage(const std::filesystem::path& workDir,
                                         std::string_view bytes) {
-    if (auto decoded = decodeImage(bytes); !decoded) {
+    auto decoded = decodeImage(bytes);
+    if (!decoded) {
         return std::unexpected(decoded.error());
     }
-    return saveGeneratedImage(workDir, bytes);
+    auto saved = saveGeneratedImage(workDir, bytes);
+    if (saved) {
+        saved->decoded = std::make_shared<const DecodedImage>(
+            DecodedImage{Sha256::ofBytes(bytes), std::move(*decoded)});
+    }
+    return saved;
 }
 
 } // namespace ripen::providers

@@ -9,6 +9,7 @@
 #include "jobs/JobStore.h"
 #include "jobs/QueueLock.h"
 #include "jobs/ResultManifest.h"
+#include "providers/ProviderSupport.h"
 #include "providers/http/SendGate.h"
 #include "providers/openai/OpenAiImagesProvider.h"
 #include "support/FakeHttpServer.h"
@@ -125,6 +126,7 @@ TEST_CASE("Queued jobs become assets with provenance and settle their reservatio
         CHECK(asset->project == "Mugs");
         CHECK(asset->stage == Stage::Concept);
         CHECK(Sha256::ofBytes(readBytes(f.library->blobFile(*asset))) == asset->sha256);
+        CHECK(std::filesystem::is_regular_file(f.library->thumbnailFile(asset->sha256)));
         // Settled from the reported usage: 1056 output tokens at $40 per million.
         CHECK(job.cost == 42'240);
     }
@@ -222,6 +224,44 @@ TEST_CASE("A safety block fails at once with the provider's words", "[jobs][faul
     const Job job = f.job(ids[0]);
     CHECK(job.state == JobState::Failed);
     CHECK_THAT(job.error, Catch::StartsWith("blocked by"));
+    CHECK(f.server.count("/v1/images/generations") == 1);
+}
+
+namespace {
+
+// An OpenAI reply whose JSON and base64 are whole but whose image is `png`.
+nlohmann::json replyCarrying(const std::string& png) {
+    auto body = OpenAiFakeServer::imagesReply(1, 16, 16);
+    body["data"][0]["b64_json"] = providers::encodeBase64(png);
+    return body;
+}
+
+} // namespace
+
+TEST_CASE("A result image cut short or damaged fails its job, names the reply and becomes no "
+          "asset",
+          "[jobs][faults]") {
+    QueueFixture f;
+    const std::string png = encodeTestImage(makeTestImage(96, 96, 3), ".png");
+    std::string damaged;
+    SECTION("cut before its end") {
+        damaged = png.substr(0, png.size() * 2 / 3);
+    }
+    SECTION("one byte changed inside the image data") {
+        damaged = png;
+        damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x5a);
+    }
+    f.server.reply("POST", "/v1/images/generations", FakeReply::json(200, replyCarrying(damaged)));
+    const auto ids = f.enqueue("a result that arrives damaged");
+    f.run();
+    const Job job = f.job(ids[0]);
+    CHECK(job.state == JobState::Failed);
+    CHECK_THAT(job.error, Catch::Contains("OpenAI reply data[0]"));
+    CHECK(job.assets.empty());
+    CHECK(*f.library->catalog().database().queryInt64("SELECT count(*) FROM assets") == 0);
+    CHECK(countFilesUnder(f.library->root() / "blobs") == 0);
+    CHECK(countFilesUnder(f.library->root() / "thumbs") == 0);
+    // A paid request is not sent again on its own.
     CHECK(f.server.count("/v1/images/generations") == 1);
 }
 
