@@ -25,6 +25,11 @@ QString LibraryOpenError::message(const ripen::Error& error, const QString& fold
         advice = tr("Check that the folder exists and that you may write to it, or start "
                     "Ripen with --library DIR to use another folder.");
         break;
+    case ErrorCode::Busy:
+        advice = tr("Another program (another Ripen, or a ripen-cli command) is writing to "
+                    "this library and did not let go in time. Let it finish, then start "
+                    "Ripen again.");
+        break;
     case ErrorCode::Corrupt:
     case ErrorCode::Database:
         advice = tr("The catalog may be damaged. Keep a copy of the folder, then restore the "

@@ -20,6 +20,15 @@
 namespace ripen {
 namespace {
 
+// Waits `duration`, waking early when `stop` is requested; false if it was.
+bool sleepUnlessStopped(const std::stop_token& stop, std::chrono::milliseconds duration) {
+    std::mutex mutex;
+    std::condition_variable_any never;
+    std::unique_lock lock(mutex);
+    (void)never.wait_for(lock, stop, duration, [] { return false; });
+    return !stop.stop_requested();
+}
+
 nlohmann::json resultToJson(const ProviderResult& result) {
     nlohmann::json files = nlohmann::json::array();
     for (const auto& f : result.outputs) {
@@ -270,7 +279,13 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
         auto claimed = store.claimNext(usableProviders(), unixMillis(), !m_paused,
                                        m_retryPacer.held(RetryPacer::Clock::now()));
         if (!claimed) {
-            return std::unexpected(claimed.error());
+            // Another process writing the catalog (the GUI, a CLI command) only delays the
+            // queue; anything else stops it.
+            if (claimed.error().code != ErrorCode::Busy) {
+                return std::unexpected(claimed.error());
+            }
+            sleepUnlessStopped(stop, m_settings.idleTick);
+            continue;
         }
         if (*claimed) {
             ClaimedJob claim = std::move(**claimed);
@@ -329,7 +344,11 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
         }
         const auto waitMs = loopWaitMs(store, all, !workers.empty());
         if (!waitMs) {
-            return std::unexpected(waitMs.error());
+            if (waitMs.error().code != ErrorCode::Busy) {
+                return std::unexpected(waitMs.error());
+            }
+            sleepUnlessStopped(stop, m_settings.idleTick);
+            continue;
         }
         if (!*waitMs) {
             break; // nothing runnable is left
@@ -446,7 +465,7 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
             emit({job.id, JobState::Queued, message, {}, {}});
             return;
         }
-        onResult(store, **library, job, *provider, outcome, false);
+        onResult(store, **library, job, *provider, outcome, false, stop);
     } else {
         (void)store.recordProgress(job.id, progressOf(job.result),
                                    "waiting for " + provider->displayName() + " (poll " +
@@ -454,12 +473,13 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
         onResult(
             store, **library, job, *provider,
             provider->poll(context, job.operationId, chain ? chain->nextRequest() : job.request),
-            true);
+            true, stop);
     }
 }
 
 void JobRunner::onResult(JobStore& store, Library& library, const Job& job, Provider& provider,
-                         const ProviderOutcome<ProviderResult>& outcome, bool wasPoll) {
+                         const ProviderOutcome<ProviderResult>& outcome, bool wasPoll,
+                         std::stop_token stop) {
     if (!outcome) {
         onFailure(store, job, provider, outcome.error(), wasPoll);
         return;
@@ -488,13 +508,38 @@ void JobRunner::onResult(JobStore& store, Library& library, const Job& job, Prov
     // Kept beside the files first: should "storing" not reach the catalog (a kill, a full
     // disk), the next start finds the result here (JobStore::recoverAfterCrash).
     (void)ResultManifest::write(m_root / "jobs" / job.key, result);
-    if (auto recorded = store.recordStoring(job.id, result); !recorded) {
+    if (auto recorded = recordStoringPatiently(store, job, result, stop); !recorded) {
         emit({job.id, JobState::Storing, saveFailed(recorded.error()), {}, {}});
         return;
     }
     Job storing = job;
     storing.result = result;
     storeResults(store, library, storing, outcome->outputs);
+}
+
+Status JobRunner::recordStoringPatiently(JobStore& store, const Job& job,
+                                         const nlohmann::json& result, std::stop_token stop) {
+    auto wait = std::chrono::milliseconds(250);
+    for (bool told = false;; told = true) {
+        auto recorded = store.recordStoring(job.id, result);
+        const bool passing = !recorded && (recorded.error().code == ErrorCode::Busy ||
+                                           recorded.error().code == ErrorCode::DiskFull);
+        if (recorded || !passing || stop.stop_requested()) {
+            return recorded;
+        }
+        if (!told) {
+            emit({job.id,
+                  JobState::Storing,
+                  saveFailed(recorded.error()) + "; the result is kept and saved when it can be",
+                  {},
+                  {}});
+        }
+        // Each SQLite attempt already waited out its busy timeout; this paces the retries.
+        if (!sleepUnlessStopped(stop, wait)) {
+            return recorded;
+        }
+        wait = std::min(wait * 2, m_settings.storeRetryCap);
+    }
 }
 
 void JobRunner::advanceChain(JobStore& store, const Job& job, const UpscaleChain& chain,

@@ -2,9 +2,8 @@
 
 #include "common/TextEncoding.h"
 
-#include <sqlite3.h>
-
 #include <cerrno>
+#include <sqlite3.h>
 #include <string>
 #include <utility>
 
@@ -17,6 +16,8 @@ Error errorFromCode(sqlite3* db, int rc, std::string_view context) {
         code = ErrorCode::DiskFull;
     } else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
         code = ErrorCode::Corrupt;
+    } else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+        code = ErrorCode::Busy; // another connection holds the lock past the busy timeout
     } else if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ||
                primary == SQLITE_READONLY || primary == SQLITE_PERM) {
         code = ErrorCode::Io;
@@ -30,14 +31,17 @@ Error errorFromCode(sqlite3* db, int rc, std::string_view context) {
     }
     std::string message(context);
     message += ": ";
-    message += (db != nullptr && sqlite3_errcode(db) == rc) ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    message +=
+        (db != nullptr && sqlite3_errcode(db) == rc) ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     if (diskFull) {
         message += " (disk full)";
     }
     return Error{code, std::move(message)};
 }
 
-void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const {
+    sqlite3_finalize(stmt);
+}
 
 Statement::Statement(sqlite3* db, sqlite3_stmt* stmt) : m_db(db), m_stmt(stmt) {}
 
@@ -71,8 +75,9 @@ Result<bool> Statement::step() {
         return false;
     }
     const char* sql = sqlite3_sql(m_stmt.get());
-    return std::unexpected(errorFromCode(m_db, rc, sql != nullptr ? std::string_view(sql).substr(0, 60)
-                                                                  : std::string_view("statement")));
+    return std::unexpected(errorFromCode(m_db, rc,
+                                         sql != nullptr ? std::string_view(sql).substr(0, 60)
+                                                        : std::string_view("statement")));
 }
 
 Status Statement::run() {
@@ -97,7 +102,9 @@ std::int64_t Statement::int64(int column) const {
     return sqlite3_column_int64(m_stmt.get(), column);
 }
 
-double Statement::real(int column) const { return sqlite3_column_double(m_stmt.get(), column); }
+double Statement::real(int column) const {
+    return sqlite3_column_double(m_stmt.get(), column);
+}
 
 std::string Statement::text(int column) const {
     const auto* data = sqlite3_column_text(m_stmt.get(), column);
@@ -112,7 +119,9 @@ std::optional<std::int64_t> Statement::optionalInt64(int column) const {
     return int64(column);
 }
 
-void Database::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+void Database::Closer::operator()(sqlite3* db) const {
+    sqlite3_close_v2(db);
+}
 
 Database::Database(std::unique_ptr<sqlite3, Closer> db, std::filesystem::path path)
     : m_db(std::move(db)), m_path(std::move(path)) {}
@@ -120,15 +129,22 @@ Database::Database(std::unique_ptr<sqlite3, Closer> db, std::filesystem::path pa
 Result<Database> Database::open(const std::filesystem::path& path, Mode mode) {
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
-    case Mode::ReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
-    case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
-    case Mode::ReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case Mode::ReadWriteCreate:
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        break;
+    case Mode::ReadWrite:
+        flags |= SQLITE_OPEN_READWRITE;
+        break;
+    case Mode::ReadOnly:
+        flags |= SQLITE_OPEN_READONLY;
+        break;
     }
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     std::unique_ptr<sqlite3, Closer> db(raw);
     if (rc != SQLITE_OK) {
-        return std::unexpected(errorFromCode(raw, rc, "cannot open " + escapeInvalidUtf8(path.native())));
+        return std::unexpected(
+            errorFromCode(raw, rc, "cannot open " + escapeInvalidUtf8(path.native())));
     }
     sqlite3_extended_result_codes(raw, 1);
     // A second process (ripen-cli beside the GUI) may hold the write lock briefly.
@@ -150,17 +166,21 @@ Status Database::exec(std::string_view sql) {
 
 Result<Statement> Database::prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v2(m_db.get(), sql.data(), static_cast<int>(sql.size()), &stmt,
-                                      nullptr);
+    const int rc =
+        sqlite3_prepare_v2(m_db.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) {
         return std::unexpected(errorFromCode(m_db.get(), rc, sql.substr(0, 60)));
     }
     return Statement(m_db.get(), stmt);
 }
 
-std::int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db.get()); }
+std::int64_t Database::lastInsertRowId() const {
+    return sqlite3_last_insert_rowid(m_db.get());
+}
 
-int Database::changes() const { return sqlite3_changes(m_db.get()); }
+int Database::changes() const {
+    return sqlite3_changes(m_db.get());
+}
 
 Result<std::int64_t> Database::queryInt64(std::string_view sql) {
     auto stmt = prepare(sql);

@@ -21,6 +21,8 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <future>
+#include <mutex>
 #include <thread>
 #include <unistd.h>
 
@@ -631,7 +633,8 @@ TEST_CASE("A result file in doubt leaves the job interrupted", "[jobs][recovery]
     }
     SECTION("it is cut short") {
         const Job job = claimedBeforeCrash(f, "cut file", true);
-        writeBytes(workDirOf(f, job) / "generated-bbbbbbbbbbbbbbbbbbbbbbbb.png", png.substr(0, png.size() / 2));
+        writeBytes(workDirOf(f, job) / "generated-bbbbbbbbbbbbbbbbbbbbbbbb.png",
+                   png.substr(0, png.size() / 2));
     }
     SECTION("it is older than the request") {
         const Job job = claimedBeforeCrash(f, "earlier attempt", true);
@@ -648,4 +651,39 @@ TEST_CASE("A result file in doubt leaves the job interrupted", "[jobs][recovery]
     REQUIRE(jobs->size() == 1);
     CHECK(jobs->front().state == JobState::Interrupted);
     CHECK(chargedUsd(f) == 0);
+}
+
+TEST_CASE("A paid result that meets a catalog held by another process is stored once it is "
+          "free, charged once",
+          "[jobs][recovery]") {
+    QueueFixture f;
+    UniqueImageReplies replies(f.server);
+    const auto ids = f.enqueue("held catalog");
+    // Another writer (the GUI, a CLI command) takes the catalog's write lock while the reply
+    // is on its way, and keeps it past SQLite's 5 s busy timeout.
+    std::jthread holder;
+    std::promise<void> locked;
+    auto lockedOnce = std::make_shared<std::once_flag>();
+    replies.onExecuted([&](const RecordedRequest&) {
+        std::call_once(*lockedOnce, [&] {
+            holder = std::jthread([&] {
+                auto& db = f.library->catalog().database();
+                REQUIRE(db.exec("BEGIN IMMEDIATE"));
+                locked.set_value();
+                std::this_thread::sleep_for(std::chrono::seconds(7));
+                REQUIRE(db.exec("COMMIT"));
+            });
+            locked.get_future().wait();
+        });
+    });
+
+    const RunSummary summary = f.run();
+    holder.join();
+    CHECK(summary.succeeded == 1);
+    CHECK(replies.total() == 1); // stored, not generated again
+    const Job after = f.job(ids[0]);
+    CHECK(after.state == JobState::Succeeded);
+    CHECK(after.assets.size() == 1);
+    CHECK(chargedUsd(f) == after.cost);
+    CHECK(after.cost > 0);
 }
