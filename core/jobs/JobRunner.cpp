@@ -748,6 +748,17 @@ void JobRunner::onRateLimited(JobStore& store, const Job& job, Provider& provide
         std::lock_guard lock(m_mutex);
         refusals = ++m_refusals[job.id];
     }
+    // A safety valve, not a retry cap: with the backoff at its 60 s ceiling this is most of
+    // an hour of refusals in one run (a quota no wait cures, that the provider still calls
+    // a rate limit), after which the queue must be able to end.
+    if (refusals > kMaxRateLimitRefusals) {
+        const std::string reason = "gave up after " + std::to_string(refusals - 1) +
+                                   " rate-limit refusals by " + provider.displayName() + ": " +
+                                   failure.message;
+        (void)store.failJob(job.id, reason, std::nullopt);
+        emit({job.id, JobState::Failed, reason, {}, {}});
+        return;
+    }
     // The backoff still grows with each refusal (the attempt count does not).
     const auto wait = m_retry.delay(job.attempts - 1 + refusals, failure.retryAfter);
     const std::string reason = "rate limited by " + provider.displayName() + ": " +

@@ -108,6 +108,7 @@ private:
     std::vector<Listener> m_listeners;
     std::map<JobId, std::stop_source> m_inFlight;
     std::map<JobId, int> m_refusals; // 429s per job in this run, for its backoff
+    static constexpr int kMaxRateLimitRefusals = 50;
     RunSummary m_summary;
 };
 

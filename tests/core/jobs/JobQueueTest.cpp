@@ -216,6 +216,21 @@ TEST_CASE("429s never use up a job's attempts; other retryable failures still do
     CHECK(job.attempts == 2); // the 503 and the success
 }
 
+TEST_CASE("A 429 that says the account is out of credit fails at once, with no retry",
+          "[jobs][faults][hold]") {
+    QueueFixture f;
+    f.server.reply("POST", "/v1/images/generations",
+                   FakeReply::json(429, {{"error",
+                                          {{"message", "You exceeded your current quota"},
+                                           {"type", "insufficient_quota"},
+                                           {"code", "insufficient_quota"}}}}));
+    const auto ids = f.enqueue("no credit");
+    const RunSummary summary = f.run();
+    CHECK(summary.failed == 1);
+    CHECK(f.server.count("/v1/images/generations") == 1);
+    CHECK_THAT(f.job(ids[0]).error, Catch::Contains("add credit"));
+}
+
 TEST_CASE("A 429 with Retry-After holds every submission to that provider, first ones too",
           "[jobs][faults][hold]") {
     QueueFixture f(ProviderLimits{1, 600});
