@@ -288,7 +288,8 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
                     continue;
                 }
                 endpoint = *acquired;
-                if (claim.job.attempts > 1 || recovering.contains(claim.job.request.provider)) {
+                if (claim.job.attempts > 1 || !claim.job.error.empty() ||
+                    recovering.contains(claim.job.request.provider)) {
                     m_retryPacer.take(claim.job.request.provider, RetryPacer::Clock::now());
                 }
             } else if (endpoint.empty()) {

@@ -238,9 +238,11 @@ JobStore::claimNext(const std::set<std::string>& providers, std::int64_t now, bo
     const std::string in = inList(providers, binds);
     std::vector<std::string> heldBinds;
     const std::string notHeld =
-        retriesHeld.empty() ? ""
-                            : " AND NOT (state = 'queued' AND attempts > 0 AND provider IN " +
-                                  inList(retriesHeld, heldBinds) + ")";
+        retriesHeld.empty()
+            ? ""
+            : " AND NOT (state = 'queued' AND (attempts > 0 OR coalesce(error, '') != '') "
+              "AND provider IN " +
+                  inList(retriesHeld, heldBinds) + ")";
     binds.insert(binds.end(), heldBinds.begin(), heldBinds.end());
     std::vector<std::string> holdBinds;
     const std::string notOnHold = submissionsHeld.empty()

@@ -63,8 +63,9 @@ public:
     // returned ("submitting" with attempts+1, or a lease on its next poll time). With
     // `submissions` false only stores and polls are claimed (the queue is paused).
     // Resubmissions to `retriesHeld` (providers whose retry budget is spent for now) are
-    // passed over; their first submissions are not. No submission at all, first or retry,
-    // is claimed for `submissionsHeld` (providers that said Retry-After).
+    // passed over; their first submissions are not. A resubmission is a queued job with an
+    // attempt or an error on record (a 429 gives its attempt back but records why). No submission
+    // at all, first or retry, is claimed for `submissionsHeld` (providers that said Retry-After).
     Result<std::optional<ClaimedJob>> claimNext(const std::set<std::string>& providers,
                                                 std::int64_t nowMs, bool submissions = true,
                                                 const std::set<std::string>& retriesHeld = {},
