@@ -2,6 +2,7 @@
 
 #include "PathText.h"
 #include "catalog/CatalogBackup.h"
+#include "catalog/DailyMaintenance.h"
 #include "catalog/Library.h"
 #include "catalog/MaskAsset.h"
 #include "catalog/MasterChoice.h"
@@ -218,11 +219,14 @@ void CoreBridge::closeLibrary() {
     });
 }
 
-// A verified catalog backup a day, on the import lane so neither the GUI nor the queries
-// wait for it.
+// A verified catalog backup a day, then the blobs crashes left unreferenced
+// (DailyMaintenance), on the import lane so neither the GUI nor the queries wait for it.
 void CoreBridge::backUpCatalogIfDue() {
     m_importPool.start([this, root = m_root] {
-        auto backup = ripen::CatalogBackup::takeIfDue(root, ripen::CatalogBackup::kIntervalMs);
+        auto library = ripen::Library::open(root);
+        auto backup = library ? ripen::DailyMaintenance::runIfDue(**library)
+                              : Result<ripen::DailyMaintenance::Done>(
+                                    std::unexpected(library.error()));
         if (!backup) {
             QMetaObject::invokeMethod(
                 this, [this, error = backup.error()] { emit backupFailed(error); },

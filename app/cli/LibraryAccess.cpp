@@ -1,6 +1,7 @@
 #include "LibraryAccess.h"
 
 #include "catalog/CatalogBackup.h"
+#include "catalog/DailyMaintenance.h"
 
 #include <iostream>
 
@@ -18,9 +19,18 @@ std::unique_ptr<Library> openLibraryOrReport(const std::filesystem::path& root) 
         return nullptr;
     }
     // A verified backup a day: a damaged catalog then costs at most a day of curation.
-    if (auto backup = CatalogBackup::takeIfDue(root, CatalogBackup::kIntervalMs); !backup) {
-        std::cerr << "ripen-cli: warning: no catalog backup taken: " << backup.error().message
+    // Right after it, the blobs crashes left unreferenced go (DailyMaintenance).
+    auto maintained = DailyMaintenance::runIfDue(**library);
+    if (!maintained) {
+        std::cerr << "ripen-cli: warning: no catalog backup taken: " << maintained.error().message
                   << "\n";
+    } else if (!maintained->collectionSkipped.empty()) {
+        std::cerr << "ripen-cli: note: " << maintained->collectionSkipped << "\n";
+    } else if (const auto& gc = maintained->collected;
+               gc && (gc->blobsRemoved > 0 || gc->tempFilesRemoved > 0)) {
+        std::cerr << "ripen-cli: removed " << gc->blobsRemoved << " unreferenced blob(s) ("
+                  << gc->bytesRemoved << " bytes) and " << gc->tempFilesRemoved
+                  << " temp file(s) left by earlier crashes\n";
     }
     return std::move(*library);
 }

@@ -221,7 +221,9 @@ Result<std::optional<std::int64_t>> JobRunner::loopWaitMs(JobStore& store,
     }
     std::int64_t untilDue = **due - unixMillis();
     if (untilDue <= 0) {
-        untilDue = m_retryPacer.untilNextToken(RetryPacer::Clock::now()).count();
+        const auto now = RetryPacer::Clock::now();
+        untilDue = std::max(m_retryPacer.untilNextToken(now).count(),
+                            m_rateLimits.untilReleased(now).count());
     }
     if (untilDue <= 0 && workersRunning) {
         return std::optional<std::int64_t>(tick);
@@ -276,8 +278,23 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
     while (!stop.stop_requested()) {
         reap();
         checkCancelRequests(store);
-        auto claimed = store.claimNext(usableProviders(), unixMillis(), !m_paused,
-                                       m_retryPacer.held(RetryPacer::Clock::now()));
+        // A provider that said Retry-After gets nothing until then; one refused since it
+        // last took a request gets its first submissions paced like retries.
+        const auto pacedNow = RetryPacer::Clock::now();
+        std::set<std::string> submissionsHeld;
+        for (const auto& [provider, until] : m_rateLimits.held(pacedNow)) {
+            submissionsHeld.insert(provider);
+            m_retryPacer.holdUntil(provider, until, pacedNow);
+        }
+        const std::set<std::string> retriesHeld = m_retryPacer.held(pacedNow);
+        const std::set<std::string> recovering = m_rateLimits.recovering();
+        for (const std::string& provider : recovering) {
+            if (retriesHeld.contains(provider)) {
+                submissionsHeld.insert(provider);
+            }
+        }
+        auto claimed = store.claimNext(usableProviders(), unixMillis(), !m_paused, retriesHeld,
+                                       submissionsHeld);
         if (!claimed) {
             // Another process writing the catalog (the GUI, a CLI command) only delays the
             // queue; anything else stops it.
@@ -297,7 +314,8 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
                     continue;
                 }
                 endpoint = *acquired;
-                if (claim.job.attempts > 1) {
+                if (claim.job.attempts > 1 || !claim.job.error.empty() ||
+                    recovering.contains(claim.job.request.provider)) {
                     m_retryPacer.take(claim.job.request.provider, RetryPacer::Clock::now());
                 }
             } else if (endpoint.empty()) {
@@ -449,6 +467,8 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
         std::filesystem::remove(workDir / ResultManifest::kFileName, ec);
         http::SendGate gate([&] { return store.markSent(job.id); });
         auto outcome = provider->submit(context, request);
+        // Before the slot is given back, or another job could leave into the 429's hold.
+        noteRateLimit(job, outcome);
         providerAnswered();
         if (gate.refusal()) {
             // Nothing left: the job goes back to the queue as if it had not been claimed.
@@ -709,6 +729,10 @@ void JobRunner::onFailure(JobStore& store, const Job& job, Provider& provider,
     };
     switch (failure.kind) {
     case Kind::Retryable: {
+        if (!wasPoll && failure.httpStatus == 429) {
+            onRateLimited(store, job, provider, failure);
+            return;
+        }
         if (!wasPoll && failure.httpStatus == 0) {
             m_pool.coolDown(job.request.provider, job.endpoint, m_settings.endpointCooldown);
         }
@@ -758,6 +782,51 @@ void JobRunner::onFailure(JobStore& store, const Job& job, Provider& provider,
         return;
     }
     }
+}
+
+void JobRunner::noteRateLimit(const Job& job, const ProviderOutcome<ProviderResult>& outcome) {
+    const std::string& provider = job.request.provider;
+    if (outcome) {
+        m_rateLimits.accepted(provider);
+    } else if (outcome.error().httpStatus == 429 &&
+               outcome.error().kind == ProviderFailure::Kind::Retryable) {
+        m_rateLimits.refused(provider, RateLimitHold::Clock::now(), outcome.error().retryAfter);
+        return;
+    } else if (outcome.error().httpStatus != 0) {
+        m_rateLimits.accepted(provider);
+    }
+    std::lock_guard lock(m_mutex);
+    m_refusals.erase(job.id);
+}
+
+void JobRunner::onRateLimited(JobStore& store, const Job& job, Provider& provider,
+                              const ProviderFailure& failure) {
+    int refusals = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        refusals = ++m_refusals[job.id];
+    }
+    // A safety valve, not a retry cap: with the backoff at its 60 s ceiling this is most of
+    // an hour of refusals in one run (a quota no wait cures, that the provider still calls
+    // a rate limit), after which the queue must be able to end.
+    if (refusals > kMaxRateLimitRefusals) {
+        const std::string reason = "gave up after " + std::to_string(refusals - 1) +
+                                   " rate-limit refusals by " + provider.displayName() + ": " +
+                                   failure.message;
+        (void)store.failJob(job.id, reason, std::nullopt);
+        emit({job.id, JobState::Failed, reason, {}, {}});
+        return;
+    }
+    // The backoff still grows with each refusal (the attempt count does not).
+    const auto wait = m_retry.delay(job.attempts - 1 + refusals, failure.retryAfter);
+    const std::string reason = "rate limited by " + provider.displayName() + ": " +
+                               failure.message + " (not counted as an attempt)";
+    (void)store.rateLimited(job.id, unixMillis() + wait.count(), reason);
+    emit({job.id,
+          JobState::Queued,
+          "will retry in " + std::to_string(wait.count() / 1000) + " s: " + reason,
+          {},
+          {}});
 }
 
 } // namespace ripen

@@ -4,6 +4,7 @@
 #include "jobs/EndpointPool.h"
 #include "jobs/JobEvent.h"
 #include "jobs/JobStore.h"
+#include "jobs/RateLimitHold.h"
 #include "jobs/RetryPacer.h"
 #include "jobs/RetryPolicy.h"
 #include "jobs/UpscaleChain.h"
@@ -92,6 +93,11 @@ private:
                       const ProviderResult& result);
     void onFailure(JobStore& store, const Job& job, Provider& provider,
                    const ProviderFailure& failure, bool wasPoll);
+    // A submission's answer, before its slot is given back: a 429 holds the provider.
+    void noteRateLimit(const Job& job, const ProviderOutcome<ProviderResult>& outcome);
+    // The provider refused the submission with 429: the job waits, its attempt given back.
+    void onRateLimited(JobStore& store, const Job& job, Provider& provider,
+                       const ProviderFailure& failure);
     void emit(const JobEvent& event);
     std::set<std::string> usableProviders();
     // How long the loop may sleep; nullopt when nothing runnable is left and no worker runs.
@@ -108,11 +114,14 @@ private:
     RetryPolicy m_retry;
     EndpointPool m_pool;
     RetryPacer m_retryPacer; // the loop thread's only
+    RateLimitHold m_rateLimits;
 
     std::atomic<bool> m_paused{false};
     std::mutex m_mutex; // guards the members below
     std::vector<Listener> m_listeners;
     std::map<JobId, std::stop_source> m_inFlight;
+    std::map<JobId, int> m_refusals; // 429s per job in this run, for its backoff
+    static constexpr int kMaxRateLimitRefusals = 50;
     RunSummary m_summary;
 };
 

@@ -223,9 +223,10 @@ JobStore::enqueueBatch(const std::vector<BatchItem>& items, const EnqueueOptions
     return ids;
 }
 
-Result<std::optional<ClaimedJob>> JobStore::claimNext(const std::set<std::string>& providers,
-                                                      std::int64_t now, bool submissions,
-                                                      const std::set<std::string>& retriesHeld) {
+Result<std::optional<ClaimedJob>>
+JobStore::claimNext(const std::set<std::string>& providers, std::int64_t now, bool submissions,
+                    const std::set<std::string>& retriesHeld,
+                    const std::set<std::string>& submissionsHeld) {
     if (providers.empty()) {
         return std::optional<ClaimedJob>{};
     }
@@ -237,16 +238,24 @@ Result<std::optional<ClaimedJob>> JobStore::claimNext(const std::set<std::string
     const std::string in = inList(providers, binds);
     std::vector<std::string> heldBinds;
     const std::string notHeld =
-        retriesHeld.empty() ? ""
-                            : " AND NOT (state = 'queued' AND attempts > 0 AND provider IN " +
-                                  inList(retriesHeld, heldBinds) + ")";
+        retriesHeld.empty()
+            ? ""
+            : " AND NOT (state = 'queued' AND (attempts > 0 OR coalesce(error, '') != '') "
+              "AND provider IN " +
+                  inList(retriesHeld, heldBinds) + ")";
     binds.insert(binds.end(), heldBinds.begin(), heldBinds.end());
+    std::vector<std::string> holdBinds;
+    const std::string notOnHold = submissionsHeld.empty()
+                                      ? ""
+                                      : " AND NOT (state = 'queued' AND provider IN " +
+                                            inList(submissionsHeld, holdBinds) + ")";
+    binds.insert(binds.end(), holdBinds.begin(), holdBinds.end());
     auto pick = m_db.prepare("SELECT id, state FROM jobs WHERE cancel_requested = 0 AND not_before "
                              "<= ? AND provider IN " +
                              in +
                              (submissions ? " AND state IN ('storing', 'running', 'queued')"
                                           : " AND state IN ('storing', 'running')") +
-                             notHeld +
+                             notHeld + notOnHold +
                              " ORDER BY CASE state WHEN 'storing' "
                              "THEN 0 WHEN 'running' THEN 1 ELSE 2 END, priority DESC, id LIMIT 1");
     if (!pick) {
@@ -441,6 +450,16 @@ Status JobStore::retryLater(JobId id, std::int64_t notBeforeMs, const std::strin
                                    "updated_at = ? WHERE id = ?"
                                  : "UPDATE jobs SET state = 'queued', not_before = ?, error = ?, "
                                    "updated_at = ? WHERE id = ?");
+    if (!stmt) {
+        return std::unexpected(stmt.error());
+    }
+    return stmt->bind(1, notBeforeMs).bind(2, reason).bind(3, unixMillis()).bind(4, id).run();
+}
+
+Status JobStore::rateLimited(JobId id, std::int64_t notBeforeMs, const std::string& reason) {
+    auto stmt = m_db.prepare("UPDATE jobs SET state = 'queued', not_before = ?, error = ?, "
+                             "attempts = max(attempts - 1, 0), updated_at = ? "
+                             "WHERE id = ? AND state = 'submitting'");
     if (!stmt) {
         return std::unexpected(stmt.error());
     }

@@ -63,10 +63,13 @@ public:
     // returned ("submitting" with attempts+1, or a lease on its next poll time). With
     // `submissions` false only stores and polls are claimed (the queue is paused).
     // Resubmissions to `retriesHeld` (providers whose retry budget is spent for now) are
-    // passed over; their first submissions are not.
+    // passed over; their first submissions are not. A resubmission is a queued job with an
+    // attempt or an error on record (a 429 gives its attempt back but records why). No submission
+    // at all, first or retry, is claimed for `submissionsHeld` (providers that said Retry-After).
     Result<std::optional<ClaimedJob>> claimNext(const std::set<std::string>& providers,
                                                 std::int64_t nowMs, bool submissions = true,
-                                                const std::set<std::string>& retriesHeld = {});
+                                                const std::set<std::string>& retriesHeld = {},
+                                                const std::set<std::string>& submissionsHeld = {});
     // A claimed submission could not leave after all (no free slot): it is queued again
     // from `notBeforeMs` and the attempt it was counted is given back.
     Status unclaim(JobId id, std::int64_t notBeforeMs);
@@ -95,6 +98,10 @@ public:
                         const Estimate& charge);
     Status retryLater(JobId id, std::int64_t notBeforeMs, const std::string& reason,
                       bool countAsPoll);
+    // The provider refused a submission with 429: nothing was executed, and a rate limit is
+    // not the job's fault, so it is queued again from `notBeforeMs` with its attempt given
+    // back (429s never use up maxAttempts).
+    Status rateLimited(JobId id, std::int64_t notBeforeMs, const std::string& reason);
     // Assets (prepared by AssetIngest) become rows, the job succeeds and settles, at once.
     Result<std::vector<AssetId>> complete(JobId id, const std::vector<Asset>& assets,
                                           const Estimate& charge);

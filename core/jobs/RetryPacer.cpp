@@ -12,9 +12,12 @@ RetryPacer::Bucket& RetryPacer::refill(const std::string& provider, Clock::time_
         bucket = {static_cast<double>(m_settings.burst), now};
         return bucket;
     }
+    if (now <= bucket.filledAt) {
+        return bucket; // on hold (holdUntil): nothing accrues before its end
+    }
     const double seconds = std::chrono::duration<double>(now - bucket.filledAt).count();
-    bucket.tokens = std::min<double>(m_settings.burst,
-                                     bucket.tokens + std::max(0.0, seconds) * m_settings.perSecond);
+    bucket.tokens =
+        std::min<double>(m_settings.burst, bucket.tokens + seconds * m_settings.perSecond);
     bucket.filledAt = now;
     return bucket;
 }
@@ -32,6 +35,14 @@ std::set<std::string> RetryPacer::held(Clock::time_point now) {
 void RetryPacer::take(const std::string& provider, Clock::time_point now) {
     Bucket& bucket = refill(provider, now);
     bucket.tokens -= 1.0;
+}
+
+void RetryPacer::holdUntil(const std::string& provider, Clock::time_point until,
+                           Clock::time_point now) {
+    Bucket& bucket = refill(provider, now);
+    bucket.tokens = std::min(bucket.tokens, 0.0);
+    // refill() adds nothing for the time before filledAt.
+    bucket.filledAt = std::max(bucket.filledAt, until);
 }
 
 std::chrono::milliseconds RetryPacer::untilNextToken(Clock::time_point now) {

@@ -29,6 +29,9 @@ public:
     std::set<std::string> held(Clock::time_point now);
     // A retry to `provider` leaves now; only for a provider not held.
     void take(const std::string& provider, Clock::time_point now);
+    // `provider` is on hold (a Retry-After) until `until`: its bucket is empty then, so the
+    // jobs that fell due meanwhile leave at `perSecond` from the hold's end, not in a burst.
+    void holdUntil(const std::string& provider, Clock::time_point until, Clock::time_point now);
     // How long until the first held bucket has a token again (zero when none is held).
     std::chrono::milliseconds untilNextToken(Clock::time_point now);
 

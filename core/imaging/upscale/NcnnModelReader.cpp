@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <opencv2/core.hpp>
 #include <sstream>
@@ -14,6 +15,10 @@ namespace {
 constexpr std::uint64_t kMaxParamBytes = 1ULL << 20;
 constexpr std::uint64_t kMaxBinBytes = 1ULL << 30;
 constexpr int kMaxLayers = 10000;
+constexpr int kNotAnInteger = std::numeric_limits<int>::min();
+// Far above any kernel or upscale factor SrNetwork runs (it names the real limits); only
+// keeps the shape arithmetic here from overflowing before that check.
+constexpr int kMaxShapeNumber = 4096;
 constexpr std::uint32_t kFloat16Tag = 0x01306B47;
 // realesrgan-ncnn-vulkan's "prepadding" (mirrored, see SrNetwork::edgePad): its results are
 // what users of these models know.
@@ -36,8 +41,12 @@ struct ParamLine {
         auto found = values.find(key);
         return found == values.end() || found->second.empty() ? fallback : found->second[0];
     }
+    // ncnn writes these as integers. One no int holds, or not a number at all, becomes
+    // kNotAnInteger, which every check refuses (casting it would be undefined behaviour).
     int integer(int key, int fallback) const {
-        return static_cast<int>(number(key, static_cast<float>(fallback)));
+        const float value = number(key, static_cast<float>(fallback));
+        return std::isfinite(value) && std::fabs(value) < 1e9F ? static_cast<int>(value)
+                                                               : kNotAnInteger;
     }
 };
 
@@ -224,7 +233,8 @@ private:
                     break;
                 }
             }
-            if (layer.op == SrOp::DepthToSpace && layer.factor > 0) {
+            if (layer.op == SrOp::DepthToSpace && layer.factor > 0 &&
+                layer.factor <= kMaxShapeNumber) {
                 channels /= layer.factor * layer.factor;
             }
         }
@@ -315,6 +325,10 @@ private:
             line.integer(16, layer.pad) != layer.pad || line.integer(8, 0) != 0) {
             return layerError(ErrorCode::Unsupported, line.name,
                               "only square, stride 1, undilated, evenly padded float convolutions");
+        }
+        if (layer.kernel < 1 || layer.kernel > kMaxShapeNumber) {
+            return layerError(ErrorCode::Corrupt, line.name,
+                              "kernel_w " + std::to_string(layer.kernel));
         }
         const int size = line.integer(6, 0);
         if (size < 1 || layer.outChannels < 1 || layer.outChannels > 4096) {

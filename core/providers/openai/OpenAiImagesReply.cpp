@@ -60,6 +60,13 @@ ProviderFailure errorFailure(const http::Response& response, const Json& reply,
     }
     auto failure = failureFromStatus(response, std::move(message));
     failure.message = scrubKeys(std::move(failure.message), apiKey);
+    if (code == "insufficient_quota") {
+        // A 429 that no wait cures: the account is out of credit. The queue waits out rate
+        // limits without counting them as attempts, so this one must not look like one.
+        failure.kind = ProviderFailure::Kind::Permanent;
+        failure.retryAfter.reset();
+        failure.message += " — add credit to the OpenAI account; retrying will not help";
+    }
     return failure;
 }
 

@@ -3,6 +3,7 @@
 #include "catalog/BlobCollector.h"
 
 #include "catalog/AssetIngest.h"
+#include "catalog/CatalogBackup.h"
 #include "catalog/Library.h"
 #include "support/Process.h"
 #include "support/TempDir.h"
@@ -98,6 +99,9 @@ TEST_CASE("catalog gc removes old unreferenced blobs and temp files, never a ref
     }
     SECTION("from the command line") {
         age(young.file, std::chrono::minutes(70));
+        // Today's backup is taken, so ripen-cli's own daily collection (DailyMaintenance)
+        // is not due and `catalog gc` is what removes it.
+        REQUIRE(CatalogBackup::take(library.root()));
         const auto run =
             runProcess({ripenCli(), "--library", library.root().string(), "catalog", "gc"});
         INFO(run.out << run.err);

@@ -199,7 +199,59 @@ TEST_CASE("429 with Retry-After is waited out and sent again with one execution"
     CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(1000));
     const auto requests = f.server.requestsTo("/v1/images/generations");
     CHECK(requests[1].receivedAt - requests[0].receivedAt >= std::chrono::milliseconds(1000));
-    CHECK(f.job(ids[0]).attempts == 2);
+    CHECK(f.job(ids[0]).attempts == 1); // the 429 was not executed: not counted
+}
+
+TEST_CASE("429s never use up a job's attempts; other retryable failures still do",
+          "[jobs][faults][hold]") {
+    QueueFixture f;
+    const auto refused = FakeReply::rateLimited("0", {{"error", {{"message", "slow down"}}}});
+    // maxAttempts is 3 here: five refusals, a 503, then the image.
+    f.server.replySequence("POST", "/v1/images/generations",
+                           {refused, refused, refused, refused, refused,
+                            FakeReply::json(503, {{"error", {{"message", "overloaded"}}}}),
+                            FakeReply::json(200, OpenAiFakeServer::imagesReply(1, 32, 32))});
+    const auto ids = f.enqueue("patient");
+    const RunSummary summary = f.run();
+    CHECK(summary.succeeded == 1);
+    CHECK(f.server.count("/v1/images/generations") == 7);
+    const Job job = f.job(ids[0]);
+    CHECK(job.state == JobState::Succeeded);
+    CHECK(job.attempts == 2); // the 503 and the success
+}
+
+TEST_CASE("A 429 that says the account is out of credit fails at once, with no retry",
+          "[jobs][faults][hold]") {
+    QueueFixture f;
+    f.server.reply("POST", "/v1/images/generations",
+                   FakeReply::json(429, {{"error",
+                                          {{"message", "You exceeded your current quota"},
+                                           {"type", "insufficient_quota"},
+                                           {"code", "insufficient_quota"}}}}));
+    const auto ids = f.enqueue("no credit");
+    const RunSummary summary = f.run();
+    CHECK(summary.failed == 1);
+    CHECK(f.server.count("/v1/images/generations") == 1);
+    CHECK_THAT(f.job(ids[0]).error, Catch::Contains("add credit"));
+}
+
+TEST_CASE("A 429 with Retry-After holds every submission to that provider, first ones too",
+          "[jobs][faults][hold]") {
+    QueueFixture f(ProviderLimits{1, 600});
+    f.server.replySequence("POST", "/v1/images/generations",
+                           {FakeReply::rateLimited("1", {{"error", {{"message", "slow down"}}}}),
+                            FakeReply::json(200, OpenAiFakeServer::imagesReply(1, 32, 32)),
+                            FakeReply::json(200, OpenAiFakeServer::imagesReply(1, 32, 32)),
+                            FakeReply::json(200, OpenAiFakeServer::imagesReply(1, 32, 32))});
+    f.enqueue("held", 3);
+    const RunSummary summary = f.run();
+    CHECK(summary.succeeded == 3);
+    const auto requests = f.server.requestsTo("/v1/images/generations");
+    REQUIRE(requests.size() == 4);
+    // The two jobs never sent before waited out the Retry-After their neighbour was given.
+    for (std::size_t i = 1; i < requests.size(); ++i) {
+        CHECK(requests[i].receivedAt - requests[0].receivedAt >= std::chrono::milliseconds(1000));
+    }
 }
 
 TEST_CASE("Server errors are retried with backoff, then the job fails with no charge",
@@ -403,6 +455,37 @@ TEST_CASE("A provider whose retries are held still gets first submissions; an un
     CHECK((*retry)->job.id == ids[0]);
     CHECK((*retry)->job.attempts == 2);
     CHECK((*retry)->job.error == "Rate limit reached");
+}
+
+TEST_CASE("A provider on hold gets no submission, first or retry; its results are still "
+          "stored",
+          "[jobs][retry][hold]") {
+    QueueFixture f;
+    const auto ids = f.enqueue("held", 2);
+    JobStore store(*f.library);
+    const std::int64_t now = 1LL << 50;
+    auto first = store.claimNext({"openai"}, now);
+    REQUIRE(first);
+    REQUIRE(first->has_value());
+    REQUIRE(store.rateLimited(ids[0], 0, "Rate limit reached"));
+    CHECK(f.job(ids[0]).attempts == 0); // given back
+    CHECK(f.job(ids[0]).state == JobState::Queued);
+    REQUIRE(f.library->catalog().database().exec("UPDATE jobs SET state = 'storing' WHERE id = " +
+                                                 std::to_string(ids[1])));
+
+    auto onHold = store.claimNext({"openai"}, now, true, {}, {"openai"});
+    REQUIRE(onHold);
+    REQUIRE(onHold->has_value());
+    CHECK((*onHold)->job.id == ids[1]);
+    CHECK((*onHold)->step == JobStep::Store);
+    auto none = store.claimNext({"openai"}, now, true, {}, {"openai"});
+    REQUIRE(none);
+    CHECK_FALSE(none->has_value());
+    auto released = store.claimNext({"openai"}, now);
+    REQUIRE(released);
+    REQUIRE(released->has_value());
+    CHECK((*released)->job.id == ids[0]);
+    CHECK((*released)->job.attempts == 1);
 }
 
 TEST_CASE("Base URLs and limits chosen in settings win over the environment", "[jobs]") {

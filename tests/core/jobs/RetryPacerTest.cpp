@@ -68,3 +68,21 @@ TEST_CASE("the retry bucket fills again while nothing is retried, and only per p
     pacer.take("openai", later);
     CHECK(pacer.held(later).contains("openai"));
 }
+
+TEST_CASE("retries that fell due during a provider's hold leave at the steady pace when it "
+          "ends, with no burst",
+          "[jobs][retry][hold]") {
+    const RetryPacer::Settings settings;
+    RetryPacer pacer(settings);
+    const Clock::time_point start = Clock::now();
+    pacer.take("openai", start); // the bucket exists, nearly full
+    const Clock::time_point end = start + milliseconds(1000);
+    pacer.holdUntil("openai", end, start);
+    CHECK(pacer.held(start + milliseconds(500)).contains("openai"));
+    CHECK(pacer.held(end).contains("openai"));
+    // Nothing accrued while the hold lasted: from its end, one retry per 1/perSecond.
+    const auto sent = release(pacer, 10, end);
+    CHECK(sent.front() > end);
+    CHECK(test::busiestWindow(sent, milliseconds(100)) <=
+          static_cast<std::size_t>(settings.perSecond / 10 + 1));
+}

@@ -192,6 +192,33 @@ TEST_CASE("bad ncnn models are refused naming the layer or field", "[upscale][nc
         replaceInFile(param, "0=8 1=3 4=1 5=1 6=216", "0=100000 1=3 4=1 5=1 6=216");
         CHECK(refusal(param).find("'Conv_0'") != std::string::npos);
     }
+    // Found by libFuzzer (fuzz/corpus/ncnn_model/crash-float-to-int-*): a number no int
+    // holds was cast to int, which is undefined behaviour; a huge kernel or shuffle factor
+    // overflowed the shape arithmetic before any check saw it.
+    SECTION("numbers no int holds") {
+        const auto param = model.write(dir / "huge");
+        replaceInFile(param, "0=8 1=3 4=1 5=1 6=216", "0=8 1=3 4=1 5=1 6=3277675731");
+        CHECK(refusal(param).find("'Conv_0'") != std::string::npos);
+    }
+    SECTION("not a number") {
+        const auto param = model.write(dir / "nan");
+        replaceInFile(param, "0=8 1=3 4=1 5=1 6=216", "0=nan 1=3 4=1 5=1 6=216");
+        CHECK(refusal(param).find("'Conv_0'") != std::string::npos);
+    }
+    SECTION("a kernel far beyond any model") {
+        const auto param = model.write(dir / "kernel");
+        replaceInFile(param, "0=8 1=3 4=1 5=1 6=216", "0=8 1=900000000 4=1 5=1 6=216");
+        const std::string message = refusal(param);
+        INFO(message);
+        CHECK(message.find("'Conv_0'") != std::string::npos);
+        CHECK(message.find("kernel") != std::string::npos);
+    }
+    SECTION("a pixel shuffle factor far beyond any model") {
+        const auto param = model.write(dir / "factor");
+        replaceInFile(param, "PixelShuffle DepthToSpace_7 1 1 c3 up 0=2",
+                      "PixelShuffle DepthToSpace_7 1 1 c3 up 0=100000");
+        CHECK_FALSE(NcnnModelReader::read(param));
+    }
     SECTION("not an ncnn file") {
         const auto param = model.write(dir / "magic");
         replaceInFile(param, "7767517", "1234567");
