@@ -18,7 +18,7 @@
 // (SpaceX, public domain), from the Debian package python3-skimage (scripts/fetch-photos.sh).
 //
 //   bench_upscale MODELS_DIR [--engines a,b,c] [--sides 512,1024|none] [--runs N]
-//                 [--photos DIR] [--eightk ENGINE|none] [--factor 2|3|4|8]
+//                 [--photos DIR|none] [--eightk ENGINE|none] [--factor 2|3|4|8]
 //                 [--binary-model realesr-animevideov3|realesrgan-x4plus-anime|...]
 // The speed part always upscales x4; --factor sets the round trip's (models of that scale).
 // A neural engine runs as Ripen runs it, back-projection included; "MODEL:raw" runs it
@@ -390,7 +390,9 @@ int main(int argc, char** argv) try {
         throw std::runtime_error("fixture.png missing: run scripts/setup.sh");
     }
     std::cout << "## bench_upscale (" << rb::machineDescription() << ")\n\n";
-    const auto quality = benchQuality(options, models, fixture);
+    // --photos none: the speed part alone (its timings then meet no other work).
+    const auto quality = options.photos == "none" ? std::map<std::string, Quality>{}
+                                                  : benchQuality(options, models, fixture);
     std::cout << "\nSpeed: x4 of the hibiscus resized to each side\n\n";
     const auto speed = benchSpeed(options, models, fixture);
     const double eightK = benchEightK(options, models, fixture);
