@@ -3,12 +3,15 @@
 // whole-image computation.
 #include "imaging/upscale/BackProjection.h"
 
+#include "RecordingProgress.h"
+
 #include <catch2/catch.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
 #include <vector>
 
 using namespace ripen;
+using ripen::test::RecordingProgress;
 
 namespace {
 
@@ -73,25 +76,6 @@ cv::Mat wholeImageBackProjection(const cv::Mat& input, const cv::Mat& upscaled, 
     sum.convertTo(out, CV_8U);
     return out;
 }
-
-class RecordingProgress final : public ProgressSink {
-public:
-    void report(std::int64_t done, std::int64_t total, std::string_view message) override {
-        reports.push_back({done, total, std::string(message)});
-    }
-    bool cancelled() const override {
-        return cancelAfter >= 0 && static_cast<int>(reports.size()) >= cancelAfter;
-    }
-
-    struct Report {
-        std::int64_t done;
-        std::int64_t total;
-        std::string message;
-    };
-    std::vector<Report> reports;
-    int cancelAfter = -1;
-};
-
 } // namespace
 
 TEST_CASE("back-projection removes a colour cast and keeps the model's detail", "[upscale]") {
