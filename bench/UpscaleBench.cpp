@@ -18,8 +18,14 @@
 // (SpaceX, public domain), from the Debian package python3-skimage (scripts/fetch-photos.sh).
 //
 //   bench_upscale MODELS_DIR [--engines a,b,c] [--sides 512,1024|none] [--runs N]
-//                 [--photos DIR] [--eightk ENGINE|none] [--factor 2|3|4|8]
+//                 [--photos DIR|none] [--eightk ENGINE|none] [--factor 2|3|4|8]
+//                 [--binary-model realesr-animevideov3|realesrgan-x4plus-anime|...]
 // The speed part always upscales x4; --factor sets the round trip's (models of that scale).
+// A neural engine runs as Ripen runs it, back-projection included; "MODEL:raw" runs it
+// without (NeuralUpscaler's backProject off), to measure what the step does.
+// --binary-model picks the model realesrgan-ncnn-vulkan runs (-n; default
+// realesr-animevideov3, 0.6 M parameters), e.g. realesrgan-x4plus-anime to time it on a
+// GAN model of the same class as esrgan-legacy-gans-x4.
 
 #include "BenchCommon.h"
 #include "imaging/review/RestoredDetail.h"
@@ -47,6 +53,7 @@ namespace {
 
 constexpr const char* kBinary = "realesrgan-ncnn-vulkan";
 constexpr const char* kLavapipeIcd = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
+constexpr std::string_view kRawSuffix = ":raw";
 
 struct Options {
     std::filesystem::path models;
@@ -57,6 +64,7 @@ struct Options {
     std::string eightK = "realesr-animevideov3-x4";
     int runs = 1;
     int factor = 4; // of the quality round trip
+    std::string binaryModel = "realesr-animevideov3";
 };
 
 // One upscale's result and the peak memory it took (KiB above what the process held
@@ -84,7 +92,7 @@ Upscaled runBinary(const Options& options, const cv::Mat& image) {
     cv::imwrite(in, image);
     const std::string program = (folder / kBinary).string();
     const std::string modelDir = (folder / "models").string();
-    std::vector<std::string> args{program, "-i", in,   "-o",    out, "-n", "realesr-animevideov3",
+    std::vector<std::string> args{program, "-i", in,   "-o",    out, "-n", options.binaryModel,
                                   "-s",    "4",  "-m", modelDir};
     std::vector<char*> argv;
     for (auto& arg : args) {
@@ -124,8 +132,10 @@ Upscaled upscale(const Options& options, const std::vector<UpscaleModelInfo>& mo
     if (engine == "lanczos") {
         cv::resize(image, result.image, {}, factor, factor, cv::INTER_LANCZOS4);
     } else {
+        const bool raw = engine.ends_with(kRawSuffix);
+        const std::string name = raw ? engine.substr(0, engine.size() - kRawSuffix.size()) : engine;
         const auto model = std::find_if(models.begin(), models.end(),
-                                        [&](const auto& info) { return info.name == engine; });
+                                        [&](const auto& info) { return info.name == name; });
         if (model == models.end()) {
             throw std::runtime_error("no model " + engine + " in " + options.models.string());
         }
@@ -135,7 +145,7 @@ Upscaled upscale(const Options& options, const std::vector<UpscaleModelInfo>& mo
         }
         NullProgress none;
         result.image =
-            rb::orThrow(NeuralUpscaler::run(*model, image, TileSettings{}, {}, none), engine);
+            rb::orThrow(NeuralUpscaler::run(*model, image, TileSettings{}, {}, none, !raw), engine);
     }
     result.peakKiB = rb::peakRssKiB() - before;
     return result;
@@ -353,6 +363,8 @@ Options parse(int argc, char** argv) {
             options.factor = std::stoi(value);
         } else if (flag == "--photos") {
             options.photos = value;
+        } else if (flag == "--binary-model") {
+            options.binaryModel = value;
         } else if (flag == "--eightk") {
             options.eightK = value;
         } else {
@@ -378,7 +390,9 @@ int main(int argc, char** argv) try {
         throw std::runtime_error("fixture.png missing: run scripts/setup.sh");
     }
     std::cout << "## bench_upscale (" << rb::machineDescription() << ")\n\n";
-    const auto quality = benchQuality(options, models, fixture);
+    // --photos none: the speed part alone (its timings then meet no other work).
+    const auto quality = options.photos == "none" ? std::map<std::string, Quality>{}
+                                                  : benchQuality(options, models, fixture);
     std::cout << "\nSpeed: x4 of the hibiscus resized to each side\n\n";
     const auto speed = benchSpeed(options, models, fixture);
     const double eightK = benchEightK(options, models, fixture);

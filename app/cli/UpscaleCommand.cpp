@@ -69,12 +69,21 @@ std::string passesText(const GenerationRequest& request) {
     return text.empty() ? "" : ", passes" + text;
 }
 
+// Without --engine: the default neural engine when installed, else lanczos, said on stderr.
+std::string defaultEngine(const std::vector<UpscaleModelInfo>& neuralModels) {
+    std::string engine = defaultUpscaleEngine(neuralModels);
+    if (engine == kDefaultNeuralEngine) {
+        std::cerr << "ripen-cli upscale: no --engine given, using " << engine << "\n";
+    } else {
+        std::cerr << "ripen-cli upscale: no --engine given and " << kDefaultNeuralEngine
+                  << " is not installed (scripts/setup.sh fetches it), using " << engine << "\n";
+    }
+    return engine;
+}
+
 int runUpscale(const CommandContext& context, const ArgParser& args) {
     if (args.has("asset") == args.has("image")) {
         return usage("give the image as --asset ID or as --image FILE (one of them)");
-    }
-    if (!args.has("engine")) {
-        return usage("--engine is required (lanczos, a local model or PROVIDER[:MODEL])");
     }
     auto target = targetOf(args);
     if (!target) {
@@ -88,9 +97,11 @@ int runUpscale(const CommandContext& context, const ArgParser& args) {
     if (!services) {
         return kExitFailure;
     }
+    const auto neuralModels = ModelRegistry(ModelRegistry::defaultFolders(context.library)).list();
+    const auto named = args.value("engine");
+    const std::string engineName = named ? *named : defaultEngine(neuralModels);
     auto engine =
-        resolveUpscaleEngine(*args.value("engine"), services->models, services->registry,
-                             ModelRegistry(ModelRegistry::defaultFolders(context.library)).list());
+        resolveUpscaleEngine(engineName, services->models, services->registry, neuralModels);
     if (!engine) {
         return usage(engine.error().message);
     }
@@ -113,6 +124,9 @@ int runUpscale(const CommandContext& context, const ArgParser& args) {
                                   {image->width, image->height}, *target, *tile);
     if (!request) {
         return failure(request.error().message);
+    }
+    if (args.has("no-back-projection")) {
+        request->options["back_projection"] = false;
     }
     if (auto valid = services->models.validate(*request, todayUtc()); !valid) {
         return usage(valid.error().message);
@@ -146,13 +160,15 @@ int runUpscale(const CommandContext& context, const ArgParser& args) {
 Command upscaleCommand() {
     return {"upscale",
             "upscale (--asset ID | --image FILE) (--scale N | --target 2K|4K|8K | --print "
-            "WxHin@DPI) --engine ENGINE [OPTIONS]",
+            "WxHin@DPI) [--engine ENGINE] [OPTIONS]",
             "Enlarges an image through the job queue; the result is a new asset (stage\n"
             "upscaled), child of the image, at exactly the size asked for: a factor (2, 3, 4,\n"
             "8), a long side (2K = 2048, 4K = 3840, 8K = 7680 px) or a print covered whole at\n"
             "its DPI (18x24in@300 = 5400x7200, turned like the image). A target past Ripen's\n"
             "image limit is refused before anything is queued.\n"
-            "Engines: lanczos (Lanczos with edge-aware detail, on this machine, free; it\n"
+            "Engines: without --engine, esrgan-legacy-gans-x4 (a GAN model that draws\n"
+            "texture: see docs/benchmarks.md) when it is installed, else lanczos (said on\n"
+            "stderr); lanczos (Lanczos with edge-aware detail, on this machine, free; it\n"
             "chains x2/x3/x4/x8 passes and resizes exactly to the target), a local model by\n"
             "name, or PROVIDER[:MODEL]: stability[:fast|conservative|creative],\n"
             "automatic1111[:UPSCALER], comfyui[:TEMPLATE], google[:MODEL] (a Nano Banana Pro\n"
@@ -164,15 +180,23 @@ Command upscaleCommand() {
             "  done <job-id> <asset-id>   or   failed <job-id>: <reason>\n"
             "and, while the job runs, on stderr (one rewritten line on a terminal, a line per\n"
             "percent otherwise)\n"
-            "  progress <job-id> <percent>% <engine> pass 1/2 x4: tile 3/24 (<elapsed>)",
+            "  progress <job-id> <percent>% <engine> pass 1/2 x4: tile 3/24 (<elapsed>)\n"
+            "A local model's every pass ends with a back-projection: the result's low band\n"
+            "(what an area downscale by the pass's factor keeps) is brought back to the\n"
+            "pass's input, which removes the colour casts and drift GAN models leave and\n"
+            "keeps the detail the model drew; --no-back-projection gives the model's raw\n"
+            "output.",
             [](ArgParser& p) {
                 p.addOption("asset", true, "ID", "the image asset to upscale");
                 p.addOption("image", true, "FILE", "an image file (imported into the library)");
                 p.addOption("scale", true, "N", "2, 3, 4 or 8");
                 p.addOption("target", true, "SIZE", "2K, 4K or 8K (long side)");
                 p.addOption("print", true, "WxHin@DPI", "a print size at a DPI, e.g. 18x24in@300");
-                p.addOption("engine", true, "ENGINE", "lanczos, MODEL-NAME or PROVIDER[:MODEL]");
+                p.addOption("engine", true, "ENGINE",
+                            "lanczos, MODEL-NAME or PROVIDER[:MODEL] (default: see above)");
                 p.addOption("tile", true, "PX", "tile size for neural engines (64-4096)");
+                p.addOption("no-back-projection", false, "",
+                            "local models: keep the model's raw colours and low band");
                 p.addOption("out", true, "FILE", "also write the result to FILE");
                 p.addOption("wait", false, "", "run the queue until the job finishes");
             },

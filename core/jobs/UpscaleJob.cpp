@@ -219,6 +219,13 @@ Result<UpscaleEngine> resolveUpscaleEngine(std::string_view name, const ModelCat
     return std::unexpected(unknownEngine(name, models, neuralModels));
 }
 
+std::string defaultUpscaleEngine(const std::vector<UpscaleModelInfo>& neuralModels) {
+    const bool installed = std::ranges::any_of(neuralModels, [](const UpscaleModelInfo& model) {
+        return model.name == kDefaultNeuralEngine;
+    });
+    return installed ? std::string(kDefaultNeuralEngine) : std::string(kLanczos);
+}
+
 Result<GenerationRequest> upscaleRequest(const UpscaleEngine& engine,
                                          const std::filesystem::path& image, cv::Size source,
                                          const UpscaleTarget& target, int tilePixels) {

@@ -46,6 +46,13 @@ Result<UpscaleEngine> resolveUpscaleEngine(std::string_view name, const ModelCat
                                            const std::vector<std::string>& providerIds,
                                            const std::vector<UpscaleModelInfo>& neuralModels = {});
 
+// The engine `ripen-cli upscale` and the review pane use when none is named: the GAN
+// model esrgan-legacy-gans-x4 when it is among `neuralModels` (it restores about as much
+// detail as a photograph had, within 1.5 dB PSNR of Lanczos once back-projected: see
+// docs/benchmarks.md), else "lanczos", always available.
+inline constexpr std::string_view kDefaultNeuralEngine = "esrgan-legacy-gans-x4";
+std::string defaultUpscaleEngine(const std::vector<UpscaleModelInfo>& neuralModels);
+
 // The request that upscales `image` (a library blob of size `source`) to `target` with
 // `engine`: the chained passes of a local engine, the factor or size a provider is asked
 // for, and the exact output size, kept in the options ("upscale_target", "upscale_passes",

@@ -5,6 +5,7 @@
 #include "UiTestSupport.h"
 #include "catalog/AssetIngest.h"
 #include "catalog/Library.h"
+#include "jobs/UpscaleJob.h"
 #include "providers/ProviderRegistry.h"
 #include "providers/local/LocalProvider.h"
 #include "queue/JobLane.h"
@@ -127,6 +128,11 @@ TEST_CASE("The upscale review shows the verdict, the figures and the worst tiles
     CHECK(f.view.verdict().text().contains(QStringLiteral("Likely artifacts")));
     CHECK(f.canvas().paneCount() == 2);
     CHECK(f.view.candidates().count() == 1);
+    // A re-run is offered with the default engine: the GAN model when it is installed.
+    const QString gan = QString::fromUtf8(kDefaultNeuralEngine.data(),
+                                          static_cast<int>(kDefaultNeuralEngine.size()));
+    const bool ganInstalled = f.view.engineChoice().findText(gan) >= 0;
+    CHECK(f.view.engineChoice().currentText() == (ganInstalled ? gan : QStringLiteral("lanczos")));
     // 960x640 on 18x24 in turns to 24x18 in: 640 / 18 = 36 DPI.
     CHECK(f.view.printReadiness().text().contains(QStringLiteral("36 DPI at 24x18 in")));
     f.view.printSize().setText(QStringLiteral("3.2x2.1in"));

@@ -237,6 +237,14 @@ void UpscaleReviewView::onLoaded(std::shared_ptr<const UpscaleReviewSnapshot> sn
             m_engine->addItem(QString::fromStdString(model.name));
         }
     }
+    // Once the local models are known, the default engine is chosen (the GAN model when
+    // installed, else lanczos); from then on the choice is the user's.
+    if (!m_engineDefaulted) {
+        m_engineDefaulted = true;
+        const auto chosen =
+            QString::fromStdString(ripen::defaultUpscaleEngine(m_snapshot->neuralModels));
+        m_engine->setCurrentIndex(m_engine->findText(chosen));
+    }
     if (!sameAsset) {
         m_canvas->setImages(m_snapshot->originalResampled, m_snapshot->upscaled);
     }

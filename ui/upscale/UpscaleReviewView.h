@@ -72,6 +72,7 @@ private:
     QComboBox* m_mode = nullptr;
     QComboBox* m_overlay = nullptr;
     QComboBox* m_engine = nullptr;
+    bool m_engineDefaulted = false; // the default engine was chosen once the models were known
     QLineEdit* m_print = nullptr;
     QLabel* m_verdict = nullptr;
     QLabel* m_figures = nullptr;

@@ -1,5 +1,7 @@
 #include "imaging/upscale/ClassicUpscaler.h"
 
+#include "imaging/upscale/internal/RowBands.h"
+
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
@@ -13,21 +15,8 @@ constexpr int kSteps = 4;
 // Canny's hysteresis thresholds on the upscale's luma gradients.
 constexpr double kWeakEdge = 40;
 constexpr double kStrongEdge = 120;
-// Lanczos4 reads 4 source rows either side; Canny's Sobel and non-maximum suppression 2.
-constexpr int kResampleMargin = 4;
+// Rows read either side of a band for Canny (its Sobel and non-maximum suppression reach 2).
 constexpr int kEdgeMargin = 3;
-
-// Output row ranges of about `bandPixels` each, in whole multiples of the factor so each
-// band maps onto whole source rows.
-std::vector<cv::Range> bandsOf(int outRows, int outCols, int factor, int bandPixels) {
-    const int wanted = std::max(1, bandPixels / std::max(1, outCols));
-    const int rows = std::max(factor * 8, wanted / factor * factor);
-    std::vector<cv::Range> bands;
-    for (int y = 0; y < outRows; y += rows) {
-        bands.emplace_back(y, std::min(outRows, y + rows));
-    }
-    return bands;
-}
 
 // Reports band `index` of step `step` and answers whether to go on.
 class BandProgress {
@@ -56,20 +45,6 @@ private:
 // `band` widened by `margin` rows either side, within the image.
 cv::Range withMargin(cv::Range band, int margin, int rows) {
     return {std::max(0, band.start - margin), std::min(rows, band.end + margin)};
-}
-
-// Output rows `band` of the whole-image Lanczos resample: the source rows they read
-// (with kResampleMargin either side, clamped at the image's edges as the whole-image call
-// clamps) resampled by the same factor, so each output row has the same source position
-// and weights as in the whole-image call.
-void resampleBand(const cv::Mat& input, int factor, cv::Range band, cv::Mat& up) {
-    const int first = std::max(0, band.start / factor - kResampleMargin);
-    const int last = std::min(input.rows, band.end / factor + kResampleMargin);
-    cv::Mat part;
-    cv::resize(input.rowRange(first, last), part,
-               cv::Size(input.cols * factor, (last - first) * factor), 0, 0, cv::INTER_LANCZOS4);
-    const int offset = band.start - first * factor;
-    part.rowRange(offset, offset + band.size()).copyTo(up.rowRange(band));
 }
 
 void lumaBand(const cv::Mat& up, cv::Range band, cv::Mat& grey) {
@@ -151,7 +126,7 @@ void sharpenBand(const cv::Mat& up, const cv::Mat& edges, int factor, cv::Range 
 Result<cv::Mat> upscaleInBands(const cv::Mat& input, int factor, std::stop_token stop,
                                ProgressSink& progress, int bandPixels) {
     const cv::Size size(input.cols * factor, input.rows * factor);
-    const auto bands = bandsOf(size.height, size.width, factor, bandPixels);
+    const auto bands = upscale_internal::outputBands(size.height, size.width, factor, bandPixels);
     BandProgress step(std::move(stop), progress, bands.size());
     const auto cancelled = [] {
         return fail(ErrorCode::Cancelled, "the upscale was cancelled");
@@ -162,7 +137,7 @@ Result<cv::Mat> upscaleInBands(const cv::Mat& input, int factor, std::stop_token
         if (!step.next(1, "resampling", i)) {
             return cancelled();
         }
-        resampleBand(input, factor, bands[i], up);
+        upscale_internal::lanczosRows(input, factor, bands[i]).copyTo(up.rowRange(bands[i]));
         lumaBand(up, bands[i], grey);
     }
     cv::Mat weak(size, CV_8UC1);

@@ -19,9 +19,12 @@ public:
     // trained on, so it is resampled with Lanczos. Refuses (LimitExceeded) an output over
     // kMaxImagePixels or kMaxImageSide before any work. Errors: the model's (named by
     // file), Cancelled.
+    // With `backProject` (the default for every model, see BackProjection) the colour
+    // result's low band is brought back to the input's after the tiles; progress then
+    // gives the tiles 95% and the back-projection the rest.
     static Result<cv::Mat> run(const UpscaleModelInfo& model, const cv::Mat& image,
                                const TileSettings& tiles, std::stop_token stop,
-                               ProgressSink& progress);
+                               ProgressSink& progress, bool backProject = true);
 };
 
 } // namespace ripen

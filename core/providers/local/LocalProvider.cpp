@@ -106,7 +106,11 @@ ProviderOutcome<cv::Mat> neuralPass(const UpscaleModelInfo& model, const cv::Mat
         tile != request.options.end() && tile->is_number_integer() && tile->get<int>() > 0) {
         tiles.tile = tile->get<int>();
     }
-    auto upscaled = NeuralUpscaler::run(model, image, tiles, context.stop, progress);
+    // Back-projection is on unless the request turns it off ("back_projection": false).
+    const auto projection = request.options.find("back_projection");
+    const bool backProject =
+        projection == request.options.end() || !projection->is_boolean() || projection->get<bool>();
+    auto upscaled = NeuralUpscaler::run(model, image, tiles, context.stop, progress, backProject);
     if (!upscaled) {
         if (upscaled.error().code == ErrorCode::Cancelled) {
             return std::unexpected(cancelled());

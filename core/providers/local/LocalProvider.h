@@ -17,7 +17,9 @@ namespace ripen {
 //                      the mask are bit-identical to the input.
 //   any neural model name ModelRegistry lists ("esrgan-slim-x4", "realesr-animevideov3-x4")
 //                      that model, on the CPU, tile by tile (NeuralUpscaler); upscaleFactor
-//                      is the model's scale or 0. Models are searched in `modelFolders`,
+//                      is the model's scale or 0; each pass is back-projected onto its
+//                      input (BackProjection) unless options "back_projection" is false.
+//                      Models are searched in `modelFolders`,
 //                      then in ModelRegistry::defaultFolders() of the job's library.
 class LocalProvider final : public Provider {
 public:

@@ -240,6 +240,58 @@ TEST_CASE("ripen-cli upscale runs a neural model from the models folder as a que
     CHECK(cv::norm(slim, classic, cv::NORM_L1) / static_cast<double>(slim.total()) > 1.0);
 }
 
+TEST_CASE("ripen-cli upscale back-projects a neural model's result unless told not to",
+          "[cli][upscale]") {
+    UpscaleCli c;
+    const std::string photo = (c.dir / "photo.png").string();
+    const auto projected = c.cli({"--image", photo, "--scale", "4", "--engine", "esrgan-slim-x4",
+                                  "--out", (c.dir / "projected.png").string()});
+    INFO(projected.out << projected.err);
+    REQUIRE(projected.exitCode == 0);
+    const auto raw = c.cli({"--image", photo, "--scale", "4", "--engine", "esrgan-slim-x4",
+                            "--no-back-projection", "--out", (c.dir / "raw.png").string()});
+    INFO(raw.out << raw.err);
+    REQUIRE(raw.exitCode == 0);
+    // Area-downscaled back to the photo's size, the back-projected result is the photo
+    // (within a level or two on average); the raw model output drifts further from it.
+    const auto lowBandError = [&](const cv::Mat& upscaled) {
+        cv::Mat down;
+        cv::resize(upscaled, down, c.original.size(), 0, 0, cv::INTER_AREA);
+        return cv::norm(down, c.original, cv::NORM_L1) / static_cast<double>(down.total() * 3);
+    };
+    const cv::Mat withProjection = c.read("projected.png");
+    const cv::Mat without = c.read("raw.png");
+    REQUIRE(withProjection.size() == cv::Size(640, 360));
+    REQUIRE(without.size() == withProjection.size());
+    CHECK(lowBandError(withProjection) < 1.0);
+    CHECK(lowBandError(withProjection) < lowBandError(without) / 2);
+}
+
+TEST_CASE("ripen-cli upscale without --engine uses the default engine and says which",
+          "[cli][upscale]") {
+    UpscaleCli c;
+    writeTestImage(c.dir / "small.png", makeTestImage(24, 16, 3));
+    const auto run = c.cli({"--image", (c.dir / "small.png").string(), "--scale", "4", "--out",
+                            (c.dir / "default.png").string()});
+    INFO(run.out << run.err);
+    REQUIRE(run.exitCode == 0);
+    // The GAN model where setup fetched it, else lanczos with the reason.
+    const bool gan = run.err.find("using esrgan-legacy-gans-x4") != std::string::npos;
+    if (gan) {
+        CHECK_THAT(run.out, Catch::Contains("with esrgan-legacy-gans-x4, passes x4"));
+    } else {
+        CHECK_THAT(run.err, Catch::Contains("esrgan-legacy-gans-x4 is not installed"));
+        CHECK_THAT(run.out, Catch::Contains("with lanczos"));
+    }
+    CHECK(c.read("default.png").size() == cv::Size(96, 64));
+    // An engine named is still the one used.
+    const auto named =
+        c.cli({"--image", (c.dir / "small.png").string(), "--scale", "2", "--engine", "lanczos"});
+    CHECK(named.exitCode == 0);
+    CHECK(named.err.find("no --engine") == std::string::npos);
+    CHECK_THAT(named.out, Catch::Contains("with lanczos"));
+}
+
 TEST_CASE("ripen-cli queue shows how far a job in the works has come", "[cli][upscale][progress]") {
     UpscaleCli c;
     writeTestImage(c.dir / "in.png", makeTestImage(32, 32, 1));

@@ -1,6 +1,7 @@
 // Local engines run as queue jobs: no key, no charge, same lineage and guarantees.
 #include "catalog/Library.h"
 #include "common/ResourceLocator.h"
+#include "imaging/upscale/BackProjection.h"
 #include "imaging/upscale/ModelRegistry.h"
 #include "imaging/upscale/SrEngine.h"
 #include "jobs/JobRunner.h"
@@ -108,7 +109,8 @@ TEST_CASE("A local upscale with a neural model name runs that model as a free jo
     CHECK(job.cost == 0);
     const cv::Mat out = f.assetPixels(job);
     REQUIRE(out.size() == cv::Size(256, 192));
-    // The pixels are the model's: the same model run directly on the whole image.
+    // The pixels are the model's: the same model run directly on the whole image, then
+    // back-projected onto the input as every neural pass is.
     const auto model = ModelRegistry({RIPEN_TEST_MODELS_DIR}).find("esrgan-slim-x4");
     REQUIRE(model);
     auto network = ModelRegistry::load(*model);
@@ -123,6 +125,8 @@ TEST_CASE("A local upscale with a neural model name runs that model as a free jo
     REQUIRE(direct);
     cv::Mat expected;
     direct->convertTo(expected, CV_8U);
+    NullProgress none;
+    REQUIRE(BackProjection::apply(bgr, expected, {}, none));
     cv::Mat colour = out;
     if (out.channels() == 4) {
         cv::cvtColor(out, colour, cv::COLOR_BGRA2BGR);

@@ -2,12 +2,15 @@
 // must not change a pixel of what the whole-image computation gives.
 #include "imaging/upscale/ClassicUpscaler.h"
 
+#include "RecordingProgress.h"
+
 #include <catch2/catch.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
 #include <vector>
 
 using namespace ripen;
+using ripen::test::RecordingProgress;
 
 namespace {
 
@@ -50,25 +53,6 @@ cv::Mat edgyScene(int width, int height, int channels) {
     }
     return scene;
 }
-
-class RecordingProgress final : public ProgressSink {
-public:
-    void report(std::int64_t done, std::int64_t total, std::string_view message) override {
-        reports.push_back({done, total, std::string(message)});
-    }
-    bool cancelled() const override {
-        return cancelAfter >= 0 && static_cast<int>(reports.size()) >= cancelAfter;
-    }
-
-    struct Report {
-        std::int64_t done;
-        std::int64_t total;
-        std::string message;
-    };
-    std::vector<Report> reports;
-    int cancelAfter = -1;
-};
-
 } // namespace
 
 TEST_CASE("the classic upscale in bands equals the whole-image computation", "[upscale]") {
