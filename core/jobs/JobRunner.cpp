@@ -539,26 +539,29 @@ void JobRunner::onResult(JobStore& store, Library& library, const Job& job, Prov
 
 Status JobRunner::recordStoringPatiently(JobStore& store, const Job& job,
                                          const nlohmann::json& result, std::stop_token stop) {
+    const auto giveUp = std::chrono::steady_clock::now() + m_settings.storeBusyPatience;
     auto wait = std::chrono::milliseconds(250);
     for (bool told = false;; told = true) {
         auto recorded = store.recordStoring(job.id, result);
-        const bool passing = !recorded && (recorded.error().code == ErrorCode::Busy ||
-                                           recorded.error().code == ErrorCode::DiskFull);
-        if (recorded || !passing || stop.stop_requested()) {
+        // A full disk is not waited out here: the run pauses and ends, and the next start
+        // finds the result by its manifest.
+        if (recorded || recorded.error().code != ErrorCode::Busy ||
+            std::chrono::steady_clock::now() >= giveUp) {
             return recorded;
         }
         if (!told) {
             emit({job.id,
                   JobState::Storing,
-                  saveFailed(recorded.error()) + "; the result is kept and saved when it can be",
+                  recorded.error().message + "; the paid result is kept and saved once the "
+                                             "catalog is free",
                   {},
                   {}});
         }
-        // Each SQLite attempt already waited out its busy timeout; this paces the retries.
+        // Each attempt already waited out SQLite's busy timeout; this only paces them.
         if (!sleepUnlessStopped(stop, wait)) {
             return recorded;
         }
-        wait = std::min(wait * 2, m_settings.storeRetryCap);
+        wait = std::min(wait * 2, std::chrono::milliseconds(10'000));
     }
 }
 

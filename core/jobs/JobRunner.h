@@ -40,9 +40,9 @@ public:
         std::chrono::milliseconds idleTick{200}; // how often cancel requests are checked
         // How often a job's progress may reach the catalog and the subscribers at most.
         std::chrono::milliseconds progressInterval{250};
-        // The longest pause between attempts to record a result while the catalog is busy
-        // or the disk full.
-        std::chrono::milliseconds storeRetryCap{10'000};
+        // How long a result that arrived is kept trying to reach a catalog another writer
+        // holds; after that it waits in the job folder for the next start.
+        std::chrono::milliseconds storeBusyPatience{300'000};
     };
     using Listener = std::function<void(const JobEvent&)>;
 
@@ -82,10 +82,10 @@ private:
     void onResult(JobStore& store, Library& library, const Job& job, Provider& provider,
                   const ProviderOutcome<ProviderResult>& outcome, bool wasPoll,
                   std::stop_token stop);
-    // Records that the job's paid result is in (state "storing"). A catalog another process
-    // holds or a full disk is waited out, so a result is not stranded in "submitting" until
-    // the next start; gives up on other errors, or when `stop` is requested (the manifest
-    // beside the files lets the next start finish the job).
+    // Records that the job's paid result is in (state "storing"). A catalog another writer
+    // holds is waited out (up to storeBusyPatience), so a result is not stranded in
+    // "submitting" until the next start; other errors (a full disk) and `stop` give up at
+    // once: the manifest beside the files lets the next start finish the job.
     Status recordStoringPatiently(JobStore& store, const Job& job, const nlohmann::json& result,
                                   std::stop_token stop);
     // A pass of a chained upscale is done (not its last): book it and queue the next.
