@@ -15,6 +15,9 @@ struct JobEvent {
     std::string message;
     std::optional<double> progress; // 0..1
     std::vector<AssetId> assets;    // when succeeded
+    // This event's cause (a full disk) paused new paid submissions: the runner sends nothing
+    // new until it is resumed, so a view must say why the queue stopped moving.
+    bool pausedSubmissions = false;
 };
 
 } // namespace ripen

@@ -475,14 +475,15 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
             // A full disk also stops the requests after it.
             const Error& why = *gate.refusal();
             std::string message = "not sent: " + why.message;
-            if (why.code == ErrorCode::DiskFull) {
+            const bool diskFull = why.code == ErrorCode::DiskFull;
+            if (diskFull) {
                 pause();
                 message = "disk full: " + why.message +
                           "; the request was not sent and waits in the queue (no new requests "
                           "are sent meanwhile)";
             }
             (void)store.unclaim(job.id, unixMillis() + 1'000);
-            emit({job.id, JobState::Queued, message, {}, {}});
+            emit({job.id, JobState::Queued, message, {}, {}, diskFull});
             return;
         }
         onResult(store, **library, job, *provider, outcome, false, stop);
@@ -621,7 +622,7 @@ void JobRunner::waitToSave(JobStore& store, const Job& job, const Error& error) 
     // Retry the save, never the generation: the paid result is still in the work dir.
     const std::string message = saveFailed(error);
     (void)store.retryLater(job.id, unixMillis() + 30'000, message, true);
-    emit({job.id, JobState::Storing, message, {}, {}});
+    emit({job.id, JobState::Storing, message, {}, {}, error.code == ErrorCode::DiskFull});
 }
 
 void JobRunner::storeResults(JobStore& store, Library& library, const Job& job,

@@ -392,6 +392,7 @@ void JobLane::resumeAll() {
     if (!std::exchange(m_paused, false)) {
         return;
     }
+    m_pauseReason.clear();
     if (m_run) {
         m_run->runner->resume();
     }
@@ -620,6 +621,19 @@ void JobLane::applyEvent(const ripen::JobEvent& event, bool& relist, bool& lande
     }
     relist = relist || known == m_jobIndex.end() || ripen::isFinal(event.state);
     landed = landed || (event.state == ripen::JobState::Succeeded && !event.assets.empty());
+    if (event.pausedSubmissions) {
+        pauseForSpace(m_messages[event.id]);
+    }
+}
+
+void JobLane::pauseForSpace(const QString& reason) {
+    // The runner has already stopped sending; the lane keeps it so (a runner started later,
+    // e.g. for a new job, starts paused) until the user has freed space and resumes.
+    const bool changed = !std::exchange(m_paused, true) || m_pauseReason != reason;
+    m_pauseReason = reason;
+    if (changed) {
+        emit pausedChanged(true);
+    }
 }
 
 void JobLane::indexJobs() {

@@ -125,6 +125,9 @@ public:
     void pauseAll();
     void resumeAll();
     bool isPaused() const { return m_paused; }
+    // Why the queue paused itself (a full disk: the runner's message), empty when it runs or
+    // the user paused it. Resume All clears it.
+    const QString& pauseReason() const { return m_pauseReason; }
     // Lists the jobs and today's spend again; answers jobsChanged and spendChanged.
     void refresh();
     // Jobs were queued behind the lane's back (a recipe run, on its own connection): lists
@@ -200,6 +203,7 @@ private:
     void postEvent(const ripen::JobEvent& event); // runner threads
     void flushEvents();                           // GUI thread
     void applyEvent(const ripen::JobEvent& event, bool& relist, bool& landed);
+    void pauseForSpace(const QString& reason);
     void indexJobs();
     std::unique_ptr<ripen::ProviderRegistry> makeRegistry() const;
 
@@ -232,6 +236,7 @@ private:
     int m_pending = 0;
     bool m_started = false;
     bool m_paused = false;
+    QString m_pauseReason;
     bool m_rerun = false;
 };
 

@@ -30,7 +30,7 @@ void setToolTipWithShortcut(QAction* action, const QString& what) {
 QueueView::QueueView(JobLane& lane, QWidget* parent)
     : QWidget(parent), m_lane(lane), m_model(new JobTableModel(lane, this)),
       m_toolBar(new QToolBar(this)), m_table(new QTableView(this)), m_summary(new QLabel(this)),
-      m_error(new QLabel(this)), m_empty(new QLabel(this)) {
+      m_error(new QLabel(this)), m_pauseNote(new QLabel(this)), m_empty(new QLabel(this)) {
     setObjectName(QStringLiteral("queueView"));
     createActions();
 
@@ -59,6 +59,12 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     m_error->setObjectName(QStringLiteral("queueError"));
     m_error->setWordWrap(true);
     m_error->hide();
+    m_pauseNote->setObjectName(QStringLiteral("queuePauseNote"));
+    m_pauseNote->setWordWrap(true);
+    m_pauseNote->setText(tr("The disk is full. Results already paid for are kept and saved once "
+                            "there is space; no new requests are sent. Free some space, then "
+                            "press Resume All."));
+    m_pauseNote->hide();
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -72,6 +78,7 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     barLayout->addWidget(m_summary);
     layout->addWidget(bar);
     layout->addWidget(m_error);
+    layout->addWidget(m_pauseNote);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_empty, 1);
     m_empty->setObjectName(QStringLiteral("queueEmpty"));
@@ -100,6 +107,7 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     const auto showPaused = [this](bool paused) {
         m_pause->setChecked(paused);
         m_pause->setText(paused ? tr("Resume All") : tr("Pause All"));
+        showPauseReason();
         updateSummary();
     };
     connect(&m_lane, &JobLane::pausedChanged, this, showPaused);
@@ -219,9 +227,16 @@ void QueueView::updateSummary() {
     const int queued = m_lane.queuedCount();
     QString text = tr("%1 running · %2 waiting").arg(active).arg(queued);
     if (m_lane.isPaused()) {
-        text += tr(" · paused");
+        text += m_lane.pauseReason().isEmpty() ? tr(" · paused") : tr(" · paused: disk full");
     }
     m_summary->setText(text);
+}
+
+void QueueView::showPauseReason() {
+    const QString& reason = m_lane.pauseReason();
+    // The runner's own words (the file and the error) are the tooltip; the line says what to do.
+    m_pauseNote->setToolTip(reason);
+    m_pauseNote->setVisible(!reason.isEmpty());
 }
 
 } // namespace ripen::ui

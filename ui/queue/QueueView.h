@@ -43,6 +43,7 @@ private:
     void retrySelected();
     void shiftPriority(int delta);
     void updateSummary();
+    void showPauseReason();
 
     JobLane& m_lane;
     JobTableModel* m_model;
@@ -50,6 +51,7 @@ private:
     QTableView* m_table;
     QLabel* m_summary;
     QLabel* m_error;
+    QLabel* m_pauseNote; // why the queue paused itself (a full disk) and what to do
     QLabel* m_empty; // shown instead of the table while there are no jobs
     QAction* m_pause = nullptr;
     QAction* m_cancel = nullptr;
