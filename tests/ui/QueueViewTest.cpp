@@ -210,10 +210,15 @@ TEST_CASE("The queue dock shows a local upscale's progress from the runner", "[u
             shown.push_back(cell.data().toString());
         }
     });
+    // Held until the dock lists the job: on a fast machine the whole upscale could otherwise
+    // finish before the first listing reaches the dock, with nothing left to show.
+    rig.lane().pauseAll();
     QSignalSpy queued(&rig.lane(), &JobLane::enqueued);
     rig.lane().enqueue(request, {});
     REQUIRE(waitUntil([&] { return queued.count() > 0; }));
     id = queued.at(0).at(1).value<QList<qint64>>().front();
+    REQUIRE(waitUntil([&] { return view.model().rowOf(id) >= 0; }));
+    rig.lane().resumeAll();
     waitForState(rig.lane(), id, ripen::JobState::Succeeded);
     // The runner's progress reached the dock through the lane as a percentage.
     REQUIRE_FALSE(shown.empty());
