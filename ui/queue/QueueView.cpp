@@ -5,13 +5,17 @@
 #include "theme/Theme.h"
 
 #include <QAction>
+#include <QDateTime>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <optional>
 
 namespace ripen::ui {
 
@@ -30,7 +34,8 @@ void setToolTipWithShortcut(QAction* action, const QString& what) {
 QueueView::QueueView(JobLane& lane, QWidget* parent)
     : QWidget(parent), m_lane(lane), m_model(new JobTableModel(lane, this)),
       m_toolBar(new QToolBar(this)), m_table(new QTableView(this)), m_summary(new QLabel(this)),
-      m_error(new QLabel(this)), m_empty(new QLabel(this)) {
+      m_error(new QLabel(this)), m_held(new QLabel(this)), m_holdEnds(new QTimer(this)),
+      m_empty(new QLabel(this)) {
     setObjectName(QStringLiteral("queueView"));
     createActions();
 
@@ -59,6 +64,12 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     m_error->setObjectName(QStringLiteral("queueError"));
     m_error->setWordWrap(true);
     m_error->hide();
+    m_held->setObjectName(QStringLiteral("queueHeld"));
+    m_held->setWordWrap(true);
+    m_held->setContentsMargins(Theme::kGrid, Theme::kGrid / 2, Theme::kGrid, Theme::kGrid / 2);
+    m_held->hide();
+    m_holdEnds->setSingleShot(true);
+    connect(m_holdEnds, &QTimer::timeout, this, &QueueView::updateHolds);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -72,6 +83,7 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     barLayout->addWidget(m_summary);
     layout->addWidget(bar);
     layout->addWidget(m_error);
+    layout->addWidget(m_held);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_empty, 1);
     m_empty->setObjectName(QStringLiteral("queueEmpty"));
@@ -88,6 +100,7 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     connect(m_model, &QAbstractItemModel::dataChanged, this, &QueueView::updateActions);
     connect(m_model, &QAbstractItemModel::modelReset, this, &QueueView::updateActions);
     connect(&m_lane, &JobLane::jobsChanged, this, &QueueView::updateSummary);
+    connect(&m_lane, &JobLane::jobsChanged, this, &QueueView::updateHolds);
     const auto showTableOrEmpty = [this] {
         const bool empty = m_model->rowCount() == 0;
         m_table->setVisible(!empty);
@@ -110,6 +123,7 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     });
     updateActions();
     updateSummary();
+    updateHolds();
 }
 
 void QueueView::createActions() {
@@ -201,6 +215,12 @@ void QueueView::retrySelected() {
         }
     }
     m_error->hide();
+    m_held->setObjectName(QStringLiteral("queueHeld"));
+    m_held->setWordWrap(true);
+    m_held->setContentsMargins(Theme::kGrid, Theme::kGrid / 2, Theme::kGrid, Theme::kGrid / 2);
+    m_held->hide();
+    m_holdEnds->setSingleShot(true);
+    connect(m_holdEnds, &QTimer::timeout, this, &QueueView::updateHolds);
     for (const auto& job : jobs) {
         m_lane.retry(job.id);
     }
@@ -222,6 +242,34 @@ void QueueView::updateSummary() {
         text += tr(" · paused");
     }
     m_summary->setText(text);
+}
+
+void QueueView::updateHolds() {
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QStringList lines;
+    std::optional<qint64> firstEnd;
+    for (const ripen::ProviderHold& hold : m_lane.providerHolds()) {
+        if (hold.untilMs <= now) {
+            continue;
+        }
+        firstEnd = std::min<qint64>(firstEnd.value_or(hold.untilMs), hold.untilMs);
+        QString line =
+            tr("%1 is rate limited: nothing is sent to it until %2 (Retry-After).")
+                .arg(QString::fromStdString(m_lane.displayNameOf(hold.provider)),
+                     QLocale().toString(QDateTime::fromMSecsSinceEpoch(hold.untilMs).time(),
+                                        QLocale::LongFormat));
+        if (!hold.reason.empty()) {
+            line += QLatin1Char(' ') + QString::fromStdString(hold.reason);
+        }
+        lines << line;
+    }
+    m_held->setText(lines.join(QLatin1Char('\n')));
+    m_held->setVisible(!lines.isEmpty());
+    if (firstEnd) {
+        m_holdEnds->start(static_cast<int>(std::min<qint64>(*firstEnd - now + 1, 3'600'000)));
+    } else {
+        m_holdEnds->stop();
+    }
 }
 
 } // namespace ripen::ui
