@@ -215,12 +215,6 @@ void QueueView::retrySelected() {
         }
     }
     m_error->hide();
-    m_held->setObjectName(QStringLiteral("queueHeld"));
-    m_held->setWordWrap(true);
-    m_held->setContentsMargins(Theme::kGrid, Theme::kGrid / 2, Theme::kGrid, Theme::kGrid / 2);
-    m_held->hide();
-    m_holdEnds->setSingleShot(true);
-    connect(m_holdEnds, &QTimer::timeout, this, &QueueView::updateHolds);
     for (const auto& job : jobs) {
         m_lane.retry(job.id);
     }
