@@ -252,7 +252,11 @@ Command queueCommand() {
             "  queue priority ID N  higher runs first among queued jobs (default 0)\n"
             "A paid request that may have reached the provider when Ripen stopped is never\n"
             "resent on its own: it waits as 'interrupted' for retry or cancel.",
-            [](ArgParser& p) { p.addOption("json", false, "", "one JSON object per job"); },
+            [](ArgParser& p) {
+                p.addOption("json", false, "",
+                            "one JSON object per job (with provider_hold while its "
+                            "provider is rate limited)");
+            },
             runQueue};
 }
 
