@@ -1,12 +1,15 @@
 #include "CliServices.h"
 #include "Command.h"
 #include "QueueReporter.h"
-
+#include "common/Clock.h"
 #include "jobs/JobStore.h"
+#include "jobs/ProviderHolds.h"
+#include "jobs/RetryPolicy.h"
 
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 namespace ripen::cli {
 namespace {
@@ -26,6 +29,33 @@ std::optional<std::pair<int, std::string>> progressOf(const Job& j) {
     return std::pair{static_cast<int>(std::lround(fraction->get<double>() * 100)),
                      stage != j.result.end() && stage->is_string() ? stage->get<std::string>()
                                                                    : std::string()};
+}
+
+// The rate-limit holds a runner would honour if it started now, by provider.
+std::map<std::string, ProviderHold> heldProviders(Library& library, std::int64_t nowMs) {
+    std::map<std::string, ProviderHold> held;
+    // Unreadable holds only leave the listing without them; the jobs are what it is for.
+    if (auto holds =
+            ProviderHolds(library).active(nowMs, RetryPolicy::Settings{}.retryAfterCeiling)) {
+        for (ProviderHold& hold : *holds) {
+            held.emplace(hold.provider, std::move(hold));
+        }
+    }
+    return held;
+}
+
+// "openai: rate limited, held until 14:03:12 UTC (Retry-After, 42 s left): HTTP 429: ..."
+void printHold(const ProviderHold& hold, std::int64_t nowMs) {
+    const std::int64_t left = (hold.untilMs - nowMs + 999) / 1000;
+    std::cout << hold.provider << ": rate limited, held until "
+              << formatUtc(hold.untilMs, "%H:%M:%S UTC") << " (Retry-After, " << left << " s left)"
+              << (hold.reason.empty() ? "" : ": " + hold.reason) << "\n";
+}
+
+nlohmann::json holdJson(const ProviderHold& hold) {
+    return {{"until_ms", hold.untilMs},
+            {"until", formatUtc(hold.untilMs, "%Y-%m-%dT%H:%M:%SZ")},
+            {"reason", hold.reason}};
 }
 
 nlohmann::json jobJson(const Job& j) {
@@ -109,10 +139,22 @@ int listJobs(CliServices& services, bool json) {
         std::cerr << "ripen-cli queue: " << jobs.error().message << "\n";
         return kExitFailure;
     }
+    const std::int64_t nowMs = unixMillis();
+    const auto held = heldProviders(*services.library, nowMs);
+    if (!json) {
+        for (const auto& [provider, hold] : held) {
+            printHold(hold, nowMs);
+        }
+    }
     for (const auto& job : *jobs) {
         if (json) {
-            std::cout << jobJson(job).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                      << "\n";
+            nlohmann::json row = jobJson(job);
+            // A job that still has to be sent says why it is not.
+            if (const auto hold = held.find(job.request.provider);
+                hold != held.end() && !isFinal(job.state)) {
+                row["provider_hold"] = holdJson(hold->second);
+            }
+            std::cout << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
             printJobRow(job);
         }
@@ -199,7 +241,8 @@ Command queueCommand() {
             "queue [--json] | queue run | queue retry JOB-ID | queue cancel JOB-ID | "
             "queue priority JOB-ID N",
             "Shows and works the job queue, which lives in the library and survives restarts.\n"
-            "  queue              lists jobs with state, provider, model and cost\n"
+            "  queue              lists jobs with state, provider, model and cost, after a\n"
+            "                     line per provider held by a rate limit (429 Retry-After)\n"
             "  queue run          sends what is queued and resumes polling of jobs that hold a\n"
             "                     remote operation id, until nothing runnable is left; prints\n"
             "                     done/failed/interrupted lines; exit 3 if any failed\n"
@@ -209,7 +252,11 @@ Command queueCommand() {
             "  queue priority ID N  higher runs first among queued jobs (default 0)\n"
             "A paid request that may have reached the provider when Ripen stopped is never\n"
             "resent on its own: it waits as 'interrupted' for retry or cancel.",
-            [](ArgParser& p) { p.addOption("json", false, "", "one JSON object per job"); },
+            [](ArgParser& p) {
+                p.addOption("json", false, "",
+                            "one JSON object per job (with provider_hold while its "
+                            "provider is rate limited)");
+            },
             runQueue};
 }
 

@@ -6,6 +6,7 @@
 #include "common/Sha256.h"
 #include "jobs/InpaintJob.h"
 #include "jobs/JobProgress.h"
+#include "jobs/ProviderHolds.h"
 #include "jobs/QueueLock.h"
 #include "jobs/ResultManifest.h"
 #include "jobs/UpscaleChain.h"
@@ -262,6 +263,9 @@ Result<RunSummary> JobRunner::runUntilIdle(std::stop_token stop) {
     if (auto recovered = store.recoverAfterCrash(deduping); !recovered) {
         return std::unexpected(recovered.error());
     }
+    if (auto restored = restoreRateLimits(**library); !restored) {
+        return std::unexpected(restored.error());
+    }
     struct Worker {
         std::jthread thread;
         std::shared_ptr<std::atomic<bool>> done;
@@ -468,7 +472,7 @@ void JobRunner::work(const ClaimedJob& claimed, const std::string& endpoint, std
         http::SendGate gate([&] { return store.markSent(job.id); });
         auto outcome = provider->submit(context, request);
         // Before the slot is given back, or another job could leave into the 429's hold.
-        noteRateLimit(job, outcome);
+        noteRateLimit(**library, job, outcome);
         providerAnswered();
         if (gate.refusal()) {
             // Nothing left: the job goes back to the queue as if it had not been claimed.
@@ -788,19 +792,49 @@ void JobRunner::onFailure(JobStore& store, const Job& job, Provider& provider,
     }
 }
 
-void JobRunner::noteRateLimit(const Job& job, const ProviderOutcome<ProviderResult>& outcome) {
+void JobRunner::noteRateLimit(Library& library, const Job& job,
+                              const ProviderOutcome<ProviderResult>& outcome) {
     const std::string& provider = job.request.provider;
+    bool wasRecovering = false;
     if (outcome) {
-        m_rateLimits.accepted(provider);
+        wasRecovering = m_rateLimits.accepted(provider);
     } else if (outcome.error().httpStatus == 429 &&
                outcome.error().kind == ProviderFailure::Kind::Retryable) {
-        m_rateLimits.refused(provider, RateLimitHold::Clock::now(), outcome.error().retryAfter);
+        // The catalog's copy is written with the job's 429 (onRateLimited).
+        const auto retryAfter = outcome.error().retryAfter;
+        m_rateLimits.refused(provider, RateLimitHold::Clock::now(),
+                             retryAfter ? std::optional(m_retry.bounded(*retryAfter))
+                                        : std::nullopt);
         return;
     } else if (outcome.error().httpStatus != 0) {
-        m_rateLimits.accepted(provider);
+        wasRecovering = m_rateLimits.accepted(provider);
+    }
+    if (wasRecovering) {
+        // Best effort: a record left behind only paces the next start's first submissions.
+        const bool stillHeld = m_rateLimits.held(RateLimitHold::Clock::now()).contains(provider);
+        (void)ProviderHolds(library).accepted(provider, stillHeld);
     }
     std::lock_guard lock(m_mutex);
     m_refusals.erase(job.id);
+}
+
+Status JobRunner::restoreRateLimits(Library& library) {
+    ProviderHolds holds(library);
+    const std::int64_t nowMs = unixMillis();
+    const auto ceiling = m_retry.settings().retryAfterCeiling;
+    if (auto tidied = holds.tidy(nowMs, ceiling); !tidied) {
+        return tidied;
+    }
+    auto active = holds.active(nowMs, ceiling);
+    if (!active) {
+        return std::unexpected(active.error());
+    }
+    const auto now = RateLimitHold::Clock::now();
+    for (const ProviderHold& hold : *active) {
+        m_rateLimits.restore(hold.provider, now + std::chrono::milliseconds(hold.untilMs - nowMs),
+                             hold.recovering);
+    }
+    return {};
 }
 
 void JobRunner::onRateLimited(JobStore& store, const Job& job, Provider& provider,
@@ -825,7 +859,13 @@ void JobRunner::onRateLimited(JobStore& store, const Job& job, Provider& provide
     const auto wait = m_retry.delay(job.attempts - 1 + refusals, failure.retryAfter);
     const std::string reason = "rate limited by " + provider.displayName() + ": " +
                                failure.message + " (not counted as an attempt)";
-    (void)store.rateLimited(job.id, unixMillis() + wait.count(), reason);
+    const std::int64_t nowMs = unixMillis();
+    const ProviderHold hold{
+        job.request.provider,
+        failure.retryAfter ? nowMs + m_retry.bounded(*failure.retryAfter).count() : 0, true,
+        failure.message, nowMs};
+    (void)store.rateLimited(job.id, nowMs + wait.count(), reason, hold,
+                            m_retry.settings().retryAfterCeiling);
     emit({job.id,
           JobState::Queued,
           "will retry in " + std::to_string(wait.count() / 1000) + " s: " + reason,

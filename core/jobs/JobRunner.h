@@ -93,8 +93,14 @@ private:
                       const ProviderResult& result);
     void onFailure(JobStore& store, const Job& job, Provider& provider,
                    const ProviderFailure& failure, bool wasPoll);
-    // A submission's answer, before its slot is given back: a 429 holds the provider.
-    void noteRateLimit(const Job& job, const ProviderOutcome<ProviderResult>& outcome);
+    // A submission's answer, before its slot is given back: a 429 holds the provider; any
+    // other answer ends its recovery, in the catalog too.
+    void noteRateLimit(Library& library, const Job& job,
+                       const ProviderOutcome<ProviderResult>& outcome);
+    // The holds a previous runner left in the catalog (stopped or killed in a 429 storm)
+    // become this one's, none for longer than the Retry-After ceiling; those that have
+    // passed are forgotten.
+    Status restoreRateLimits(Library& library);
     // The provider refused the submission with 429: the job waits, its attempt given back.
     void onRateLimited(JobStore& store, const Job& job, Provider& provider,
                        const ProviderFailure& failure);

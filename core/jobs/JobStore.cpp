@@ -456,14 +456,26 @@ Status JobStore::retryLater(JobId id, std::int64_t notBeforeMs, const std::strin
     return stmt->bind(1, notBeforeMs).bind(2, reason).bind(3, unixMillis()).bind(4, id).run();
 }
 
-Status JobStore::rateLimited(JobId id, std::int64_t notBeforeMs, const std::string& reason) {
+Status JobStore::rateLimited(JobId id, std::int64_t notBeforeMs, const std::string& reason,
+                             const ProviderHold& hold, std::chrono::milliseconds ceiling) {
+    auto tx = sqlite::Transaction::begin(m_db);
+    if (!tx) {
+        return std::unexpected(tx.error());
+    }
     auto stmt = m_db.prepare("UPDATE jobs SET state = 'queued', not_before = ?, error = ?, "
                              "attempts = max(attempts - 1, 0), updated_at = ? "
                              "WHERE id = ? AND state = 'submitting'");
     if (!stmt) {
         return std::unexpected(stmt.error());
     }
-    return stmt->bind(1, notBeforeMs).bind(2, reason).bind(3, unixMillis()).bind(4, id).run();
+    stmt->bind(1, notBeforeMs).bind(2, reason).bind(3, unixMillis()).bind(4, id);
+    if (auto queued = stmt->run(); !queued) {
+        return queued;
+    }
+    if (auto held = ProviderHolds(m_library).refused(hold, ceiling); !held) {
+        return held;
+    }
+    return tx->commit();
 }
 
 Status JobStore::transition(JobId id, JobState to, const std::string& error,

@@ -5,7 +5,9 @@
 #include "credits/Ledger.h"
 #include "credits/PriceBook.h"
 #include "jobs/Job.h"
+#include "jobs/ProviderHolds.h"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -100,8 +102,11 @@ public:
                       bool countAsPoll);
     // The provider refused a submission with 429: nothing was executed, and a rate limit is
     // not the job's fault, so it is queued again from `notBeforeMs` with its attempt given
-    // back (429s never use up maxAttempts).
-    Status rateLimited(JobId id, std::int64_t notBeforeMs, const std::string& reason);
+    // back (429s never use up maxAttempts). In the same transaction the provider's `hold`
+    // is recorded (ProviderHolds::refused, bounded by `ceiling`), so that a runner started
+    // after this one stops waits it out too.
+    Status rateLimited(JobId id, std::int64_t notBeforeMs, const std::string& reason,
+                       const ProviderHold& hold, std::chrono::milliseconds ceiling);
     // Assets (prepared by AssetIngest) become rows, the job succeeds and settles, at once.
     Result<std::vector<AssetId>> complete(JobId id, const std::vector<Asset>& assets,
                                           const Estimate& charge);

@@ -1,6 +1,7 @@
 #include "jobs/RateLimitHold.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace ripen {
 
@@ -15,11 +16,19 @@ void RateLimitHold::refused(const std::string& provider, Clock::time_point now,
     }
 }
 
-void RateLimitHold::accepted(const std::string& provider) {
+bool RateLimitHold::accepted(const std::string& provider) {
     std::lock_guard lock(m_mutex);
     if (auto it = m_providers.find(provider); it != m_providers.end()) {
-        it->second.recovering = false;
+        return std::exchange(it->second.recovering, false);
     }
+    return false;
+}
+
+void RateLimitHold::restore(const std::string& provider, Clock::time_point until, bool recovering) {
+    std::lock_guard lock(m_mutex);
+    State& state = m_providers[provider];
+    state.until = std::max(state.until, until);
+    state.recovering = state.recovering || recovering;
 }
 
 std::map<std::string, RateLimitHold::Clock::time_point>

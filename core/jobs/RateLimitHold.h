@@ -15,7 +15,8 @@ namespace ripen {
 // queued jobs would otherwise each send one request into the storm as slots free up).
 // Until the provider accepts a request again, it is "recovering": the runner paces all of
 // its submissions through the retry token bucket, so the end of a hold is no herd either.
-// Kept in memory: the refused jobs' own Retry-After waits are in the catalog. Thread-safe
+// This is the runner's working copy, on the steady clock; ProviderHolds keeps it in the
+// catalog (on the wall clock), and a runner starts from it (restore). Thread-safe
 // (workers report, the runner's loop asks).
 class RateLimitHold {
 public:
@@ -25,7 +26,11 @@ public:
     void refused(const std::string& provider, Clock::time_point now,
                  std::optional<std::chrono::milliseconds> retryAfter);
     // `provider` took a submission (any answer but a 429): it is no longer recovering.
-    void accepted(const std::string& provider);
+    // Returns whether it was (so that its record is updated only then).
+    bool accepted(const std::string& provider);
+    // A hold read back at start-up: held until `until` (never shortened), recovering as
+    // it was when the previous runner stopped.
+    void restore(const std::string& provider, Clock::time_point until, bool recovering);
 
     // Providers whose submissions must wait now (a Retry-After has not passed), each with
     // when its hold ends.

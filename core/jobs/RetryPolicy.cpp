@@ -14,11 +14,12 @@ RetryPolicy::delay(int attempts, std::optional<std::chrono::milliseconds> retryA
     if (retryAfter) {
         // Everyone told "come back in 1 s" at once must not come back at once: spread them
         // over this attempt's backoff, at least a tenth and at most all of Retry-After.
-        const long long floor = retryAfter->count();
+        const std::chrono::milliseconds honoured = bounded(*retryAfter);
+        const long long floor = honoured.count();
         const long long spread =
             std::clamp(ceiling, std::max<long long>(1, floor / 10), std::max<long long>(1, floor));
         std::uniform_int_distribution<long long> jitter(0, spread);
-        return *retryAfter + std::chrono::milliseconds(jitter(rng));
+        return honoured + std::chrono::milliseconds(jitter(rng));
     }
     std::uniform_int_distribution<long long> uniform(0, std::max<long long>(0, ceiling));
     return std::chrono::milliseconds(uniform(rng));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -17,6 +18,9 @@ public:
         int maxAttempts = 5; // submissions of one job, the first included
         std::chrono::milliseconds base{1000};
         std::chrono::milliseconds cap{60'000};
+        // The longest Retry-After honoured: a provider's (or a hostile server's) "come back
+        // in a year" waits this long and asks again, as does a hold kept across restarts.
+        std::chrono::milliseconds retryAfterCeiling{3'600'000};
     };
 
     RetryPolicy() = default;
@@ -25,6 +29,10 @@ public:
     bool exhausted(int attemptsSoFar) const { return attemptsSoFar >= m_settings.maxAttempts; }
     std::chrono::milliseconds delay(int attemptsSoFar,
                                     std::optional<std::chrono::milliseconds> retryAfter) const;
+    // `retryAfter` as honoured: at most retryAfterCeiling, never negative.
+    std::chrono::milliseconds bounded(std::chrono::milliseconds retryAfter) const {
+        return std::clamp(retryAfter, std::chrono::milliseconds(0), m_settings.retryAfterCeiling);
+    }
     const Settings& settings() const { return m_settings; }
 
 private:

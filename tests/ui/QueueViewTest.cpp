@@ -13,6 +13,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTableView>
 #include <catch2/catch.hpp>
@@ -223,4 +224,29 @@ TEST_CASE("The queue dock shows a local upscale's progress from the runner", "[u
     // The runner's progress reached the dock through the lane as a percentage.
     REQUIRE_FALSE(shown.empty());
     CHECK(shown.front().endsWith(QLatin1Char('%')));
+}
+
+TEST_CASE("The queue dock says which provider a 429 holds and until when", "[ui][queue][hold]") {
+    ProductionRig rig;
+    rig.openai.server().reply("POST", "/v1/images/generations",
+                              ripen::test::FakeReply::rateLimited(
+                                  "600", {{"error", {{"message", "Rate limit reached"}}}}));
+    QueueView view(rig.lane());
+    rig.open();
+    auto* held = view.findChild<QLabel*>(QStringLiteral("queueHeld"));
+    REQUIRE(held != nullptr);
+    CHECK(held->isHidden());
+
+    const ripen::JobId first = enqueue(rig.lane(), "a fox in a storm");
+    REQUIRE(waitUntil([&] { return !held->isHidden(); }, 30000));
+    // The hold keeps a job queued after it from being sent at all.
+    const ripen::JobId second = enqueue(rig.lane(), "a fox after the storm");
+    waitUntil([] { return false; }, 500);
+    CHECK_THAT(held->text().toStdString(),
+               Catch::StartsWith("OpenAI Images is rate limited: nothing is sent to it until ") &&
+                   Catch::Contains("(Retry-After). HTTP 429: Rate limit reached"));
+    ripen::test::renderWidget(view, QSize(960, 320), QStringLiteral("queue-rate-limited.png"));
+    CHECK(rig.openai.server().count("/v1/images/generations") == 1);
+    CHECK(storedJob(rig.root(), first).state == ripen::JobState::Queued);
+    CHECK(storedJob(rig.root(), second).state == ripen::JobState::Queued);
 }

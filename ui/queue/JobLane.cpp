@@ -1,6 +1,7 @@
 #include "queue/JobLane.h"
 
 #include "catalog/Library.h"
+#include "common/Clock.h"
 #include "common/ResourceLocator.h"
 #include "credits/Ledger.h"
 #include "credits/LibraryPriceBook.h"
@@ -9,6 +10,7 @@
 #pragma push_macro("emit")
 #undef emit
 #include "jobs/JobRunner.h"
+#include "jobs/RetryPolicy.h"
 #pragma pop_macro("emit")
 #include "providers/http/HttpClient.h"
 
@@ -90,6 +92,7 @@ Result<Services> loadServices(std::unique_ptr<ripen::Library>& library,
 struct Listing {
     std::vector<ripen::Job> jobs;
     ripen::Micros spentToday = 0;
+    std::vector<ripen::ProviderHold> holds;
 };
 
 // The request that made `asset`, with its parents (the references it was made from) as
@@ -221,6 +224,11 @@ std::vector<JobLane::ProviderInfo> JobLane::providers() const {
             defaults.limits(provider->id()), provider->baseUrlVariable()});
     }
     return list;
+}
+
+std::string JobLane::displayNameOf(const std::string& provider) const {
+    const ripen::Provider* found = m_registry ? m_registry->find(provider) : nullptr;
+    return found != nullptr ? found->displayName() : provider;
 }
 
 // Runs `work(StoreState&) -> Result<T>` on the store lane and `done(Result<T>)` on the GUI
@@ -423,7 +431,11 @@ void JobLane::refresh() {
                 return std::unexpected(spent.error());
             }
             std::reverse(jobs->begin(), jobs->end());
-            return Listing{std::move(*jobs), *spent};
+            // Holds that cannot be read only leave the dock without them.
+            auto holds = ripen::ProviderHolds(**library).active(
+                ripen::unixMillis(), ripen::RetryPolicy::Settings{}.retryAfterCeiling);
+            return Listing{std::move(*jobs), *spent,
+                           holds.value_or(std::vector<ripen::ProviderHold>{})};
         },
         [this](Result<Listing> listing) {
             if (!listing) {
@@ -431,6 +443,7 @@ void JobLane::refresh() {
                 return;
             }
             m_jobs = std::move(listing->jobs);
+            m_holds = std::move(listing->holds);
             indexJobs();
             // Progress and messages belong to work in flight; a finished job shows its
             // stored error instead.
@@ -616,10 +629,15 @@ void JobLane::applyEvent(const ripen::JobEvent& event, bool& relist, bool& lande
     }
     m_messages[event.id] = QString::fromStdString(event.message);
     const auto known = m_jobIndex.find(event.id);
+    // A job sent back to the queue (a retry, a 429) is listed again for its error and
+    // its provider's rate-limit hold.
+    bool requeued = false;
     if (known != m_jobIndex.end()) {
+        requeued = event.state == ripen::JobState::Queued &&
+                   m_jobs[known->second].state != ripen::JobState::Queued;
         m_jobs[known->second].state = event.state;
     }
-    relist = relist || known == m_jobIndex.end() || ripen::isFinal(event.state);
+    relist = relist || known == m_jobIndex.end() || ripen::isFinal(event.state) || requeued;
     landed = landed || (event.state == ripen::JobState::Succeeded && !event.assets.empty());
     if (event.pausedSubmissions) {
         pauseForSpace(m_messages[event.id]);

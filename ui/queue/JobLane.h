@@ -5,6 +5,7 @@
 #include "jobs/Job.h"
 #include "jobs/JobEvent.h"
 #include "jobs/JobStore.h"
+#include "jobs/ProviderHolds.h"
 #include "providers/ModelCatalog.h"
 #include "providers/ProviderRegistry.h"
 #include "queue/LayeredCredentials.h"
@@ -142,6 +143,11 @@ public:
     RequestId loadBudget(const std::string& project);
 
     const std::vector<ripen::Job>& jobs() const { return m_jobs; }
+    // The providers a 429 with Retry-After holds, as of the last listing (jobsChanged): a
+    // runner sends them nothing until then, also after a restart.
+    const std::vector<ripen::ProviderHold>& providerHolds() const { return m_holds; }
+    // A provider's name as the user knows it ("OpenAI"), or its id.
+    std::string displayNameOf(const std::string& provider) const;
     // Latest progress (0..1) and message a running job reported, if any.
     std::optional<double> progressOf(ripen::JobId id) const;
     QString messageOf(ripen::JobId id) const;
@@ -222,6 +228,7 @@ private:
     std::shared_ptr<const ripen::ModelCatalog> m_models;
     std::shared_ptr<Run> m_run;                               // the runner at work, null when idle
     std::vector<ripen::Job> m_jobs;                           // newest first
+    std::vector<ripen::ProviderHold> m_holds;                 // providers a rate limit holds
     std::unordered_map<ripen::JobId, std::size_t> m_jobIndex; // id -> position in m_jobs
     std::map<ripen::JobId, std::optional<double>> m_progress;
     std::map<ripen::JobId, QString> m_messages;

@@ -5,13 +5,17 @@
 #include "theme/Theme.h"
 
 #include <QAction>
+#include <QDateTime>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <optional>
 
 namespace ripen::ui {
 
@@ -30,7 +34,8 @@ void setToolTipWithShortcut(QAction* action, const QString& what) {
 QueueView::QueueView(JobLane& lane, QWidget* parent)
     : QWidget(parent), m_lane(lane), m_model(new JobTableModel(lane, this)),
       m_toolBar(new QToolBar(this)), m_table(new QTableView(this)), m_summary(new QLabel(this)),
-      m_error(new QLabel(this)), m_pauseNote(new QLabel(this)), m_empty(new QLabel(this)) {
+      m_error(new QLabel(this)), m_pauseNote(new QLabel(this)), m_held(new QLabel(this)),
+      m_holdEnds(new QTimer(this)), m_empty(new QLabel(this)) {
     setObjectName(QStringLiteral("queueView"));
     createActions();
 
@@ -65,6 +70,12 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
                             "there is space; no new requests are sent. Free some space, then "
                             "press Resume All."));
     m_pauseNote->hide();
+    m_held->setObjectName(QStringLiteral("queueHeld"));
+    m_held->setWordWrap(true);
+    m_held->setContentsMargins(Theme::kGrid, Theme::kGrid / 2, Theme::kGrid, Theme::kGrid / 2);
+    m_held->hide();
+    m_holdEnds->setSingleShot(true);
+    connect(m_holdEnds, &QTimer::timeout, this, &QueueView::updateHolds);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -79,6 +90,7 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     layout->addWidget(bar);
     layout->addWidget(m_error);
     layout->addWidget(m_pauseNote);
+    layout->addWidget(m_held);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_empty, 1);
     m_empty->setObjectName(QStringLiteral("queueEmpty"));
@@ -95,6 +107,7 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     connect(m_model, &QAbstractItemModel::dataChanged, this, &QueueView::updateActions);
     connect(m_model, &QAbstractItemModel::modelReset, this, &QueueView::updateActions);
     connect(&m_lane, &JobLane::jobsChanged, this, &QueueView::updateSummary);
+    connect(&m_lane, &JobLane::jobsChanged, this, &QueueView::updateHolds);
     const auto showTableOrEmpty = [this] {
         const bool empty = m_model->rowCount() == 0;
         m_table->setVisible(!empty);
@@ -118,6 +131,7 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     });
     updateActions();
     updateSummary();
+    updateHolds();
 }
 
 void QueueView::createActions() {
@@ -237,6 +251,34 @@ void QueueView::showPauseReason() {
     // The runner's own words (the file and the error) are the tooltip; the line says what to do.
     m_pauseNote->setToolTip(reason);
     m_pauseNote->setVisible(!reason.isEmpty());
+}
+
+void QueueView::updateHolds() {
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QStringList lines;
+    std::optional<qint64> firstEnd;
+    for (const ripen::ProviderHold& hold : m_lane.providerHolds()) {
+        if (hold.untilMs <= now) {
+            continue;
+        }
+        firstEnd = std::min<qint64>(firstEnd.value_or(hold.untilMs), hold.untilMs);
+        QString line =
+            tr("%1 is rate limited: nothing is sent to it until %2 (Retry-After).")
+                .arg(QString::fromStdString(m_lane.displayNameOf(hold.provider)),
+                     QLocale().toString(QDateTime::fromMSecsSinceEpoch(hold.untilMs).time(),
+                                        QLocale::LongFormat));
+        if (!hold.reason.empty()) {
+            line += QLatin1Char(' ') + QString::fromStdString(hold.reason);
+        }
+        lines << line;
+    }
+    m_held->setText(lines.join(QLatin1Char('\n')));
+    m_held->setVisible(!lines.isEmpty());
+    if (firstEnd) {
+        m_holdEnds->start(static_cast<int>(std::min<qint64>(*firstEnd - now + 1, 3'600'000)));
+    } else {
+        m_holdEnds->stop();
+    }
 }
 
 } // namespace ripen::ui

@@ -8,6 +8,7 @@
 class QAction;
 class QLabel;
 class QTableView;
+class QTimer;
 class QToolBar;
 
 namespace ripen::ui {
@@ -17,7 +18,8 @@ class JobTableModel;
 
 // The queue dock's content: a toolbar (pause or resume all, cancel, retry, priority up and
 // down) over the job table. Actions apply to every selected job; retrying a job that was
-// interrupted with its charge unknown asks first, because it may be charged twice.
+// interrupted with its charge unknown asks first, because it may be charged twice. A line
+// under the toolbar names each provider a 429 holds and until when.
 //
 // Thread affinity: GUI thread.
 class QueueView final : public QWidget {
@@ -44,6 +46,8 @@ private:
     void shiftPriority(int delta);
     void updateSummary();
     void showPauseReason();
+    // Shows the providers held by a rate limit, and hides each line when its hold ends.
+    void updateHolds();
 
     JobLane& m_lane;
     JobTableModel* m_model;
@@ -52,7 +56,9 @@ private:
     QLabel* m_summary;
     QLabel* m_error;
     QLabel* m_pauseNote; // why the queue paused itself (a full disk) and what to do
-    QLabel* m_empty; // shown instead of the table while there are no jobs
+    QLabel* m_held;     // the providers a rate limit holds; hidden when none
+    QTimer* m_holdEnds; // fires when the first shown hold ends
+    QLabel* m_empty;    // shown instead of the table while there are no jobs
     QAction* m_pause = nullptr;
     QAction* m_cancel = nullptr;
     QAction* m_retry = nullptr;

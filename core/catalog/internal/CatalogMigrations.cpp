@@ -113,7 +113,6 @@ INSERT INTO assets_fts(rowid, prompt, negative_prompt, tags, notes)
     FROM assets s;
 )sql";
 
-
 // Version 3: the job queue and the credit ledger. They live in the catalog so that a
 // finished job, its assets and its charge commit in one transaction.
 constexpr const char* kVersion3 = R"sql(
@@ -359,9 +358,23 @@ CREATE INDEX assets_flagged ON assets(flag, project_id, client_id, imported_at)
     WHERE flag IN ('pick', 'reject');
 )sql";
 
+// Version 10: a provider's rate-limit hold (RELIABILITY.md P2), so that a runner started
+// after a stop or a crash during a 429 storm does not send into it. One row per provider:
+// until when it said to come back (wall clock, ms since the epoch, UTC; 0 when its 429
+// named no time), whether it has refused since it last took a submission, and why.
+constexpr const char* kVersion10 = R"sql(
+CREATE TABLE provider_holds(
+    provider TEXT PRIMARY KEY CHECK(length(provider) > 0),
+    held_until INTEGER NOT NULL CHECK(held_until >= 0),
+    recovering INTEGER NOT NULL DEFAULT 1 CHECK(recovering IN (0, 1)),
+    reason TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array<const char*, CatalogMigrations::kLatestVersion> kSteps{
     kVersion1, kVersion2, kVersion3, kVersion4, kVersion5,
-    kVersion6, kVersion7, kVersion8, kVersion9};
+    kVersion6, kVersion7, kVersion8, kVersion9, kVersion10};
 
 } // namespace
 

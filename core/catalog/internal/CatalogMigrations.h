@@ -10,7 +10,7 @@ namespace ripen {
 // its PRAGMA user_version, so a crash mid-migration leaves a whole, older schema.
 class CatalogMigrations {
 public:
-    static constexpr int kLatestVersion = 9;
+    static constexpr int kLatestVersion = 10;
 
     // Brings `db` to `targetVersion` (the latest unless a test asks for an older one).
     // A catalog newer than this build knows is refused and left untouched.

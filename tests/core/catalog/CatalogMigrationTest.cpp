@@ -170,7 +170,7 @@ TEST_CASE("A version 8 catalog with flagged assets gains their index with its da
     auto catalog = Catalog::open(dir / "catalog.sqlite");
     REQUIRE(catalog);
     auto& db = (*catalog)->database();
-    CHECK((*catalog)->schemaVersion() == 9);
+    CHECK((*catalog)->schemaVersion() == CatalogMigrations::kLatestVersion);
     REQUIRE((*catalog)->verifyIntegrity());
     CHECK(*db.queryInt64("SELECT count(*) FROM assets") == 2);
     CHECK(*db.queryInt64("SELECT count(*) FROM asset_parents WHERE child_id = 2") == 1);
@@ -183,4 +183,39 @@ TEST_CASE("A version 8 catalog with flagged assets gains their index with its da
     // Assets flagged later are in it too.
     REQUIRE(db.exec("UPDATE assets SET flag = 'pick' WHERE id = 2"));
     CHECK(*db.queryInt64("SELECT sum(flag = 'pick') " + flagged) == 2);
+}
+
+TEST_CASE("A version 9 catalog with a queue gains provider holds with its data intact",
+          "[catalog][migration][jobs]") {
+    TempDir dir;
+    {
+        auto db = openRaw(dir / "catalog.sqlite");
+        REQUIRE(CatalogMigrations::migrate(db, 9));
+        fillVersion1(db);
+        REQUIRE(db.exec(R"sql(
+            INSERT INTO jobs(id, job_key, provider, model, kind, request_json, state, project_id,
+                             client_id, stage, estimate_micros, estimate_usd_micros, not_before,
+                             error, created_at, updated_at)
+            VALUES (1, 'k1', 'openai', 'gpt-image-1', 'text-to-image', '{}', 'queued', 1, 1,
+                    'concept', 40000, 40000, 5000, 'rate limited by OpenAI', 1, 1);
+        )sql"));
+    }
+    auto catalog = Catalog::open(dir / "catalog.sqlite");
+    REQUIRE(catalog);
+    auto& db = (*catalog)->database();
+    CHECK((*catalog)->schemaVersion() == 10);
+    REQUIRE((*catalog)->verifyIntegrity());
+    CHECK(*db.queryInt64("SELECT count(*) FROM assets") == 2);
+    CHECK(*db.queryInt64("SELECT not_before FROM jobs WHERE id = 1") == 5000);
+    CHECK(*db.queryInt64("SELECT count(*) FROM provider_holds") == 0);
+    // One hold per provider, a later refusal replacing it; nonsense is refused.
+    REQUIRE(db.exec("INSERT INTO provider_holds(provider, held_until, reason, updated_at) "
+                    "VALUES ('openai', 9000, 'HTTP 429', 8000)"));
+    CHECK(*db.queryInt64("SELECT recovering FROM provider_holds WHERE provider = 'openai'") == 1);
+    CHECK_FALSE(db.exec("INSERT INTO provider_holds(provider, held_until, updated_at) "
+                        "VALUES ('openai', 9500, 8500)"));
+    CHECK_FALSE(db.exec("INSERT INTO provider_holds(provider, held_until, updated_at) "
+                        "VALUES ('', 9500, 8500)"));
+    CHECK_FALSE(db.exec("INSERT INTO provider_holds(provider, held_until, updated_at) "
+                        "VALUES ('gemini', -1, 8500)"));
 }

@@ -7,6 +7,7 @@
 #include "credits/Ledger.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
+#include "jobs/ProviderHolds.h"
 #include "jobs/QueueLock.h"
 #include "jobs/ResultManifest.h"
 #include "providers/ProviderSupport.h"
@@ -20,6 +21,7 @@
 #include "support/fakes/UniqueImageReplies.h"
 
 #include <catch2/catch.hpp>
+#include <condition_variable>
 #include <cstdlib>
 #include <future>
 #include <mutex>
@@ -254,6 +256,130 @@ TEST_CASE("A 429 with Retry-After holds every submission to that provider, first
     }
 }
 
+TEST_CASE("A 429's hold is kept in the catalog until the provider takes a submission again",
+          "[jobs][faults][hold]") {
+    QueueFixture f(ProviderLimits{1, 600});
+    f.server.replySequence("POST", "/v1/images/generations",
+                           {FakeReply::rateLimited("1", {{"error", {{"message", "slow down"}}}}),
+                            FakeReply::json(200, OpenAiFakeServer::imagesReply(1, 32, 32))});
+    const auto ids = f.enqueue("held", 2);
+    JobRunner runner(f.library->root(), f.registry, f.credentials, f.prices, f.http,
+                     QueueFixture::fastRetries());
+    // The first refusal's record, read while the hold runs (from another connection, as
+    // `ripen-cli queue` would); checked on the test's thread.
+    std::vector<ProviderHold> recorded;
+    bool read = false;
+    runner.subscribe([&](const JobEvent& event) {
+        if (event.state == JobState::Queued && !std::exchange(read, true)) {
+            if (auto library = Library::open(f.library->root())) {
+                recorded = ProviderHolds(**library)
+                               .active(unixMillis(), std::chrono::hours(1))
+                               .value_or(std::vector<ProviderHold>{});
+            }
+        }
+    });
+    const auto summary = runner.runUntilIdle({});
+    REQUIRE(summary);
+    CHECK(summary->succeeded == 2);
+    REQUIRE(recorded.size() == 1);
+    CHECK(recorded[0].provider == "openai");
+    CHECK(recorded[0].recovering);
+    CHECK_THAT(recorded[0].reason, Catch::Contains("HTTP 429") && Catch::Contains("slow down"));
+    CHECK(recorded[0].untilMs - recorded[0].updatedAtMs == 1000);
+    CHECK(*f.library->catalog().database().queryInt64("SELECT count(*) FROM provider_holds") == 0);
+}
+
+TEST_CASE("A rate-limit hold read back at start-up is honoured, bounded, and ignored once "
+          "passed",
+          "[jobs][faults][hold]") {
+    QueueFixture f(ProviderLimits{1, 600});
+    f.server.reply("POST", "/v1/images/generations",
+                   FakeReply::json(200, OpenAiFakeServer::imagesReply(1, 32, 32)));
+    f.enqueue("after the hold");
+    auto settings = QueueFixture::fastRetries();
+    settings.retry.retryAfterCeiling = std::chrono::milliseconds(1500);
+    ProviderHolds holds(*f.library);
+    const std::int64_t now = unixMillis();
+
+    SECTION("one that has passed") {
+        REQUIRE(holds.refused({"openai", now - 1000, true, "HTTP 429", now - 4000},
+                              std::chrono::hours(1)));
+        CHECK(holds.active(now, std::chrono::hours(1))->empty());
+        CHECK(f.run(settings).succeeded == 1);
+        CHECK(f.server.count("/v1/images/generations") == 1);
+    }
+    SECTION("one ten days away (a clock set back, a hostile Retry-After): the ceiling") {
+        // As a runner of an older build or a clock far ahead could have left it.
+        REQUIRE(f.library->catalog().database().exec(
+            "INSERT INTO provider_holds(provider, held_until, reason, updated_at) VALUES "
+            "('openai', " +
+            std::to_string(now + 10LL * 86'400'000) + ", 'HTTP 429', " + std::to_string(now) +
+            ")"));
+        const auto active = holds.active(now, std::chrono::milliseconds(1500));
+        REQUIRE(active->size() == 1);
+        CHECK(active->front().untilMs == now + 1500);
+        const auto started = std::chrono::steady_clock::now();
+        JobRunner runner(f.library->root(), f.registry, f.credentials, f.prices, f.http, settings);
+        // Were the hold not bounded, the job would wait ten days; the watchdog ends the run.
+        std::stop_source watchdog;
+        std::jthread timer([&watchdog](std::stop_token done) {
+            std::mutex m;
+            std::condition_variable_any cv;
+            std::unique_lock lock(m);
+            cv.wait_for(lock, done, std::chrono::seconds(60), [] { return false; });
+            watchdog.request_stop();
+        });
+        const auto summary = runner.runUntilIdle(watchdog.get_token());
+        timer.request_stop();
+        REQUIRE(summary);
+        CHECK(summary->succeeded == 1);
+        const auto requests = f.server.requestsTo("/v1/images/generations");
+        REQUIRE(requests.size() == 1);
+        CHECK(requests[0].receivedAt - started >= std::chrono::milliseconds(1500));
+    }
+    // Passed holds are forgotten at start-up, held ones once the provider takes a request
+    // after their (bounded) time.
+    CHECK(*f.library->catalog().database().queryInt64("SELECT count(*) FROM provider_holds") == 0);
+}
+
+TEST_CASE("A later refusal never shortens a provider's recorded hold, within the ceiling",
+          "[jobs][hold]") {
+    TempDir dir;
+    auto library = Library::open(dir / "library");
+    REQUIRE(library);
+    ProviderHolds holds(**library);
+    const auto ceiling = std::chrono::milliseconds(60'000);
+    REQUIRE(holds.refused({"openai", 50'000, true, "HTTP 429: first", 10'000}, ceiling));
+    REQUIRE(holds.refused({"openai", 30'000, true, "HTTP 429: second", 20'000}, ceiling));
+    auto active = holds.active(25'000, ceiling);
+    REQUIRE(active->size() == 1);
+    CHECK(active->front().untilMs == 50'000);
+    CHECK(active->front().reason == "HTTP 429: second");
+    // A hostile Retry-After is cut to the ceiling when written...
+    REQUIRE(holds.refused({"gemini", 9'000'000'000, true, "HTTP 429", 20'000}, ceiling));
+    CHECK(holds.active(25'000, std::chrono::hours(24'000))->front().untilMs == 80'000);
+    // ...and an earlier time beyond it does not survive the next refusal.
+    REQUIRE((*library)->catalog().database().exec(
+        "UPDATE provider_holds SET held_until = 9000000000 WHERE provider = 'openai'"));
+    REQUIRE(holds.refused({"openai", 40'000, true, "HTTP 429", 30'000}, ceiling));
+    CHECK(holds.active(30'000, std::chrono::hours(24'000))->back().untilMs == 90'000);
+    // Taking a submission ends the recovery; a hold still running keeps its time, an ended
+    // one goes.
+    REQUIRE(holds.accepted("openai", true));
+    active = holds.active(35'000, ceiling);
+    REQUIRE(active->size() == 2);
+    CHECK(active->front().recovering); // gemini
+    CHECK_FALSE(active->back().recovering);
+    REQUIRE(holds.accepted("openai", false));
+    // A start tidies up: passed holds go, one beyond the ceiling is brought back to it.
+    REQUIRE(holds.refused({"kling", 200'000, true, "HTTP 429", 85'000}, std::chrono::hours(1)));
+    REQUIRE(holds.tidy(85'000, ceiling));
+    CHECK(*(*library)->catalog().database().queryInt64(
+              "SELECT held_until FROM provider_holds WHERE provider = 'kling'") == 145'000);
+    REQUIRE(holds.tidy(150'000, ceiling));
+    CHECK(*(*library)->catalog().database().queryInt64("SELECT count(*) FROM provider_holds") == 0);
+}
+
 TEST_CASE("Server errors are retried with backoff, then the job fails with no charge",
           "[jobs][faults]") {
     QueueFixture f;
@@ -467,8 +593,12 @@ TEST_CASE("A provider on hold gets no submission, first or retry; its results ar
     auto first = store.claimNext({"openai"}, now);
     REQUIRE(first);
     REQUIRE(first->has_value());
-    REQUIRE(store.rateLimited(ids[0], 0, "Rate limit reached"));
+    REQUIRE(store.rateLimited(ids[0], 0, "Rate limit reached",
+                              {"openai", now + 1000, true, "HTTP 429", now},
+                              std::chrono::hours(1)));
     CHECK(f.job(ids[0]).attempts == 0); // given back
+    // The provider's hold is recorded with it.
+    CHECK(ProviderHolds(*f.library).active(now, std::chrono::hours(1))->size() == 1);
     CHECK(f.job(ids[0]).state == JobState::Queued);
     REQUIRE(f.library->catalog().database().exec("UPDATE jobs SET state = 'storing' WHERE id = " +
                                                  std::to_string(ids[1])));
