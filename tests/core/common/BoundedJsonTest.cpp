@@ -105,3 +105,55 @@ TEST_CASE("Bounded JSON parses wide objects in linear time", "[common][json]") {
     CHECK(parsed->size() == 200000);
     CHECK(elapsed < std::chrono::seconds(10));
 }
+
+TEST_CASE("Bounded JSON keeps long plain strings exactly, wherever they stand", "[common][json]") {
+    // Long printable-ASCII strings (base64 images in replies) take a faster path through
+    // the parser; what comes out must be what the plain parse gives.
+    std::string image;
+    for (int i = 0; i < 300000; ++i) {
+        image.push_back("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i % 64]);
+    }
+    const std::string other(5000, 'x');
+    const std::string text = R"({"created": 1, "data": [{"b64_json": ")" + image +
+                             R"(", "revised_prompt": "a \"mug\""}, {"b64_json": ")" + other +
+                             R"("}], "tail": ")" + other + R"(", "n": [1, "short"]})";
+    const auto parsed = parseBoundedJson(text, "reply");
+    REQUIRE(parsed);
+    CHECK(*parsed == nlohmann::json::parse(text));
+    CHECK((*parsed)["data"][0]["b64_json"].get<std::string>() == image);
+    CHECK((*parsed)["data"][0]["revised_prompt"] == "a \"mug\"");
+    CHECK((*parsed)["data"][1]["b64_json"].get<std::string>() == other);
+    CHECK((*parsed)["tail"].get<std::string>() == other);
+    CHECK((*parsed)["n"][1] == "short");
+
+    // A long string as a key, one with an escape or a non-ASCII character after a long
+    // plain stretch, and a string that spells the stand-in used on the fast path all parse
+    // as they are.
+    const std::string escapedLater = other + "\\n" + other;
+    const std::string accentedLater = other + "caf\xC3\xA9";
+    const std::string spoof = "\\u0000ripen-long-literal-0";
+    for (const std::string& tricky :
+         {"{\"" + other + "\": 1, \"v\": \"" + other + "\"}",
+          "[\"" + escapedLater + "\", \"" + other + "\"]",
+          "[\"" + accentedLater + "\", \"" + other + "\"]",
+          "[\"" + spoof + "\", \"" + other + "\"]", "[\"" + other + "\", \"" + spoof + "\"]"}) {
+        const auto got = parseBoundedJson(tricky, "t");
+        REQUIRE(got);
+        CHECK(*got == nlohmann::json::parse(tricky));
+    }
+
+    // Broken text around a long string is refused with the offset of the plain parse.
+    const std::string broken = "[\"" + other + "\", tru]";
+    const auto refused = parseBoundedJson(broken, "reply");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::Corrupt);
+    CHECK(refused.error().message.find("at byte " + std::to_string(other.size() + 9)) !=
+          std::string::npos);
+    const std::string unterminated = "[\"" + other;
+    CHECK_FALSE(parseBoundedJson(unterminated, "reply"));
+    // Brackets inside a long string are not nesting.
+    const std::string brackets = "[\"" + std::string(5000, '[') + "\"]";
+    const auto deep = parseBoundedJson(brackets, "t", 1);
+    REQUIRE(deep);
+    CHECK((*deep)[0].get<std::string>().size() == 5000);
+}
