@@ -52,6 +52,7 @@ std::size_t plainAsciiPrefix(const char* p, std::size_t n) {
 struct Scan {
     std::optional<std::size_t> tooDeep; // where the first container deeper than allowed opens
     std::vector<Span> longLiterals;     // plain string literals of kLongLiteral bytes or more
+    bool escapedNul = false;            // a string holds the escape for NUL (u0000)
 };
 
 // Counts brackets outside strings as the parser will, and notes the long plain literals. A
@@ -70,6 +71,7 @@ Scan scanText(std::string_view text, int maxDepth) {
         if (inString) {
             if (escaped) {
                 escaped = false;
+                scan.escapedNul = scan.escapedNul || text.substr(i, 5) == "u0000";
             } else if (c == '\\') {
                 escaped = true;
             } else if (c == '"') {
@@ -100,36 +102,47 @@ Scan scanText(std::string_view text, int maxDepth) {
     return scan;
 }
 
-// What stands in for the k-th long literal while the rest is parsed. The escaped NUL makes
-// it unlike any real text; should the input spell a marker all the same, the markers are
-// not found exactly once each and the text is parsed as it is.
+// What stands in for the k-th long literal while the rest is parsed: a string that starts
+// with NUL, which only an escape (backslash, u0000) can spell in JSON, so the fast path is
+// not taken for text that holds one; no string of the text itself can pass for a marker.
 constexpr std::string_view kMarker = "ripen-long-literal-";
 
+bool isMarker(const std::string& text) {
+    return text.size() > kMarker.size() && text[0] == '\0' &&
+           std::string_view(text).substr(1, kMarker.size()) == kMarker;
+}
+
 // Puts the long literals back where their markers are; false when a marker is missing,
-// repeated or not a value (an object key).
+// repeated or an object's key (a long key is cut out like any literal, but put back only
+// as a value: such text is parsed as it is).
 bool restoreLongLiterals(nlohmann::json& value, std::string_view text,
                          const std::vector<Span>& spans, std::vector<bool>& restored) {
-    if (value.is_structured()) {
-        for (auto& member : value) {
-            if (!restoreLongLiterals(member, text, spans, restored)) {
+    if (value.is_object()) {
+        for (auto member = value.begin(); member != value.end(); ++member) {
+            if (isMarker(member.key()) ||
+                !restoreLongLiterals(member.value(), text, spans, restored)) {
                 return false;
             }
         }
         return true;
     }
-    if (!value.is_string()) {
+    if (value.is_array()) {
+        for (auto& element : value) {
+            if (!restoreLongLiterals(element, text, spans, restored)) {
+                return false;
+            }
+        }
         return true;
     }
-    const auto& string = value.get_ref<const std::string&>();
-    if (string.size() <= kMarker.size() || string[0] != '\0' ||
-        std::string_view(string).substr(1, kMarker.size()) != kMarker) {
+    if (!value.is_string() || !isMarker(value.get_ref<const std::string&>())) {
         return true;
     }
+    const auto& marker = value.get_ref<const std::string&>();
     std::size_t index = 0;
-    const char* digits = string.data() + 1 + kMarker.size();
-    const auto [end, error] = std::from_chars(digits, string.data() + string.size(), index);
-    if (error != std::errc() || end != string.data() + string.size() || index >= spans.size() ||
-        restored[index]) {
+    const char* digits = marker.data() + 1 + kMarker.size();
+    const char* end = marker.data() + marker.size();
+    const auto parsed = std::from_chars(digits, end, index);
+    if (parsed.ec != std::errc() || parsed.ptr != end || index >= spans.size() || restored[index]) {
         return false;
     }
     restored[index] = true;
@@ -145,7 +158,7 @@ std::optional<nlohmann::json> parseWithoutLongLiterals(std::string_view text,
     std::size_t copied = 0;
     for (std::size_t k = 0; k < spans.size(); ++k) {
         skeleton.append(text.substr(copied, spans[k].begin - copied));
-        // The marker holds an escape; the parser turns "\\u0000" back into one NUL.
+        // The marker starts with the escape that the parser turns into one NUL.
         skeleton += "\\u0000";
         skeleton += kMarker;
         skeleton += std::to_string(k);
@@ -190,7 +203,7 @@ Result<nlohmann::json> parseBoundedJson(std::string_view text, std::string_view 
                                                   std::to_string(maxDepth) + " levels at byte " +
                                                   std::to_string(*scan.tooDeep));
     }
-    if (!scan.longLiterals.empty()) {
+    if (!scan.longLiterals.empty() && !scan.escapedNul) {
         if (auto parsed = parseWithoutLongLiterals(text, scan.longLiterals)) {
             return std::move(*parsed);
         }

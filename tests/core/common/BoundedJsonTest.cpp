@@ -136,7 +136,11 @@ TEST_CASE("Bounded JSON keeps long plain strings exactly, wherever they stand", 
          {"{\"" + other + "\": 1, \"v\": \"" + other + "\"}",
           "[\"" + escapedLater + "\", \"" + other + "\"]",
           "[\"" + accentedLater + "\", \"" + other + "\"]",
-          "[\"" + spoof + "\", \"" + other + "\"]", "[\"" + other + "\", \"" + spoof + "\"]"}) {
+          "[\"" + spoof + "\", \"" + other + "\"]", "[\"" + other + "\", \"" + spoof + "\"]",
+          // A long key, the stand-in as a value, and a duplicate key that drops the first.
+          "{\"" + other + "\": [\"" + spoof + "\"], \"v\": \"" + image + "\"}",
+          "{\"d\": {\"" + other + "\": 1}, \"s\": \"" + spoof + "\", \"d\": 2}",
+          "{\"d\": \"" + other + "\", \"d\": \"" + image + "\"}"}) {
         const auto got = parseBoundedJson(tricky, "t");
         REQUIRE(got);
         CHECK(*got == nlohmann::json::parse(tricky));
