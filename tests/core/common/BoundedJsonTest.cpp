@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <functional>
+#include <random>
 #include <string>
 
 using namespace ripen;
@@ -160,4 +162,65 @@ TEST_CASE("Bounded JSON keeps long plain strings exactly, wherever they stand", 
     const auto deep = parseBoundedJson(brackets, "t", 1);
     REQUIRE(deep);
     CHECK((*deep)[0].get<std::string>().size() == 5000);
+}
+
+TEST_CASE("Bounded JSON agrees with the plain parse on random documents with long strings",
+          "[common][json]") {
+    // Long strings as values and keys, strings that spell the fast path's stand-in,
+    // escapes after long plain stretches, duplicate keys, and one in ten texts broken.
+    std::mt19937 random(7);
+    const auto pick = [&](unsigned n) {
+        return static_cast<unsigned>(random() % n);
+    };
+    const auto string = [&]() -> std::string {
+        switch (pick(7)) {
+        case 0:
+            return "\"" + std::string(4096 + pick(50), "AZaz09+/"[pick(8)]) + "\"";
+        case 1:
+            return "\"" + std::string(4100, 'x') + "\\n\"";
+        case 2:
+            return "\"\\u0000ripen-long-literal-" + std::to_string(pick(4)) + "\"";
+        case 3:
+            return "\"" + std::string(5000, 'y') + "\xC3\xA9\"";
+        case 4:
+            return "\"k\"";
+        case 5:
+            return "\"" + std::string(4095, 'z') + "\"";
+        default:
+            return "\"\"";
+        }
+    };
+    const std::function<std::string(int)> value = [&](int depth) -> std::string {
+        const unsigned kind = depth > 4 ? pick(3) : pick(5);
+        if (kind == 0) {
+            return string();
+        }
+        if (kind == 1) {
+            return std::to_string(pick(100));
+        }
+        if (kind == 2) {
+            return "null";
+        }
+        std::string text = kind == 3 ? "[" : "{";
+        for (unsigned i = 0, n = pick(4); i < n; ++i) {
+            text += (i > 0 ? "," : "") + (kind == 4 ? string() + ":" : "") + value(depth + 1);
+        }
+        return text + (kind == 3 ? "]" : "}");
+    };
+    int refused = 0;
+    for (int i = 0; i < 2000; ++i) {
+        std::string text = value(0);
+        if (pick(10) == 0) {
+            text.erase(pick(static_cast<unsigned>(text.size())), 1);
+        }
+        const auto got = parseBoundedJson(text, "t");
+        const auto plain = nlohmann::json::parse(text, nullptr, false);
+        INFO("document " << i << " of " << text.size() << " bytes");
+        REQUIRE(got.has_value() == !plain.is_discarded());
+        refused += got ? 0 : 1;
+        if (got) {
+            REQUIRE(*got == plain);
+        }
+    }
+    CHECK(refused > 0);
 }
