@@ -70,6 +70,15 @@ std::int64_t maxRssKiBRusage() {
     return usage.ru_maxrss; // Linux reports KiB
 }
 
+ProcessCpu processCpu() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+    };
+    return {seconds(usage.ru_utime), seconds(usage.ru_stime), usage.ru_minflt};
+}
+
 std::string machineDescription() {
     std::ifstream cpuinfo("/proc/cpuinfo");
     std::string line;

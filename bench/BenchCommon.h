@@ -34,6 +34,19 @@ bool resetPeakRss();
 std::int64_t peakRssKiB();       // VmHWM from /proc/self/status
 std::int64_t maxRssKiBRusage();  // getrusage(RUSAGE_SELF).ru_maxrss
 
+// CPU time the whole process has used so far (all threads, getrusage(RUSAGE_SELF)): two
+// readings bracket one phase, so its CPU cost is measured without the set-up around it.
+struct ProcessCpu {
+    double userSeconds = 0;
+    double systemSeconds = 0;
+    std::int64_t minorFaults = 0; // pages the kernel had to map (zeroed) on first touch
+    ProcessCpu operator-(const ProcessCpu& earlier) const {
+        return {userSeconds - earlier.userSeconds, systemSeconds - earlier.systemSeconds,
+                minorFaults - earlier.minorFaults};
+    }
+};
+ProcessCpu processCpu();
+
 std::string machineDescription(); // CPU model and online cores, for the report header
 
 std::string formatDuration(double seconds); // "103 µs", "4.44 ms", "1.25 s"

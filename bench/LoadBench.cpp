@@ -14,6 +14,11 @@
 // under 2 GB when 500 results land within 10 s. Medians over --runs; not assertions.
 // --trace-ms N lists, after each scenario, the GUI-thread events that took N ms of CPU time
 // or more (receiver, event type), to find what makes a beat late.
+// The process's CPU time (user and system, all threads) is read from the first enqueue to
+// the last job settled, so the landing's cost is reported without the library copy and
+// window set-up around it; --mark-window prints each run's window on stderr (CLOCK_REALTIME
+// as strace -ttt writes it, CLOCK_MONOTONIC as perf record -k CLOCK_MONOTONIC does) to cut a
+// trace of the whole process down to the landing.
 
 #include "BenchCommon.h"
 #include "CommandLine.h"
@@ -30,6 +35,7 @@
 
 #include <QApplication>
 #include <QListView>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <opencv2/imgcodecs.hpp>
@@ -59,7 +65,45 @@ struct RunResult {
     int over50 = 0;
     int over100 = 0;
     std::int64_t peakRssKiB = 0;
+    ProcessCpu landingCpu; // the whole process, first enqueue to the last job settled
 };
+
+// Each run lands in a fresh copy of the seed library (10,000 assets, as many files). The
+// copies are removed when the bench ends, not after each run: on ext4 without a journal
+// (this machine's disk) creating a file skips every inode freed in the last minutes, one
+// look-up each, so a run that followed the removal of 10,000 files paid seconds of system
+// time for its own file creations.
+class ScratchFolders {
+public:
+    ScratchFolders() = default;
+    ScratchFolders(const ScratchFolders&) = delete;
+    ScratchFolders& operator=(const ScratchFolders&) = delete;
+    ~ScratchFolders() {
+        for (const auto& folder : m_folders) {
+            std::error_code ignored;
+            std::filesystem::remove_all(folder, ignored);
+        }
+    }
+    std::filesystem::path make() {
+        return m_folders.emplace_back(makeScratchDir("ripen-bench-load"));
+    }
+
+private:
+    std::vector<std::filesystem::path> m_folders;
+};
+
+double clockSeconds(clockid_t clock) {
+    timespec now{};
+    ::clock_gettime(clock, &now);
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+// One line per run on stderr, to match a trace of the whole process to the landing.
+void markWindow(const std::string& what) {
+    std::cerr << "bench_load window " << what << ": realtime "
+              << formatFixed(clockSeconds(CLOCK_REALTIME), 6) << " monotonic "
+              << formatFixed(clockSeconds(CLOCK_MONOTONIC), 6) << "\n";
+}
 
 // `count` distinct large photos-like JPEGs (q92) of side `side`, cached between runs.
 std::vector<std::filesystem::path> ensureLargeImages(int count, int side) {
@@ -92,8 +136,9 @@ std::vector<std::filesystem::path> ensureLargeImages(int count, int side) {
 
 RunResult runOnce(const Scenario& scenario, const std::filesystem::path& seedLibrary,
                   const std::vector<std::filesystem::path>& largeImages,
-                  const std::string& serverUrl, TimedApplication& app, double traceMs) {
-    const auto scratch = makeScratchDir("ripen-bench-load");
+                  const std::string& serverUrl, TimedApplication& app, double traceMs,
+                  bool markWindows, ScratchFolders& scratchFolders) {
+    const auto scratch = scratchFolders.make();
     const auto root = scratch / "library";
     std::filesystem::copy(seedLibrary, root, std::filesystem::copy_options::recursive);
     RunResult result;
@@ -120,6 +165,10 @@ RunResult runOnce(const Scenario& scenario, const std::filesystem::path& seedLib
         }
 
         const auto start = Clock::now();
+        const ProcessCpu cpuAtStart = processCpu();
+        if (markWindows) {
+            markWindow("start");
+        }
         int settled = 0;
         int succeeded = 0;
         QObject::connect(&lane, &ripen::ui::JobLane::jobEvent, [&](const ripen::JobEvent& event) {
@@ -130,6 +179,10 @@ RunResult runOnce(const Scenario& scenario, const std::filesystem::path& seedLib
             succeeded += event.state == ripen::JobState::Succeeded ? 1 : 0;
             if (settled == scenario.jobs) {
                 result.resultsSeconds = secondsSince(start);
+                result.landingCpu = processCpu() - cpuAtStart;
+                if (markWindows) {
+                    markWindow("end");
+                }
             }
         });
         int importsDone = 0;
@@ -178,7 +231,6 @@ RunResult runOnce(const Scenario& scenario, const std::filesystem::path& seedLib
         result.over100 = beat.countOver(100);
         spinUntil([&] { return !window.isBusy() && !lane.isBusy(); }, 60);
     }
-    std::filesystem::remove_all(scratch);
     return result;
 }
 
@@ -220,6 +272,17 @@ void report(const Scenario& scenario, const std::vector<RunResult>& runs) {
                       formatDuration(medianOf(runs, [](auto& r) { return r.importsSeconds; })),
                       "–"});
     }
+    const double user = medianOf(runs, [](auto& r) { return r.landingCpu.userSeconds; });
+    const double sys = medianOf(runs, [](auto& r) { return r.landingCpu.systemSeconds; });
+    table.addRow({"process CPU until they landed, user + sys",
+                  formatFixed(user, 2) + " + " + formatFixed(sys, 2) + " s", "–"});
+    table.addRow({"process CPU per result",
+                  formatFixed((user + sys) * 1000 / std::max(scenario.jobs, 1), 1) + " ms", "–"});
+    table.addRow({"minor page faults per result",
+                  formatFixed(medianOf(runs, [](auto& r) { return r.landingCpu.minorFaults; }) /
+                                  std::max(scenario.jobs, 1),
+                              0),
+                  "–"});
     table.addRow(
         {"peak RSS (whole process)",
          formatFixed(medianOf(runs, [](auto& r) { return r.peakRssKiB; }) / 1024.0, 0) + " MiB",
@@ -234,7 +297,7 @@ int main(int argc, char** argv) {
         const CommandLine args(argc, argv,
                                {"--assets", "--runs", "--jobs", "--imports", "--import-side",
                                 "--latency-ms", "--concurrency", "--scenario", "--trace-ms"},
-                               {"--quick"});
+                               {"--quick", "--mark-window"});
         const bool quick = args.has("--quick");
         const int assets = static_cast<int>(args.number("--assets", quick ? 2000 : 10000));
         const int runs = static_cast<int>(args.number("--runs", quick ? 1 : 3));
@@ -246,6 +309,8 @@ int main(int argc, char** argv) {
         // "load", "burst" or "both": one scenario alone, e.g. under a profiler.
         const std::string only = args.text("--scenario", "both");
         const auto traceMs = static_cast<double>(args.number("--trace-ms", 0));
+        const bool markWindows = args.has("--mark-window");
+        ScratchFolders scratchFolders;
         if (only != "load" && only != "burst" && only != "both") {
             throw std::runtime_error("--scenario must be load, burst or both");
         }
@@ -275,8 +340,8 @@ int main(int argc, char** argv) {
             TimedImageReplies replies(server, 1024, scenario.latency);
             std::vector<RunResult> results;
             for (int run = 0; run < runs; ++run) {
-                results.push_back(
-                    runOnce(scenario, library, largeImages, server.baseUrl(), app, traceMs));
+                results.push_back(runOnce(scenario, library, largeImages, server.baseUrl(), app,
+                                          traceMs, markWindows, scratchFolders));
             }
             report(scenario, results);
             if (traceMs > 0) {

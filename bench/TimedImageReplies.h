@@ -9,11 +9,13 @@
 
 namespace ripen::bench {
 
-// OpenAI-shaped image generation replies for the scheduler bench. Every reply is a distinct
-// PNG of one fixed size (a PNG encoded once, plus a per-request tEXt chunk), so every job
-// stores its own asset as real generations do, while the server's own cost stays small and
-// does not grow with the image. The handler's work is timed, without the latency sleep, so
-// the bench can report what the fake server took out of the shared CPU.
+// OpenAI-shaped image generation replies for the scheduler and load benches. Every reply is
+// a distinct PNG of one fixed size (a PNG encoded once, plus a per-request tEXt chunk), so
+// every job stores its own asset as real generations do. The server shares the CPU with the
+// client it serves, so its own work per reply is kept to copying: the reply's JSON text and
+// the base64 of the PNG around the unique chunk are built once, before any request, and a
+// reply only encodes its few-dozen-byte chunk. The handler's work is timed, without the
+// latency sleep, so the bench can report what the fake server took out of the shared CPU.
 class TimedImageReplies {
 public:
     TimedImageReplies(test::FakeHttpServer& server, int imageSide,
@@ -21,12 +23,15 @@ public:
 
     int served() const { return m_served.load(); }
     double handlerSeconds() const { return static_cast<double>(m_handlerNanos.load()) * 1e-9; }
-    std::size_t pngBytes() const { return m_basePng.size(); }
+    std::size_t pngBytes() const { return m_pngBytes; }
 
 private:
-    std::string uniquePng(int seed) const;
+    // The reply's JSON text for request number `seed`.
+    std::string replyBody(int seed) const;
 
-    std::string m_basePng;
+    std::size_t m_pngBytes = 0;
+    std::string m_bodyBeforeChunk; // JSON up to the base64, then the PNG up to its IHDR's end
+    std::string m_bodyAfterChunk;  // the rest of the PNG in base64, then the end of the JSON
     std::atomic<int> m_served{0};
     std::atomic<std::int64_t> m_handlerNanos{0};
 };

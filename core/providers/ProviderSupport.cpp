@@ -171,23 +171,21 @@ std::optional<std::chrono::system_clock::time_point> parseHttpDate(std::string_v
            std::chrono::seconds(second);
 }
 
+// The 6-bit value of each base64 symbol, -1 for anything else: a table, because a reply
+// carries megabytes of them (one image is 2 MB of base64).
+constexpr std::array<std::int8_t, 256> kBase64Values = [] {
+    std::array<std::int8_t, 256> values{};
+    values.fill(-1);
+    constexpr std::string_view kAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+        values[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+    }
+    return values;
+}();
+
 int base64Value(unsigned char c) {
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
-    }
-    if (c == '+') {
-        return 62;
-    }
-    if (c == '/') {
-        return 63;
-    }
-    return -1;
+    return kBase64Values[c];
 }
 
 bool isBase64Space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -390,21 +388,32 @@ Result<std::string> decodeBase64(std::string_view text, std::size_t maxDecodedBy
                                                   " bytes, more than the limit of " +
                                                   std::to_string(maxDecodedBytes));
     }
-    std::string out;
-    out.reserve(decodedSize);
-    std::uint32_t buffer = 0;
-    int bits = 0;
+    // Four symbols make three bytes, written in place; a last group of 2 or 3 symbols
+    // makes 1 or 2 bytes (their spare low bits are zero in canonical base64).
+    std::string out(decodedSize, '\0');
+    auto* next = reinterpret_cast<unsigned char*>(out.data());
+    std::uint32_t group = 0;
+    int held = 0;
     for (char c : text) {
-        int value = base64Value(static_cast<unsigned char>(c));
+        const int value = base64Value(static_cast<unsigned char>(c));
         if (value < 0) {
             continue; // whitespace and padding, checked above
         }
-        buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<char>((buffer >> bits) & 0xFFu));
+        group = (group << 6) | static_cast<std::uint32_t>(value);
+        if (++held == 4) {
+            next[0] = static_cast<unsigned char>(group >> 16);
+            next[1] = static_cast<unsigned char>(group >> 8);
+            next[2] = static_cast<unsigned char>(group);
+            next += 3;
+            group = 0;
+            held = 0;
         }
+    }
+    if (held == 3) {
+        next[0] = static_cast<unsigned char>(group >> 10);
+        next[1] = static_cast<unsigned char>(group >> 2);
+    } else if (held == 2) {
+        next[0] = static_cast<unsigned char>(group >> 4);
     }
     return out;
 }

@@ -39,6 +39,17 @@ std::string stringField(const Json& object, const char* name) {
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// A string member without copying it (an image's base64 is megabytes); empty when absent.
+std::string_view stringViewField(const Json& object, const char* name) {
+    if (!object.is_object()) {
+        return {};
+    }
+    const auto it = object.find(name);
+    return it != object.end() && it->is_string()
+               ? std::string_view(it->get_ref<const std::string&>())
+               : std::string_view();
+}
+
 bool isSafetyCode(const std::string& code) {
     return code == "moderation_blocked" || code == "content_policy_violation";
 }
@@ -80,7 +91,7 @@ void removeAll(const std::vector<GeneratedFile>& outputs) {
 ProviderOutcome<GeneratedFile> saveItem(const Json& item, std::size_t index,
                                         const std::filesystem::path& workDir, int status) {
     const auto where = "OpenAI reply data[" + std::to_string(index) + "]";
-    const auto b64 = stringField(item, "b64_json");
+    const std::string_view b64 = stringViewField(item, "b64_json");
     if (b64.empty()) {
         const bool hasUrl = !stringField(item, "url").empty();
         return std::unexpected(permanent(

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <functional>
+#include <random>
 #include <string>
 
 using namespace ripen;
@@ -104,4 +106,121 @@ TEST_CASE("Bounded JSON parses wide objects in linear time", "[common][json]") {
     REQUIRE(parsed);
     CHECK(parsed->size() == 200000);
     CHECK(elapsed < std::chrono::seconds(10));
+}
+
+TEST_CASE("Bounded JSON keeps long plain strings exactly, wherever they stand", "[common][json]") {
+    // Long printable-ASCII strings (base64 images in replies) take a faster path through
+    // the parser; what comes out must be what the plain parse gives.
+    std::string image;
+    for (int i = 0; i < 300000; ++i) {
+        image.push_back("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i % 64]);
+    }
+    const std::string other(5000, 'x');
+    const std::string text = R"({"created": 1, "data": [{"b64_json": ")" + image +
+                             R"(", "revised_prompt": "a \"mug\""}, {"b64_json": ")" + other +
+                             R"("}], "tail": ")" + other + R"(", "n": [1, "short"]})";
+    const auto parsed = parseBoundedJson(text, "reply");
+    REQUIRE(parsed);
+    CHECK(*parsed == nlohmann::json::parse(text));
+    CHECK((*parsed)["data"][0]["b64_json"].get<std::string>() == image);
+    CHECK((*parsed)["data"][0]["revised_prompt"] == "a \"mug\"");
+    CHECK((*parsed)["data"][1]["b64_json"].get<std::string>() == other);
+    CHECK((*parsed)["tail"].get<std::string>() == other);
+    CHECK((*parsed)["n"][1] == "short");
+
+    // A long string as a key, one with an escape or a non-ASCII character after a long
+    // plain stretch, and a string that spells the stand-in used on the fast path all parse
+    // as they are.
+    const std::string escapedLater = other + "\\n" + other;
+    const std::string accentedLater = other + "caf\xC3\xA9";
+    const std::string spoof = "\\u0000ripen-long-literal-0";
+    for (const std::string& tricky :
+         {"{\"" + other + "\": 1, \"v\": \"" + other + "\"}",
+          "[\"" + escapedLater + "\", \"" + other + "\"]",
+          "[\"" + accentedLater + "\", \"" + other + "\"]",
+          "[\"" + spoof + "\", \"" + other + "\"]", "[\"" + other + "\", \"" + spoof + "\"]",
+          // A long key, the stand-in as a value, and a duplicate key that drops the first.
+          "{\"" + other + "\": [\"" + spoof + "\"], \"v\": \"" + image + "\"}",
+          "{\"d\": {\"" + other + "\": 1}, \"s\": \"" + spoof + "\", \"d\": 2}",
+          "{\"d\": \"" + other + "\", \"d\": \"" + image + "\"}"}) {
+        const auto got = parseBoundedJson(tricky, "t");
+        REQUIRE(got);
+        CHECK(*got == nlohmann::json::parse(tricky));
+    }
+
+    // Broken text around a long string is refused with the offset of the plain parse.
+    const std::string broken = "[\"" + other + "\", tru]";
+    const auto refused = parseBoundedJson(broken, "reply");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::Corrupt);
+    CHECK(refused.error().message.find("at byte " + std::to_string(other.size() + 9)) !=
+          std::string::npos);
+    const std::string unterminated = "[\"" + other;
+    CHECK_FALSE(parseBoundedJson(unterminated, "reply"));
+    // Brackets inside a long string are not nesting.
+    const std::string brackets = "[\"" + std::string(5000, '[') + "\"]";
+    const auto deep = parseBoundedJson(brackets, "t", 1);
+    REQUIRE(deep);
+    CHECK((*deep)[0].get<std::string>().size() == 5000);
+}
+
+TEST_CASE("Bounded JSON agrees with the plain parse on random documents with long strings",
+          "[common][json]") {
+    // Long strings as values and keys, strings that spell the fast path's stand-in,
+    // escapes after long plain stretches, duplicate keys, and one in ten texts broken.
+    std::mt19937 random(7);
+    const auto pick = [&](unsigned n) {
+        return static_cast<unsigned>(random() % n);
+    };
+    const auto string = [&]() -> std::string {
+        switch (pick(7)) {
+        case 0:
+            return "\"" + std::string(4096 + pick(50), "AZaz09+/"[pick(8)]) + "\"";
+        case 1:
+            return "\"" + std::string(4100, 'x') + "\\n\"";
+        case 2:
+            return "\"\\u0000ripen-long-literal-" + std::to_string(pick(4)) + "\"";
+        case 3:
+            return "\"" + std::string(5000, 'y') + "\xC3\xA9\"";
+        case 4:
+            return "\"k\"";
+        case 5:
+            return "\"" + std::string(4095, 'z') + "\"";
+        default:
+            return "\"\"";
+        }
+    };
+    const std::function<std::string(int)> value = [&](int depth) -> std::string {
+        const unsigned kind = depth > 4 ? pick(3) : pick(5);
+        if (kind == 0) {
+            return string();
+        }
+        if (kind == 1) {
+            return std::to_string(pick(100));
+        }
+        if (kind == 2) {
+            return "null";
+        }
+        std::string text = kind == 3 ? "[" : "{";
+        for (unsigned i = 0, n = pick(4); i < n; ++i) {
+            text += (i > 0 ? "," : "") + (kind == 4 ? string() + ":" : "") + value(depth + 1);
+        }
+        return text + (kind == 3 ? "]" : "}");
+    };
+    int refused = 0;
+    for (int i = 0; i < 2000; ++i) {
+        std::string text = value(0);
+        if (pick(10) == 0) {
+            text.erase(pick(static_cast<unsigned>(text.size())), 1);
+        }
+        const auto got = parseBoundedJson(text, "t");
+        const auto plain = nlohmann::json::parse(text, nullptr, false);
+        INFO("document " << i << " of " << text.size() << " bytes");
+        REQUIRE(got.has_value() == !plain.is_discarded());
+        refused += got ? 0 : 1;
+        if (got) {
+            REQUIRE(*got == plain);
+        }
+    }
+    CHECK(refused > 0);
 }
