@@ -77,6 +77,19 @@ JobId queueOneJob(Library& library) {
     return ids->front();
 }
 
+// A library that passed its start-up check and closed cleanly, holding `assets` images and
+// a backup of them.
+fs::path checkedLibraryWithBackup(const test::TempDir& temp, int assets) {
+    const fs::path root = temp / "library";
+    {
+        auto library = CatalogBackup::openChecked(root);
+        REQUIRE(library);
+        addImages(**library, assets, 0);
+    }
+    REQUIRE(CatalogBackup::take(root));
+    return root;
+}
+
 // Another Ripen process with the library open, as the GUI or a queue run would have it: a
 // child that opens it (as ripen-cli does, or without the check), commits a change or leaves
 // its -wal empty, says it is ready and waits until it is killed or the test ends. The test
@@ -297,13 +310,7 @@ TEST_CASE("an untouched library opens without the full scan; a changed one gets 
 TEST_CASE("a library damaged while closed is refused with the backup to restore",
           "[backup][startup]") {
     test::TempDir temp;
-    const fs::path root = temp / "library";
-    {
-        auto library = CatalogBackup::openChecked(root);
-        REQUIRE(library);
-        addImages(**library, 40, 0);
-    }
-    REQUIRE(CatalogBackup::take(root));
+    const fs::path root = checkedLibraryWithBackup(temp, 40);
     REQUIRE(CatalogStartupCheck::plan(root).depth == CatalogStartupCheck::Depth::Light);
     test::damagePageHeaders(root / "catalog.sqlite");
 
@@ -363,13 +370,7 @@ TEST_CASE("a command beside a live session gets the light check, and the full on
           "[backup][startup][live]") {
     using Depth = CatalogStartupCheck::Depth;
     test::TempDir temp;
-    const fs::path root = temp / "library";
-    {
-        auto library = CatalogBackup::openChecked(root);
-        REQUIRE(library);
-        addImages(**library, 5, 0);
-    }
-    REQUIRE(CatalogBackup::take(root));
+    const fs::path root = checkedLibraryWithBackup(temp, 5);
     SessionInOtherProcess gui(root, SessionInOtherProcess::Opens::Checked,
                               SessionInOtherProcess::Then::Commits);
     REQUIRE(fs::file_size(root / "catalog.sqlite-wal") > 0); // what forced the full check
@@ -411,12 +412,7 @@ TEST_CASE("a live session vouches for its changes only after a passed check, for
     using Depth = CatalogStartupCheck::Depth;
     using Session = SessionInOtherProcess;
     test::TempDir temp;
-    const fs::path root = temp / "library";
-    {
-        auto library = CatalogBackup::openChecked(root);
-        REQUIRE(library);
-        addImages(**library, 5, 0);
-    }
+    const fs::path root = checkedLibraryWithBackup(temp, 5);
 
     SECTION("a process that opened without the check") {
         Session other(root, Session::Opens::Unchecked, Session::Then::Commits);
@@ -451,13 +447,7 @@ TEST_CASE("a live session vouches for its changes only after a passed check, for
 TEST_CASE("a library damaged while a session is live is refused, and restored once it ends",
           "[backup][startup][live]") {
     test::TempDir temp;
-    const fs::path root = temp / "library";
-    {
-        auto library = CatalogBackup::openChecked(root);
-        REQUIRE(library);
-        addImages(**library, 40, 0);
-    }
-    REQUIRE(CatalogBackup::take(root));
+    const fs::path root = checkedLibraryWithBackup(temp, 40);
     SessionInOtherProcess gui(root, SessionInOtherProcess::Opens::Checked,
                               SessionInOtherProcess::Then::WritesNothing);
     {
