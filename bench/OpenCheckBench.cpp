@@ -19,6 +19,7 @@
 #include <functional>
 #include <iostream>
 #include <iterator>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace rb = ripen::bench;
@@ -68,6 +69,66 @@ void evict(const std::filesystem::path& file) {
         ::close(fd);
     }
 }
+
+// Another process with the library open, as the GUI has it while ripen-cli commands run:
+// it opens the library (with the start-up check, as ripen does, or without it), commits a
+// change that leaves the rows as they were, so that its -wal has content, and keeps the
+// library open until the bench ends it.
+class SessionInOtherProcess {
+public:
+    SessionInOtherProcess(const std::filesystem::path& root, bool checked) {
+        int ready[2];
+        int hold[2];
+        if (::pipe(ready) != 0 || ::pipe(hold) != 0) {
+            throw std::runtime_error("pipe");
+        }
+        m_pid = ::fork();
+        if (m_pid < 0) {
+            throw std::runtime_error("fork");
+        }
+        if (m_pid == 0) {
+            ::close(ready[0]);
+            ::close(hold[1]);
+            ::_exit(serve(root, checked, ready[1], hold[0]));
+        }
+        ::close(ready[1]);
+        ::close(hold[0]);
+        m_hold = hold[1];
+        char ok = 0;
+        const bool started = ::read(ready[0], &ok, 1) == 1;
+        ::close(ready[0]);
+        if (!started) {
+            throw std::runtime_error("the session in another process did not start");
+        }
+    }
+    ~SessionInOtherProcess() {
+        ::close(m_hold); // it closes the library and exits
+        ::waitpid(m_pid, nullptr, 0);
+    }
+    SessionInOtherProcess(const SessionInOtherProcess&) = delete;
+    SessionInOtherProcess& operator=(const SessionInOtherProcess&) = delete;
+
+private:
+    static int serve(const std::filesystem::path& root, bool checked, int ready, int hold) {
+        auto library =
+            checked ? ripen::CatalogBackup::openChecked(root) : ripen::Library::open(root);
+        if (!library ||
+            !(*library)->catalog().database().exec("BEGIN; CREATE TABLE bench_live_session(x); "
+                                                   "DROP TABLE bench_live_session; COMMIT")) {
+            return 2;
+        }
+        const char ok = 'k';
+        char until = 0;
+        if (::write(ready, &ok, 1) != 1) {
+            return 3;
+        }
+        (void)::read(hold, &until, 1);
+        return 0;
+    }
+
+    pid_t m_pid = -1;
+    int m_hold = -1;
+};
 
 void report(const std::string& what, int runs, const std::function<void()>& before,
             const std::function<void()>& call) {
@@ -138,6 +199,18 @@ int run(int argc, char** argv) {
     report(
         "openChecked + close, light check (after a clean close), cold", runs,
         [&] { evict(catalogFile); }, openChecked(ripen::CatalogStartupCheck::Depth::Light));
+    {
+        // Nothing vouches for the -wal of a session that skipped the check: the full check,
+        // as every ripen-cli command beside the GUI got before catalog.sqlite.live.
+        const SessionInOtherProcess unchecked(root, false);
+        report("openChecked + close beside a live session without its check (full), warm", runs,
+               nothing, openChecked(ripen::CatalogStartupCheck::Depth::Full));
+    }
+    {
+        const SessionInOtherProcess gui(root, true);
+        report("openChecked + close beside a live session (light), warm", runs, nothing,
+               openChecked(ripen::CatalogStartupCheck::Depth::Light));
+    }
     std::cout << "\nload average at end: " << readText("/proc/loadavg");
     return 0;
 }

@@ -75,6 +75,13 @@ QString CatalogRestoreBox::text() const {
     return m_text->text();
 }
 
+void CatalogRestoreBox::moveOver(QWidget* window) {
+    setParent(window, windowFlags()); // hides the box
+    // The button box shows all its buttons again when its window changes.
+    m_close->setVisible(!m_restored);
+    open();
+}
+
 void CatalogRestoreBox::startRestore() {
     if (m_restored) {
         accept(); // the button reads Continue now

@@ -32,6 +32,10 @@ public:
     QPushButton* restoreButton() const { return m_restore; }
     bool restored() const { return m_restored; }
 
+    // Shows the box over `window` instead (a switch replaced the window it was over),
+    // as it was.
+    void moveOver(QWidget* window);
+
     // What the box says after a restore; `nowMs` for the age of the backup.
     static QString restoredText(const CatalogRestoreSummary& summary, qint64 nowMs);
 

@@ -76,6 +76,10 @@ void LibrarySession::onOpened(const Open* which) {
     std::unique_ptr<Open> previous = std::exchange(m_current, std::move(m_next));
     if (previous) {
         replaceWindow(*previous->window, *m_current->window);
+        if (m_restoreBox && m_restoreBox->parentWidget() == previous->window.get()) {
+            // The box that restored this library says what it did over the new window.
+            m_restoreBox->moveOver(m_current->window.get());
+        }
         retire(std::move(previous));
     }
     if (m_remember) {
@@ -106,14 +110,8 @@ void LibrarySession::onFailed(const Open* which, const ripen::Error& error) {
     }
     const QString folder = which->folder;
     const QString text = LibraryOpenError::message(error, folder);
-    if (first && m_offerRestore && error.code == ErrorCode::Corrupt) {
-        // A restore that succeeds opens the library again: onOpened takes it from there.
-        auto* box =
-            new CatalogRestoreBox(*m_current->bridge, text, tr("Quit"), m_current->window.get());
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        connect(box, &CatalogRestoreBox::givenUp, this,
-                [this, folder, text] { emit openFailed(folder, text, false, true); });
-        box->open();
+    if (m_offerRestore && error.code == ErrorCode::Corrupt) {
+        offerRestore(*which, text, first);
         return;
     }
     if (first) {
@@ -128,6 +126,23 @@ void LibrarySession::onFailed(const Open* which, const ripen::Error& error) {
     box->open();
     m_current->window->statusBar()->clearMessage();
     emit openFailed(folder, text, true, true);
+}
+
+// A restore that succeeds opens the library again through `which`'s bridge: onOpened takes
+// it from there. Given up, a switch ends as any failed one (the open library stays).
+void LibrarySession::offerRestore(const Open& which, const QString& message, bool first) {
+    auto* box = new CatalogRestoreBox(*which.bridge, message, first ? tr("Quit") : tr("Close"),
+                                      m_current->window.get());
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &CatalogRestoreBox::givenUp, this, [this, folder = which.folder, message, first] {
+        if (!first) {
+            retire(std::exchange(m_next, nullptr));
+            m_current->window->statusBar()->clearMessage();
+        }
+        emit openFailed(folder, message, !first, true);
+    });
+    m_restoreBox = box;
+    box->open();
 }
 
 void LibrarySession::retire(std::unique_ptr<Open> old) {

@@ -3,6 +3,7 @@
 #include "common/Error.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <functional>
 #include <memory>
@@ -10,6 +11,7 @@
 
 namespace ripen::ui {
 
+class CatalogRestoreBox;
 class CoreBridge;
 class MainWindow;
 
@@ -37,9 +39,11 @@ public:
     // The folder of the library that opened last, or empty.
     static QString lastLibrary();
     void setRemembering(bool remember) { m_remember = remember; }
-    // When the first library fails to open with a damaged catalog, show a box that offers to
-    // restore the newest backup (CatalogRestoreBox) before openFailed; off by default (the
-    // screenshot tool must never wait on a box).
+    // When a library fails to open with a damaged catalog (the first one, or one chosen with
+    // File > Open Library…), show a box that offers to restore the newest backup
+    // (CatalogRestoreBox) before openFailed; off by default (the screenshot tool must never
+    // wait on a box). A restore during a switch opens the restored library in place of the
+    // current one, and the box moves to the new window to say what was restored.
     void setOfferingRestore(bool offer) { m_offerRestore = offer; }
 
     // Makes the first bridge and window (shown by the caller) and opens `folder` (created if
@@ -65,6 +69,7 @@ private:
     std::unique_ptr<Open> make(const QString& folder);
     void onOpened(const Open* which);
     void onFailed(const Open* which, const ripen::Error& error);
+    void offerRestore(const Open& which, const QString& message, bool first);
     void replaceWindow(MainWindow& previous, MainWindow& next) const;
     // Deletes the window now and the bridge once its library is closed on a worker.
     void retire(std::unique_ptr<Open> old);
@@ -75,6 +80,7 @@ private:
     std::vector<std::unique_ptr<CoreBridge>> m_closing;
     bool m_remember = false;
     bool m_offerRestore = false;
+    QPointer<CatalogRestoreBox> m_restoreBox; // while it is up
 };
 
 } // namespace ripen::ui

@@ -1,6 +1,8 @@
 #include "catalog/CatalogBackup.h"
 
 #include "catalog/internal/CleanCloseRecord.h"
+#include "catalog/internal/LiveSessionLock.h"
+#include "catalog/internal/OpenLibraries.h"
 #include "catalog/internal/SqliteDatabase.h"
 #include "catalog/internal/SqliteIntegrity.h"
 #include "common/AtomicFileWriter.h"
@@ -245,6 +247,15 @@ Result<CatalogStartupCheck::Report> CatalogBackup::checkAtStartup(const fs::path
 }
 
 Result<std::unique_ptr<Library>> CatalogBackup::openChecked(const fs::path& root) {
+    // This process is a user of the library from before the plan on: a restore in another
+    // process cannot replace the catalog between the plan and the check.
+    if (auto joined = OpenLibraries::opened(root); !joined) {
+        return std::unexpected(joined.error());
+    }
+    const struct Leave {
+        const fs::path& root;
+        ~Leave() { (void)OpenLibraries::closed(root); }
+    } leave{root};
     // Planned before the library opens: opening creates the -wal the plan looks at.
     CatalogStartupCheck::Report planned = CatalogStartupCheck::plan(root);
     auto library = Library::open(root);
@@ -280,6 +291,13 @@ Status CatalogBackup::withRestoreAdvice(const fs::path& root, Status healthy) {
 }
 
 Result<fs::path> CatalogBackup::restore(const fs::path& root, const fs::path& backup) {
+    // The catalog is renamed away below: a process that has it open would go on writing to
+    // the damaged file (and its -wal), and lose those changes or mix them into the backup.
+    // Openers wait while this is held (LiveSessionLock::join).
+    const auto alone = LiveSessionLock::exclusive(root);
+    if (!alone) {
+        return std::unexpected(withContext(alone.error(), "the backup cannot be restored"));
+    }
     const auto taken = stampMillis(backup.filename().string());
     {
         auto db = Database::open(backup, Database::Mode::ReadOnly);

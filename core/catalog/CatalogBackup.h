@@ -62,7 +62,9 @@ public:
     // Puts `backup` in place of the live catalog after checking it. The live catalog and its
     // -wal/-shm are kept beside it as catalog.sqlite.damaged-YYYYMMDD-HHMMSS (never deleted:
     // they may hold changes worth recovering by hand). Returns where they went. No other
-    // process may have the library open. Errors: Corrupt for a damaged backup.
+    // process may have the library open: Busy when one does (this one included), checked
+    // through catalog.sqlite.live; openers wait while the restore runs. Errors: Corrupt for
+    // a damaged backup.
     static Result<std::filesystem::path> restore(const std::filesystem::path& libraryRoot,
                                                  const std::filesystem::path& backup);
 

@@ -1,10 +1,14 @@
 #include "catalog/CatalogStartupCheck.h"
 
 #include "catalog/internal/CleanCloseRecord.h"
+#include "catalog/internal/LiveSessionLock.h"
 #include "catalog/internal/SqliteDatabase.h"
 #include "catalog/internal/SqliteIntegrity.h"
 #include "common/Clock.h"
 #include "common/TextEncoding.h"
+
+#include <optional>
+#include <unistd.h>
 
 namespace ripen {
 namespace {
@@ -41,9 +45,8 @@ Status checkSchema(sqlite::Database& db) {
     return {};
 }
 
-} // namespace
-
-CatalogStartupCheck::Report CatalogStartupCheck::plan(const fs::path& root) {
+// Today's rules, from the record the last clean close left.
+CatalogStartupCheck::Report planFromCleanClose(const fs::path& root) {
     const auto record = CleanCloseRecord::read(root);
     if (!record) {
         return full("no clean close on record (a new library, or the last session ended "
@@ -58,12 +61,53 @@ CatalogStartupCheck::Report CatalogStartupCheck::plan(const fs::path& root) {
         return full("catalog.sqlite changed since Ripen closed it on " +
                     formatUtc(record->closedAtMs) + " UTC");
     }
-    if (unixMillis() - record->fullCheckAtMs > kFullCheckEveryMs) {
+    if (unixMillis() - record->fullCheckAtMs > CatalogStartupCheck::kFullCheckEveryMs) {
         return full("the last full check was on " + formatUtc(record->fullCheckAtMs) + " UTC");
     }
     return {Depth::Light,
             "unchanged since Ripen closed it on " + formatUtc(record->closedAtMs) + " UTC",
             record->fullCheckAtMs};
+}
+
+// When a process that passed its check has the library open, what made the full check due
+// (`due`) is explained by that session (see the header); nullopt when no such process does.
+std::optional<CatalogStartupCheck::Report> planBesideLiveSession(const fs::path& root,
+                                                                 const std::string& due) {
+    const auto holder = LiveSessionLock::checkedHolder(root);
+    if (!holder) {
+        return std::nullopt;
+    }
+    const std::string who = holder->pid == ::getpid() ? std::string("this process")
+                                                      : "pid " + std::to_string(holder->pid);
+    const auto now = CatalogFileState::of(catalogFile(root));
+    if (!now) {
+        return std::nullopt;
+    }
+    if (now->device != holder->device || now->inode != holder->inode) {
+        return full("catalog.sqlite was replaced while Ripen had the library open (" + who +
+                    " joined last)");
+    }
+    if (unixMillis() - holder->fullCheckAtMs > CatalogStartupCheck::kFullCheckEveryMs) {
+        return full("the last full check was on " + formatUtc(holder->fullCheckAtMs) + " UTC");
+    }
+    return CatalogStartupCheck::Report{
+        Depth::Light,
+        "a live session: a Ripen process that passed its start-up check has the library open (" +
+            who +
+            " joined last), so the catalog's changes are Ripen's own transactions "
+            "(without it: " +
+            due + ")",
+        holder->fullCheckAtMs};
+}
+
+} // namespace
+
+CatalogStartupCheck::Report CatalogStartupCheck::plan(const fs::path& root) {
+    auto sinceClose = planFromCleanClose(root);
+    if (sinceClose.depth == Depth::Light) {
+        return sinceClose;
+    }
+    return planBesideLiveSession(root, sinceClose.reason).value_or(std::move(sinceClose));
 }
 
 Status CatalogStartupCheck::run(const fs::path& root, const Report& planned) {

@@ -9,14 +9,13 @@
 namespace ripen {
 
 Library::Library(std::filesystem::path root, std::unique_ptr<Catalog> catalog)
-    : m_root(std::move(root)), m_catalog(std::move(catalog)), m_blobs(m_root) {
-    OpenLibraries::opened(m_root);
-}
+    : m_root(std::move(root)), m_catalog(std::move(catalog)), m_blobs(m_root) {}
 
 Library::~Library() {
     m_catalog.reset(); // the last connection to close checkpoints and removes the -wal
-    if (const auto fullCheckAtMs = OpenLibraries::closed(m_root)) {
-        CatalogStartupCheck::recordCleanClose(m_root, *fullCheckAtMs);
+    // The process's live session on this root ends only after the record is written.
+    if (const auto last = OpenLibraries::closed(m_root); last && last->fullCheckAtMs) {
+        CatalogStartupCheck::recordCleanClose(m_root, *last->fullCheckAtMs);
     }
 }
 
@@ -44,12 +43,18 @@ Result<std::unique_ptr<Library>> Library::open(const std::filesystem::path& root
                                            ec.message());
         }
     }
+    const auto absoluteRoot = std::filesystem::absolute(root, ec);
+    // Joined before the catalog opens: a restore in another process cannot swap the file
+    // while this process uses it, and other openers see a live session.
+    if (auto joined = OpenLibraries::opened(absoluteRoot); !joined) {
+        return std::unexpected(joined.error());
+    }
     auto catalog = Catalog::open(root / "catalog.sqlite");
     if (!catalog) {
+        (void)OpenLibraries::closed(absoluteRoot);
         return std::unexpected(catalog.error());
     }
-    auto library = std::unique_ptr<Library>(
-        new Library(std::filesystem::absolute(root, ec), std::move(*catalog)));
+    auto library = std::unique_ptr<Library>(new Library(absoluteRoot, std::move(*catalog)));
     library->m_blobs.sweepIncoming();
     return library;
 }

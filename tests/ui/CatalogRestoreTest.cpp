@@ -17,6 +17,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 using ripen::test::TempDir;
@@ -116,6 +117,73 @@ TEST_CASE("a damaged catalog is restored from the newest backup with one click",
         CHECK_FALSE(failed.front().at(2).toBool()); // no previous library to keep
         CHECK(failed.front().at(3).toBool());       // the user saw the message
         CHECK_FALSE(hasDamagedCopy(root));
+        CHECK(opened.isEmpty());
+    }
+}
+
+TEST_CASE("a damaged library chosen with File > Open Library is restored with one click too",
+          "[ui][library][restore]") {
+    uiApp();
+    TempDir dir;
+    const auto open = dir / "open";
+    {
+        auto library = ripen::Library::open(open);
+        REQUIRE(library);
+        ripen::test::addGeneratedAssets(**library, 3, true);
+    }
+    const auto damaged = damagedLibraryWithBackup(dir);
+
+    LibrarySession session;
+    session.setOfferingRestore(true);
+    QSignalSpy opened(&session, &LibrarySession::opened);
+    QSignalSpy failed(&session, &LibrarySession::openFailed);
+    session.start(QString::fromStdString(open.string()));
+    session.window().resize(1100, 700);
+    session.window().show();
+    REQUIRE(opened.wait(10000));
+    opened.clear();
+
+    session.window().requestLibrary(QString::fromStdString(damaged.string()), true);
+    CatalogRestoreBox* box = restoreBox(session);
+    REQUIRE(box != nullptr);
+    CHECK(box->text().contains(QStringLiteral("catalog may be damaged")));
+    CHECK(box->text().contains(QString::fromStdString(damaged.string())));
+    REQUIRE(box->restoreButton()->isVisible());
+    REQUIRE(box->grab().save(ripen::test::screenshotDir() +
+                             QStringLiteral("/restore-offer-open-library.png")));
+
+    SECTION("Restore: the restored library opens in place of the open one, the box says what") {
+        QPointer<CatalogRestoreBox> guard(box);
+        box->restoreButton()->click();
+        const bool switched = opened.wait(20000);
+        INFO((guard ? guard->text() : QString()).toStdString());
+        REQUIRE(switched);
+        CHECK(session.folder() == QString::fromStdString(damaged.string()));
+        REQUIRE(guard);
+        REQUIRE(waitUntil([&] { return guard->restored() && guard->isVisible(); }));
+        CHECK(guard->parentWidget() == &session.window()); // over the new window
+        CHECK(guard->text().contains(QStringLiteral("restored from the backup taken")));
+        const auto buttons = guard->findChildren<QPushButton*>();
+        CHECK(std::count_if(buttons.begin(), buttons.end(),
+                            [](const QPushButton* b) { return b->isVisible(); }) == 1); // Continue
+        CHECK(hasDamagedCopy(damaged));
+        REQUIRE(guard->grab().save(ripen::test::screenshotDir() +
+                                   QStringLiteral("/restore-done-open-library.png")));
+        REQUIRE(waitUntil([&] { return !session.window().isBusy(); }, 20000));
+        CHECK(session.window().gallery().model().rowCount() == 24);
+        guard->restoreButton()->click(); // Continue
+        REQUIRE(waitUntil([&] { return guard.isNull() || !guard->isVisible(); }));
+        CHECK(failed.isEmpty());
+    }
+
+    SECTION("Close: nothing is restored and the open library stays") {
+        box->reject();
+        REQUIRE(failed.size() == 1);
+        CHECK(failed.front().at(2).toBool()); // the previous library is kept
+        CHECK(failed.front().at(3).toBool()); // the user saw the message
+        REQUIRE(waitUntil([&] { return !session.isSwitching(); }));
+        CHECK(session.folder() == QString::fromStdString(open.string()));
+        CHECK_FALSE(hasDamagedCopy(damaged));
         CHECK(opened.isEmpty());
     }
 }

@@ -4,14 +4,19 @@
 
 #include "catalog/Library.h"
 #include "catalog/internal/CleanCloseRecord.h"
+#include "catalog/internal/LiveSessionLock.h"
 #include "common/Clock.h"
 #include "jobs/JobStore.h"
 #include "support/CatalogDamage.h"
 #include "support/TempDir.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace ripen;
@@ -71,6 +76,98 @@ JobId queueOneJob(Library& library) {
     REQUIRE(ids);
     return ids->front();
 }
+
+// A library that passed its start-up check and closed cleanly, holding `assets` images and
+// a backup of them.
+fs::path checkedLibraryWithBackup(const test::TempDir& temp, int assets) {
+    const fs::path root = temp / "library";
+    {
+        auto library = CatalogBackup::openChecked(root);
+        REQUIRE(library);
+        addImages(**library, assets, 0);
+    }
+    REQUIRE(CatalogBackup::take(root));
+    return root;
+}
+
+// Another Ripen process with the library open, as the GUI or a queue run would have it: a
+// child that opens it (as ripen-cli does, or without the check), commits a change or leaves
+// its -wal empty, says it is ready and waits until it is killed or the test ends. The test
+// process must have no library open when it starts one (a fork shares open descriptors).
+class SessionInOtherProcess {
+public:
+    enum class Opens { Checked, Unchecked };
+    enum class Then { Commits, WritesNothing };
+
+    SessionInOtherProcess(const fs::path& root, Opens opens, Then then) {
+        int ready[2];
+        int hold[2];
+        REQUIRE(::pipe(ready) == 0);
+        REQUIRE(::pipe(hold) == 0);
+        m_pid = ::fork();
+        REQUIRE(m_pid >= 0);
+        if (m_pid == 0) {
+            ::close(ready[0]);
+            ::close(hold[1]);
+            ::_exit(serve(root, opens, then, ready[1], hold[0]));
+        }
+        ::close(ready[1]);
+        ::close(hold[0]);
+        m_hold = hold[1];
+        char ok = 0;
+        const bool started = ::read(ready[0], &ok, 1) == 1 && ok == 'k';
+        ::close(ready[0]);
+        REQUIRE(started);
+    }
+    ~SessionInOtherProcess() { kill(); }
+    SessionInOtherProcess(const SessionInOtherProcess&) = delete;
+    SessionInOtherProcess& operator=(const SessionInOtherProcess&) = delete;
+
+    pid_t pid() const { return m_pid; }
+
+    // SIGKILL: no destructor runs, the kernel drops its locks.
+    void kill() {
+        if (m_pid <= 0) {
+            return;
+        }
+        ::kill(m_pid, SIGKILL);
+        ::waitpid(m_pid, nullptr, 0);
+        ::close(m_hold);
+        m_pid = 0;
+    }
+
+private:
+    static int serve(const fs::path& root, Opens opens, Then then, int ready, int hold) {
+        auto library =
+            opens == Opens::Checked ? CatalogBackup::openChecked(root) : Library::open(root);
+        if (!library) {
+            return 2;
+        }
+        if (then == Then::Commits) {
+            Asset asset;
+            asset.sha256 = std::string(64, 'e');
+            asset.blobPath = "blobs/ee/" + asset.sha256 + ".png";
+            asset.format = "png";
+            asset.width = 64;
+            asset.height = 64;
+            if (!(*library)->catalog().addAsset(asset)) {
+                return 3;
+            }
+        } else if (!(*library)->catalog().database().exec("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            return 4; // page 1 only in the file, so damage to it shows
+        }
+        const char ok = 'k';
+        if (::write(ready, &ok, 1) != 1) {
+            return 5;
+        }
+        char until = 0;
+        (void)::read(hold, &until, 1); // returns when the test closes its end or ends
+        ::_exit(0);                    // as a kill: no destructor runs
+    }
+
+    pid_t m_pid = 0;
+    int m_hold = -1;
+};
 
 } // namespace
 
@@ -213,13 +310,7 @@ TEST_CASE("an untouched library opens without the full scan; a changed one gets 
 TEST_CASE("a library damaged while closed is refused with the backup to restore",
           "[backup][startup]") {
     test::TempDir temp;
-    const fs::path root = temp / "library";
-    {
-        auto library = CatalogBackup::openChecked(root);
-        REQUIRE(library);
-        addImages(**library, 40, 0);
-    }
-    REQUIRE(CatalogBackup::take(root));
+    const fs::path root = checkedLibraryWithBackup(temp, 40);
     REQUIRE(CatalogStartupCheck::plan(root).depth == CatalogStartupCheck::Depth::Light);
     test::damagePageHeaders(root / "catalog.sqlite");
 
@@ -272,4 +363,137 @@ TEST_CASE("a library whose last session did not close gets the full check", "[ba
     CHECK(depthOfNextOpen(root) == CatalogStartupCheck::Depth::Full);
     CHECK(assetCount(root) == 1); // the committed change survived
     CHECK(depthOfNextOpen(root) == CatalogStartupCheck::Depth::Light);
+}
+
+TEST_CASE("a command beside a live session gets the light check, and the full one once the "
+          "session is killed",
+          "[backup][startup][live]") {
+    using Depth = CatalogStartupCheck::Depth;
+    test::TempDir temp;
+    const fs::path root = checkedLibraryWithBackup(temp, 5);
+    SessionInOtherProcess gui(root, SessionInOtherProcess::Opens::Checked,
+                              SessionInOtherProcess::Then::Commits);
+    REQUIRE(fs::file_size(root / "catalog.sqlite-wal") > 0); // what forced the full check
+
+    const auto plan = CatalogStartupCheck::plan(root);
+    INFO(plan.reason);
+    CHECK(plan.depth == Depth::Light);
+    CHECK(plan.reason.starts_with("a live session"));
+    CHECK(plan.reason.find("pid " + std::to_string(gui.pid())) != std::string::npos);
+    {
+        auto library = CatalogBackup::openChecked(root);
+        REQUIRE(library);
+        CHECK((*library)->startupCheck()->depth == Depth::Light);
+        auto count = (*library)->catalog().count({});
+        REQUIRE(count);
+        CHECK(*count == 6); // the live session's commit is there
+    }
+    CHECK(depthOfNextOpen(root) == Depth::Light); // closing beside it changed nothing
+
+    // A restore would rename the catalog from under the session: refused while it lives.
+    auto refused = CatalogBackup::restoreNewest(root);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::Busy);
+    CHECK(refused.error().message.find("close it first") != std::string::npos);
+
+    gui.kill(); // its commit is in the -wal, and nobody holds the library now
+    const auto afterKill = CatalogStartupCheck::plan(root);
+    CHECK(afterKill.depth == Depth::Full);
+    CHECK(afterKill.reason.find("-wal") != std::string::npos);
+    CHECK(depthOfNextOpen(root) == Depth::Full);
+    CHECK(depthOfNextOpen(root) == Depth::Light); // a clean close again
+    CHECK(assetCount(root) == 6);
+    CHECK(CatalogBackup::restoreNewest(root)); // nobody has it open now
+}
+
+TEST_CASE("a live session vouches for its changes only after a passed check, for the file it "
+          "checked, within the week",
+          "[backup][startup][live]") {
+    using Depth = CatalogStartupCheck::Depth;
+    using Session = SessionInOtherProcess;
+    test::TempDir temp;
+    const fs::path root = checkedLibraryWithBackup(temp, 5);
+
+    SECTION("a process that opened without the check") {
+        Session other(root, Session::Opens::Unchecked, Session::Then::Commits);
+        const auto plan = CatalogStartupCheck::plan(root);
+        CHECK(plan.depth == Depth::Full);
+        CHECK(plan.reason.find("-wal") != std::string::npos);
+    }
+    SECTION("a catalog replaced by another program while the session lives") {
+        Session gui(root, Session::Opens::Checked, Session::Then::WritesNothing);
+        fs::copy_file(root / "catalog.sqlite", temp / "copy.sqlite");
+        fs::rename(temp / "copy.sqlite", root / "catalog.sqlite");
+        const auto plan = CatalogStartupCheck::plan(root);
+        CHECK(plan.depth == Depth::Full);
+        CHECK(plan.reason.find("replaced while") != std::string::npos);
+    }
+    SECTION("a session whose last full check is a week old") {
+        // The session opens with the light check on a record 2 s short of a week old.
+        constexpr std::int64_t kMarginMs = 2000;
+        REQUIRE(CleanCloseRecord::write(
+            root, unixMillis() - CatalogStartupCheck::kFullCheckEveryMs + kMarginMs));
+        Session gui(root, Session::Opens::Checked, Session::Then::Commits);
+        std::this_thread::sleep_for(std::chrono::milliseconds(kMarginMs + 500));
+        const auto plan = CatalogStartupCheck::plan(root);
+        CHECK(plan.depth == Depth::Full);
+        CHECK(plan.reason.find("last full check") != std::string::npos);
+        CHECK(depthOfNextOpen(root) == Depth::Full);
+        // That full check is on record for the others while the session lives.
+        CHECK(depthOfNextOpen(root) == Depth::Light);
+    }
+}
+
+TEST_CASE("a library damaged while a session is live is refused, and restored once it ends",
+          "[backup][startup][live]") {
+    test::TempDir temp;
+    const fs::path root = checkedLibraryWithBackup(temp, 40);
+    SessionInOtherProcess gui(root, SessionInOtherProcess::Opens::Checked,
+                              SessionInOtherProcess::Then::WritesNothing);
+    {
+        // Another program scribbles over the header while the GUI runs: the light check
+        // the live session earns still reads it.
+        std::fstream file(root / "catalog.sqlite", std::ios::in | std::ios::out | std::ios::binary);
+        file.write("not a catalog!!", 15);
+    }
+    REQUIRE(CatalogStartupCheck::plan(root).depth == CatalogStartupCheck::Depth::Light);
+    auto refused = CatalogBackup::openChecked(root);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::Corrupt);
+    CHECK(refused.error().message.find("ripen-cli catalog restore") != std::string::npos);
+    auto busy = CatalogBackup::restoreNewest(root);
+    REQUIRE_FALSE(busy);
+    CHECK(busy.error().code == ErrorCode::Busy);
+
+    gui.kill();
+    CHECK_FALSE(CatalogBackup::openChecked(root));
+    auto restored = CatalogBackup::restoreNewest(root);
+    REQUIRE(restored);
+    CHECK(depthOfNextOpen(root) == CatalogStartupCheck::Depth::Full);
+    CHECK(assetCount(root) == 40);
+}
+
+TEST_CASE("an opener waits while a restore holds the library", "[backup][startup][live]") {
+    test::TempDir temp;
+    const fs::path root = temp / "library";
+    REQUIRE(Library::open(root));
+    {
+        auto open = Library::open(root);
+        REQUIRE(open);
+        auto refused = LiveSessionLock::exclusive(root); // this process counts too
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().code == ErrorCode::Busy);
+    }
+    auto restoring = LiveSessionLock::exclusive(root);
+    REQUIRE(restoring);
+    std::atomic<bool> released = false;
+    std::thread restore([&released, held = std::move(*restoring)]() mutable {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        released = true;
+        [[maybe_unused]] const auto done = std::move(held); // unlocks here
+    });
+    auto library = Library::open(root);
+    CHECK(released); // it waited for the restore
+    CHECK(library);
+    restore.join();
 }
