@@ -1,5 +1,7 @@
 #include "support/Process.h"
 
+#include <sstream>
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -156,6 +158,15 @@ int waitProcess(int pid) {
         }
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+std::vector<std::string> outputLines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        out.push_back(line);
+    }
+    return out;
 }
 
 } // namespace ripen::test

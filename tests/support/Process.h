@@ -29,4 +29,7 @@ int waitProcess(int pid);
 // The ripen-cli under test: $RIPEN_CLI (set by ctest), else "ripen-cli" on PATH.
 std::string ripenCli();
 
+// A program's output as its lines, without their line ends.
+std::vector<std::string> outputLines(const std::string& text);
+
 } // namespace ripen::test

@@ -32,22 +32,13 @@ ProcessResult cli(const std::filesystem::path& library, std::vector<std::string>
     return runProcess(argv);
 }
 
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        out.push_back(line);
-    }
-    return out;
-}
-
 std::vector<nlohmann::json> listJson(const std::filesystem::path& library,
                                      std::vector<std::string> filters = {}) {
     filters.insert(filters.begin(), {"list", "--json"});
     const auto result = cli(library, filters);
     REQUIRE(result.exitCode == 0);
     std::vector<nlohmann::json> rows;
-    for (const auto& line : lines(result.out)) {
+    for (const auto& line : outputLines(result.out)) {
         rows.push_back(nlohmann::json::parse(line));
     }
     return rows;
@@ -99,7 +90,7 @@ TEST_CASE("import prints one line per file and exit 3 when anything was skipped"
     const auto first = cli(dir / "lib", {"import", "--project", "Kit", "--stage", "concept",
                                          (dir / "a.png").string(), (dir / "b.jpg").string()});
     CHECK(first.exitCode == 0);
-    const auto out = lines(first.out);
+    const auto out = outputLines(first.out);
     REQUIRE(out.size() == 2);
     CHECK_THAT(out[0], Catch::Matches("imported [0-9]+ .*/a\\.png"));
     CHECK_THAT(out[1], Catch::Matches("imported [0-9]+ .*/b\\.jpg"));
@@ -108,7 +99,7 @@ TEST_CASE("import prints one line per file and exit 3 when anything was skipped"
     const auto second =
         cli(dir / "lib", {"import", (dir / "a.png").string(), (dir / "broken.png").string()});
     CHECK(second.exitCode == 3);
-    const auto skipped = lines(second.out);
+    const auto skipped = outputLines(second.out);
     REQUIRE(skipped.size() == 2);
     CHECK_THAT(skipped[0], Catch::Matches("skipped .*/a\\.png: already in the library as asset [0-9]+"));
     CHECK_THAT(skipped[1], Catch::StartsWith("skipped " + (dir / "broken.png").string() + ": "));
@@ -146,7 +137,7 @@ TEST_CASE("list filters by search text and project", "[cli]") {
 
     const auto table = cli(dir / "lib", {"list"});
     CHECK(table.exitCode == 0);
-    CHECK(lines(table.out).size() == 2);
+    CHECK(outputLines(table.out).size() == 2);
     CHECK_THAT(table.out, Catch::Contains("an owl at night"));
 }
 
@@ -159,7 +150,7 @@ TEST_CASE("export writes provenance that import reads back, pixels untouched", "
     writeBytes(dir / "mug.png", pngWithParameters(3, parameters));
     const auto imported = cli(dir / "lib1", {"import", (dir / "mug.png").string()});
     REQUIRE(imported.exitCode == 0);
-    const std::string id = lines(imported.out).at(0).substr(9, lines(imported.out)[0].find(' ', 9) - 9);
+    const std::string id = outputLines(imported.out).at(0).substr(9, outputLines(imported.out)[0].find(' ', 9) - 9);
 
     const auto exported = cli(dir / "lib1", {"export", id, (dir / "out.png").string()});
     REQUIRE(exported.exitCode == 0);
@@ -185,7 +176,7 @@ TEST_CASE("export keeps a JPEG byte for byte and refuses what it cannot do", "[c
     writeTestImage(dir / "photo.jpg", makeTestImage(80, 60, 5));
     const auto imported = cli(dir / "lib", {"import", (dir / "photo.jpg").string()});
     REQUIRE(imported.exitCode == 0);
-    const std::string id = lines(imported.out).at(0).substr(9, lines(imported.out)[0].find(' ', 9) - 9);
+    const std::string id = outputLines(imported.out).at(0).substr(9, outputLines(imported.out)[0].find(' ', 9) - 9);
 
     std::filesystem::create_directories(dir / "out");
     const auto intoFolder = cli(dir / "lib", {"export", id, (dir / "out").string()});

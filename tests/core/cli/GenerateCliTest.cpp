@@ -39,18 +39,9 @@ struct CliFixture {
     }
 };
 
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        out.push_back(line);
-    }
-    return out;
-}
-
 std::vector<nlohmann::json> jsonLines(const std::string& text) {
     std::vector<nlohmann::json> rows;
-    for (const auto& line : lines(text)) {
+    for (const auto& line : outputLines(text)) {
         rows.push_back(nlohmann::json::parse(line));
     }
     return rows;
@@ -63,7 +54,7 @@ TEST_CASE("generate queues jobs with their estimate and queue run turns them int
     CliFixture f;
     const auto queued = f.generate({"--count", "2", "--project", "Lanterns"});
     REQUIRE(queued.exitCode == 0);
-    const auto out = lines(queued.out);
+    const auto out = outputLines(queued.out);
     REQUIRE(out.size() == 2);
     for (const auto& line : out) {
         CHECK_THAT(line, Catch::Matches("queued [0-9]+ estimate 0\\.042 USD"));
@@ -77,7 +68,7 @@ TEST_CASE("generate queues jobs with their estimate and queue run turns them int
 
     const auto run = f.cli({"queue", "run"});
     CHECK(run.exitCode == 0);
-    const auto done = lines(run.out);
+    const auto done = outputLines(run.out);
     REQUIRE(done.size() == 2);
     CHECK_THAT(done[0], Catch::Matches("done [0-9]+ [0-9]+"));
     CHECK(f.replies.total() == 2);
@@ -101,7 +92,7 @@ TEST_CASE("generate --wait reports each job and exits 0 only when all succeeded"
     CliFixture f;
     const auto ok = f.generate({"--wait"});
     CHECK(ok.exitCode == 0);
-    const auto out = lines(ok.out);
+    const auto out = outputLines(ok.out);
     REQUIRE(out.size() == 2);
     CHECK_THAT(out[0], Catch::StartsWith("queued "));
     CHECK_THAT(out[1], Catch::Matches("done [0-9]+ [0-9]+"));
@@ -109,7 +100,7 @@ TEST_CASE("generate --wait reports each job and exits 0 only when all succeeded"
     f.server.reply("POST", "/v1/images/generations", OpenAiFakeServer::moderationBlocked());
     const auto blocked = f.generate({"--wait"});
     CHECK(blocked.exitCode == 1);
-    CHECK_THAT(lines(blocked.out).back(), Catch::Matches("failed [0-9]+: blocked by .*"));
+    CHECK_THAT(outputLines(blocked.out).back(), Catch::Matches("failed [0-9]+: blocked by .*"));
 }
 
 TEST_CASE("a budget refuses what would pass it, with the numbers", "[cli][budget]") {
@@ -154,7 +145,7 @@ TEST_CASE("an interrupted job waits for queue retry, which warns about a double 
     f.server.reply("POST", "/v1/images/generations", FakeReply::cutBody("{\"data\": [", 50000));
     const auto run = f.generate({"--wait"});
     CHECK(run.exitCode == 1);
-    const auto out = lines(run.out);
+    const auto out = outputLines(run.out);
     REQUIRE(out.size() == 2);
     CHECK_THAT(out[1], Catch::Matches("interrupted [0-9]+: .*"));
     const std::string id = out[0].substr(7, out[0].find(' ', 7) - 7);

@@ -68,15 +68,6 @@ struct HoldCliFixture {
     }
 };
 
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        out.push_back(line);
-    }
-    return out;
-}
-
 } // namespace
 
 TEST_CASE("a queue run killed during a 429 storm leaves the hold, queue shows it and the "
@@ -107,7 +98,7 @@ TEST_CASE("a queue run killed during a 429 storm leaves the hold, queue shows it
 
     const auto listing = runProcess(f.argv({"queue"}));
     REQUIRE(listing.exitCode == 0);
-    const auto rows = lines(listing.out);
+    const auto rows = outputLines(listing.out);
     REQUIRE(rows.size() == 1 + kJobs);
     CHECK_THAT(rows[0],
                Catch::Matches("openai: rate limited, held until [0-9]{2}:[0-9]{2}:[0-9]{2} "
@@ -115,7 +106,7 @@ TEST_CASE("a queue run killed during a 429 storm leaves the hold, queue shows it
                               "limit reached"));
     const auto json = runProcess(f.argv({"queue", "--json"}));
     REQUIRE(json.exitCode == 0);
-    const auto objects = lines(json.out);
+    const auto objects = outputLines(json.out);
     REQUIRE(objects.size() == kJobs);
     for (const auto& line : objects) {
         const auto job = nlohmann::json::parse(line);
@@ -133,7 +124,7 @@ TEST_CASE("a queue run killed during a 429 storm leaves the hold, queue shows it
         CHECK(requests[i].receivedAt - refusedAt >= kRetryAfter);
     }
     // Done, and nothing held any more.
-    CHECK(lines(runProcess(f.argv({"queue"})).out).size() == kJobs);
+    CHECK(outputLines(runProcess(f.argv({"queue"})).out).size() == kJobs);
     CHECK(f.holds().empty());
 }
 
@@ -151,7 +142,7 @@ TEST_CASE("queue lists only the holds still running", "[cli][jobs][hold]") {
     }
     const auto listing = runProcess(f.argv({"queue"}));
     REQUIRE(listing.exitCode == 0);
-    const auto rows = lines(listing.out);
+    const auto rows = outputLines(listing.out);
     REQUIRE(rows.size() == 1 + kJobs);
     CHECK_THAT(rows[0], Catch::StartsWith("openai: rate limited, held until ") &&
                             Catch::EndsWith("HTTP 429: slow down"));

@@ -25,20 +25,11 @@ struct VideoCli {
         return runProcess(argv);
     }
 
-    std::vector<std::string> lines(const std::string& text) {
-        std::vector<std::string> out;
-        std::istringstream in(text);
-        for (std::string line; std::getline(in, line);) {
-            out.push_back(line);
-        }
-        return out;
-    }
-
     std::vector<nlohmann::json> assets() {
         const ProcessResult result = run({"list", "--json"});
         REQUIRE(result.exitCode == 0);
         std::vector<nlohmann::json> rows;
-        for (const auto& line : lines(result.out)) {
+        for (const auto& line : outputLines(result.out)) {
             rows.push_back(nlohmann::json::parse(line));
         }
         return rows;
@@ -156,7 +147,7 @@ TEST_CASE("video cut, frames and check work on an asset and make child assets", 
                                  (cli.dir / "segments").string()});
     INFO(cut.err);
     REQUIRE(cut.exitCode == 0);
-    const auto cutLines = cli.lines(cut.out);
+    const auto cutLines = outputLines(cut.out);
     REQUIRE(cutLines.size() == 4); // two "wrote", two "asset"
     CHECK_THAT(cutLines[0], Catch::EndsWith("0.000 1.000 copied"));
     int frames = 0;
