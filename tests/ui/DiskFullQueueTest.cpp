@@ -35,7 +35,7 @@ int jobsIn(const ripen::ui::JobLane& lane, ripen::JobState state) {
 } // namespace
 
 TEST_CASE("A disk that fills up while results land pauses the queue and tells the user why",
-          "[.diskfull][ui][queue]") {
+          "[.diskfull]") {
     INFO("run through ctest ui.diskfull: it preloads the ENOSPC shim");
     REQUIRE(diskFillsUnderBlobs());
     ProductionRig rig;

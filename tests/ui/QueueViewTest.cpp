@@ -249,4 +249,9 @@ TEST_CASE("The queue dock says which provider a 429 holds and until when", "[ui]
     CHECK(rig.openai.server().count("/v1/images/generations") == 1);
     CHECK(storedJob(rig.root(), first).state == ripen::JobState::Queued);
     CHECK(storedJob(rig.root(), second).state == ripen::JobState::Queued);
+    // The refused job is waiting again: its row shows no progress from the attempt.
+    const QModelIndex progress =
+        view.model().index(view.model().rowOf(first), JobTableModel::ProgressColumn);
+    CHECK_FALSE(progress.data(JobTableModel::ProgressRole).isValid());
+    CHECK(progress.data().toString().isEmpty());
 }

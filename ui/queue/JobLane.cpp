@@ -626,6 +626,8 @@ void JobLane::flushEvents() {
 void JobLane::applyEvent(const ripen::JobEvent& event, bool& relist, bool& landed) {
     if (event.progress) {
         m_progress[event.id] = event.progress;
+    } else if (event.state == ripen::JobState::Queued) {
+        m_progress.erase(event.id); // back in the queue (a 429, a full disk): nothing under way
     }
     m_messages[event.id] = QString::fromStdString(event.message);
     const auto known = m_jobIndex.find(event.id);
