@@ -339,10 +339,12 @@ TEST_CASE("ripen-cli upscale shows its progress on stderr while a local model ru
     REQUIRE(run.exitCode == 0);
     const JobId job = numberAfter(run.out, "queued ");
     // Not a terminal here, so plain lines, one per whole percent reached; the model's tiles,
-    // then the back-projection that ends every neural pass.
+    // then the back-projection that ends every neural pass, and, when the pass's last report
+    // fell inside the throttle's interval, the 100% of saving the result.
     const std::regex line(
-        "progress ([0-9]+) ([0-9]+)% esrgan-slim-x4 pass 1/1 x4: "
-        "(starting|tile ([0-9]+)/([0-9]+)|back-projection(?:, band [0-9]+/[0-9]+| done)) "
+        "progress ([0-9]+) ([0-9]+)% esrgan-slim-x4 (?:pass 1/1 x4: "
+        "(starting|tile ([0-9]+)/([0-9]+)|back-projection(?:, band [0-9]+/[0-9]+| done))|"
+        "saving the result) "
         "\\((?:([0-9.]+) s|([0-9]+):([0-9]+))\\)");
     std::vector<int> percents;
     std::vector<int> tiles;
