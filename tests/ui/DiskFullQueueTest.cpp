@@ -61,7 +61,7 @@ TEST_CASE("A disk that fills up while results land pauses the queue and tells th
 
     // The first result is paid for and cannot be saved: the queue pauses itself.
     REQUIRE(waitUntil([&] { return rig.lane().isPaused(); }, 60000));
-    CHECK(rig.lane().pauseReason().startsWith(QStringLiteral("disk full")));
+    CHECK(rig.lane().diskFullMessage().startsWith(QStringLiteral("disk full")));
     ripen::ui::QueueView& queue = window.queueView();
     auto* note = queue.findChild<QLabel*>(QStringLiteral("queuePauseNote"));
     REQUIRE(note);

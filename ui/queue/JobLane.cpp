@@ -400,7 +400,7 @@ void JobLane::resumeAll() {
     if (!std::exchange(m_paused, false)) {
         return;
     }
-    m_pauseReason.clear();
+    m_diskFullMessage.clear();
     if (m_run) {
         m_run->runner->resume();
     }
@@ -642,15 +642,15 @@ void JobLane::applyEvent(const ripen::JobEvent& event, bool& relist, bool& lande
     relist = relist || known == m_jobIndex.end() || ripen::isFinal(event.state) || requeued;
     landed = landed || (event.state == ripen::JobState::Succeeded && !event.assets.empty());
     if (event.pausedSubmissions) {
-        pauseForSpace(m_messages[event.id]);
+        pauseForFullDisk(m_messages[event.id]);
     }
 }
 
-void JobLane::pauseForSpace(const QString& reason) {
+void JobLane::pauseForFullDisk(const QString& reason) {
     // The runner has already stopped sending; the lane keeps it so (a runner started later,
     // e.g. for a new job, starts paused) until the user has freed space and resumes.
-    const bool changed = !std::exchange(m_paused, true) || m_pauseReason != reason;
-    m_pauseReason = reason;
+    const bool changed = !std::exchange(m_paused, true) || m_diskFullMessage != reason;
+    m_diskFullMessage = reason;
     if (changed) {
         emit pausedChanged(true);
     }

@@ -126,9 +126,9 @@ public:
     void pauseAll();
     void resumeAll();
     bool isPaused() const { return m_paused; }
-    // Why the queue paused itself (a full disk: the runner's message), empty when it runs or
-    // the user paused it. Resume All clears it.
-    const QString& pauseReason() const { return m_pauseReason; }
+    // The runner's message when a full disk paused the queue (it names the file and the
+    // error); empty when the queue runs or the user paused it. Resume All clears it.
+    const QString& diskFullMessage() const { return m_diskFullMessage; }
     // Lists the jobs and today's spend again; answers jobsChanged and spendChanged.
     void refresh();
     // Jobs were queued behind the lane's back (a recipe run, on its own connection): lists
@@ -209,7 +209,7 @@ private:
     void postEvent(const ripen::JobEvent& event); // runner threads
     void flushEvents();                           // GUI thread
     void applyEvent(const ripen::JobEvent& event, bool& relist, bool& landed);
-    void pauseForSpace(const QString& reason);
+    void pauseForFullDisk(const QString& reason);
     void indexJobs();
     std::unique_ptr<ripen::ProviderRegistry> makeRegistry() const;
 
@@ -243,7 +243,7 @@ private:
     int m_pending = 0;
     bool m_started = false;
     bool m_paused = false;
-    QString m_pauseReason;
+    QString m_diskFullMessage;
     bool m_rerun = false;
 };
 

@@ -41,7 +41,7 @@ void JobStatusWidget::refreshText() {
         text += tr(", %1 waiting").arg(waiting);
     }
     if (m_lane.isPaused()) {
-        text += m_lane.pauseReason().isEmpty() ? tr(" (paused)") : tr(" (paused: disk full)");
+        text += m_lane.diskFullMessage().isEmpty() ? tr(" (paused)") : tr(" (paused: disk full)");
     }
     m_running->setText(text);
     m_spend->setText(tr("Today %1").arg(MoneyText::usd(m_lane.spentTodayUsd())));

@@ -120,7 +120,7 @@ QueueView::QueueView(JobLane& lane, QWidget* parent)
     const auto showPaused = [this](bool paused) {
         m_pause->setChecked(paused);
         m_pause->setText(paused ? tr("Resume All") : tr("Pause All"));
-        showPauseReason();
+        showDiskFullNote();
         updateSummary();
     };
     connect(&m_lane, &JobLane::pausedChanged, this, showPaused);
@@ -241,13 +241,13 @@ void QueueView::updateSummary() {
     const int queued = m_lane.queuedCount();
     QString text = tr("%1 running · %2 waiting").arg(active).arg(queued);
     if (m_lane.isPaused()) {
-        text += m_lane.pauseReason().isEmpty() ? tr(" · paused") : tr(" · paused: disk full");
+        text += m_lane.diskFullMessage().isEmpty() ? tr(" · paused") : tr(" · paused: disk full");
     }
     m_summary->setText(text);
 }
 
-void QueueView::showPauseReason() {
-    const QString& reason = m_lane.pauseReason();
+void QueueView::showDiskFullNote() {
+    const QString& reason = m_lane.diskFullMessage();
     // The runner's own words (the file and the error) are the tooltip; the line says what to do.
     m_pauseNote->setToolTip(reason);
     m_pauseNote->setVisible(!reason.isEmpty());

@@ -45,7 +45,7 @@ private:
     void retrySelected();
     void shiftPriority(int delta);
     void updateSummary();
-    void showPauseReason();
+    void showDiskFullNote();
     // Shows the providers held by a rate limit, and hides each line when its hold ends.
     void updateHolds();
 

@@ -31,14 +31,6 @@ const Json& member(const Json& object, const char* name) {
     return it != object.end() ? *it : kNull;
 }
 
-std::string stringField(const Json& object, const char* name) {
-    if (!object.is_object()) {
-        return {};
-    }
-    const auto it = object.find(name);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // A string member without copying it (an image's base64 is megabytes); empty when absent.
 std::string_view stringViewField(const Json& object, const char* name) {
     if (!object.is_object()) {
@@ -48,6 +40,10 @@ std::string_view stringViewField(const Json& object, const char* name) {
     return it != object.end() && it->is_string()
                ? std::string_view(it->get_ref<const std::string&>())
                : std::string_view();
+}
+
+std::string stringField(const Json& object, const char* name) {
+    return std::string(stringViewField(object, name));
 }
 
 bool isSafetyCode(const std::string& code) {
